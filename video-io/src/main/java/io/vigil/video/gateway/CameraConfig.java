@@ -1,0 +1,88 @@
+package io.vigil.video.gateway;
+
+import io.vigil.video.source.SourceSpec;
+import java.util.Objects;
+
+/**
+ * How the gateway reads and publishes one camera. Built with {@link #builder()}; {@code build()} checks every
+ * value and names the one that is wrong.
+ */
+public final class CameraConfig {
+    private final String id;
+    private final SourceSpec source;
+    private final double targetFps;
+    private final int maxWidth;
+    private final int maxHeight;
+    private final int jpegQuality;
+    private final boolean loop;
+    private final boolean paced;
+    private final long maxFrames;
+
+    private CameraConfig(Builder b) {
+        this.id = b.id;
+        this.source = b.source;
+        this.targetFps = b.targetFps;
+        this.maxWidth = b.maxWidth;
+        this.maxHeight = b.maxHeight;
+        this.jpegQuality = b.jpegQuality;
+        this.loop = b.loop;
+        this.paced = b.paced;
+        this.maxFrames = b.maxFrames;
+    }
+
+    public static Builder builder() { return new Builder(); }
+
+    public String id() { return id; }
+    public SourceSpec source() { return source; }
+    /** Frames per second to publish; 0 keeps every source frame. */
+    public double targetFps() { return targetFps; }
+    public int maxWidth() { return maxWidth; }
+    public int maxHeight() { return maxHeight; }
+    public int jpegQuality() { return jpegQuality; }
+    /** Files only: start again at the end (seq keeps increasing). */
+    public boolean loop() { return loop; }
+    /** Files only: release frames at the native rate instead of as fast as they decode. */
+    public boolean paced() { return paced; }
+    /** Stop after publishing this many frames; 0 = no limit. */
+    public long maxFrames() { return maxFrames; }
+
+    @Override
+    public String toString() {
+        return "camera " + id + " <- " + source.display();
+    }
+
+    public static final class Builder {
+        private String id;
+        private SourceSpec source;
+        private double targetFps = 0;
+        private int maxWidth = 0;
+        private int maxHeight = 0;
+        private int jpegQuality = 80;
+        private boolean loop = false;
+        private boolean paced = true;
+        private long maxFrames = 0;
+
+        public Builder id(String id) { this.id = id; return this; }
+        public Builder source(SourceSpec source) { this.source = source; return this; }
+        public Builder source(String source) { this.source = SourceSpec.parse(source); return this; }
+        public Builder targetFps(double fps) { this.targetFps = fps; return this; }
+        public Builder maxSize(int width, int height) { this.maxWidth = width; this.maxHeight = height; return this; }
+        public Builder jpegQuality(int q) { this.jpegQuality = q; return this; }
+        public Builder loop(boolean loop) { this.loop = loop; return this; }
+        public Builder paced(boolean paced) { this.paced = paced; return this; }
+        public Builder maxFrames(long n) { this.maxFrames = n; return this; }
+
+        public CameraConfig build() {
+            if (id == null || id.isBlank()) throw new IllegalArgumentException("camera.id is missing");
+            if (!id.matches("[A-Za-z0-9._:-]{1,128}")) {
+                throw new IllegalArgumentException("camera.id '" + id + "' must be 1-128 of A-Z a-z 0-9 . _ : -");
+            }
+            Objects.requireNonNull(source, "camera.source is missing for camera " + id);
+            if (targetFps < 0 || Double.isNaN(targetFps)) throw new IllegalArgumentException("camera.targetFps must be >= 0 (0 = every frame): " + targetFps);
+            if (maxWidth < 0 || maxHeight < 0) throw new IllegalArgumentException("camera.maxWidth/maxHeight must be >= 0");
+            if (jpegQuality < 1 || jpegQuality > 100) throw new IllegalArgumentException("camera.jpegQuality must be 1..100: " + jpegQuality);
+            if (maxFrames < 0) throw new IllegalArgumentException("camera.maxFrames must be >= 0: " + maxFrames);
+            return new CameraConfig(this);
+        }
+    }
+}

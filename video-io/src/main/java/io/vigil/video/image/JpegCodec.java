@@ -1,0 +1,91 @@
+package io.vigil.video.image;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
+
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * JPEG to and from {@link BgrImage} with OpenCV's codec. One instance per thread: it keeps its native
+ * buffers between calls so the per-frame path allocates only the returned Java array.
+ */
+public final class JpegCodec implements AutoCloseable {
+    /** Largest picture decode accepts; a header claiming more is treated as corrupt, not allocated. */
+    public static final long MAX_PIXELS = 64L * 1024 * 1024;
+
+    private BytePointer input = new BytePointer(256 * 1024);
+    private final BytePointer encoded = new BytePointer();
+    private final Mat decoded = new Mat();
+
+    /**
+     * @throws ImageCodecException when the bytes are not a decodable image
+     */
+    public BgrImage decode(byte[] jpeg) {
+        if (jpeg == null || jpeg.length == 0) throw new ImageCodecException("image bytes are empty");
+        if (input.capacity() < jpeg.length) {
+            input.close();
+            input = new BytePointer(Math.max(jpeg.length, input.capacity() * 2));
+        }
+        input.position(0).put(jpeg, 0, jpeg.length);
+        try (Mat buf = new Mat(1, jpeg.length, CV_8UC1, input)) {
+            try (Mat img = imdecode(buf, IMREAD_COLOR)) {
+                if (img == null || img.empty()) {
+                    throw new ImageCodecException("not a decodable image (" + jpeg.length + " bytes, starts "
+                            + String.format("%02x%02x", jpeg[0], jpeg.length > 1 ? jpeg[1] : 0) + ")");
+                }
+                return copyOut(img);
+            }
+        } catch (RuntimeException e) {
+            if (e instanceof ImageCodecException) throw e;
+            throw new ImageCodecException("not a decodable image (" + jpeg.length + " bytes): " + e.getMessage());
+        }
+    }
+
+    public byte[] encode(BgrImage image, int quality) {
+        try (BytePointer data = new BytePointer(image.pixels());
+             Mat mat = new Mat(image.height(), image.width(), CV_8UC3, data)) {
+            return encode(mat, quality);
+        }
+    }
+
+    /** Encodes an 8-bit BGR Mat; package-private so JavaCV types stay inside video-io. */
+    byte[] encode(Mat bgr, int quality) {
+        if (quality < 1 || quality > 100) throw new IllegalArgumentException("JPEG quality must be 1..100: " + quality);
+        try (IntPointer params = new IntPointer(IMWRITE_JPEG_QUALITY, quality)) {
+            if (!imencode(".jpg", bgr, encoded, params)) throw new ImageCodecException("JPEG encode failed");
+        }
+        long n = encoded.limit() > 0 ? encoded.limit() : encoded.capacity();
+        byte[] out = new byte[(int) n];
+        encoded.position(0).get(out);
+        return out;
+    }
+
+    static BgrImage copyOut(Mat img) {
+        int w = img.cols();
+        int h = img.rows();
+        if ((long) w * h > MAX_PIXELS) throw new ImageCodecException("image " + w + "x" + h + " is larger than " + MAX_PIXELS + " pixels");
+        if (img.type() != CV_8UC3) throw new ImageCodecException("expected 8-bit BGR, got OpenCV type " + img.type());
+        byte[] pixels = new byte[w * h * 3];
+        if (img.isContinuous()) {
+            img.data().position(0).get(pixels);
+        } else {
+            long step = img.step();
+            BytePointer p = img.data();
+            for (int y = 0; y < h; y++) p.position(y * step).get(pixels, y * w * 3, w * 3);
+        }
+        return new BgrImage(w, h, pixels);
+    }
+
+    @Override
+    public void close() {
+        input.close();
+        encoded.close();
+        decoded.close();
+    }
+}

@@ -1,0 +1,78 @@
+package io.vigil.video.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vigil.video.kafka.FrameRecord;
+import io.vigil.video.source.SampleMedia;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+class CameraGatewayTest {
+    static final class ListPublisher implements FramePublisher {
+        final List<FrameRecord> frames = Collections.synchronizedList(new ArrayList<>());
+
+        @Override public void publish(FrameRecord frame, Consumer<Exception> onDone) { frames.add(frame); onDone.accept(null); }
+        @Override public void flush() {}
+        @Override public void close() {}
+    }
+
+    @Test
+    void keepsEveryFrameWithSeqEqualToSourceIndex() throws Exception {
+        ListPublisher pub = new ListPublisher();
+        try (CameraGateway gw = new CameraGateway(pub)) {
+            gw.start(CameraConfig.builder().id("cam-1").source(SampleMedia.require(SampleMedia.VTEST).toString())
+                    .paced(false).maxFrames(30).build());
+            assertTrue(gw.awaitFinished(Duration.ofSeconds(30)));
+            assertEquals(30, gw.stats().get(0).published());
+        }
+        assertEquals(30, pub.frames.size());
+        for (int i = 0; i < 30; i++) {
+            assertEquals(i, pub.frames.get(i).seq());
+            assertEquals(768, pub.frames.get(i).width());
+        }
+    }
+
+    @Test
+    void loopingFileKeepsCountingSeqAndSamplesToTargetFps() throws Exception {
+        ListPublisher pub = new ListPublisher();
+        try (CameraGateway gw = new CameraGateway(pub)) {
+            // vtest is 10 fps with 795 frames: at 5 fps one pass yields 398 frames; 500 needs a second pass
+            gw.start(CameraConfig.builder().id("cam-2").source(SampleMedia.require(SampleMedia.VTEST).toString())
+                    .paced(false).loop(true).targetFps(5).maxSize(192, 192).maxFrames(500).build());
+            assertTrue(gw.awaitFinished(Duration.ofSeconds(60)));
+        }
+        assertEquals(500, pub.frames.size());
+        for (int i = 0; i < 500; i++) assertEquals(i, pub.frames.get(i).seq());
+        assertEquals(192, pub.frames.get(0).width());
+        assertEquals(144, pub.frames.get(0).height());
+    }
+
+    @Test
+    void pacedFileCarriesItsPacingInstants() throws Exception {
+        ListPublisher pub = new ListPublisher();
+        try (CameraGateway gw = new CameraGateway(pub)) {
+            gw.start(CameraConfig.builder().id("cam-3").source(SampleMedia.require(SampleMedia.VTEST).toString())
+                    .paced(true).maxFrames(5).build());
+            assertTrue(gw.awaitFinished(Duration.ofSeconds(10)));
+        }
+        for (int i = 1; i < 5; i++) {
+            assertEquals(100_000, pub.frames.get(i).tsMicros() - pub.frames.get(i - 1).tsMicros(), 1);
+        }
+    }
+
+    @Test
+    void unreadableSourceFailsThatCameraWithItsName() throws Exception {
+        ListPublisher pub = new ListPublisher();
+        try (CameraGateway gw = new CameraGateway(pub)) {
+            gw.start(CameraConfig.builder().id("bad").source("/no/such/video.avi").build());
+            assertTrue(gw.awaitFinished(Duration.ofSeconds(10)));
+            assertEquals("failed", gw.stats().get(0).state());
+            assertTrue(gw.stats().get(0).lastError().contains("/no/such/video.avi"));
+        }
+    }
+}
