@@ -1,0 +1,58 @@
+package io.vigil.models.bundle;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Descriptors the project ships for the known public models, matched to a model file by its sha256 so a
+ * directory holding only the upstream files just works. The model files themselves are never shipped.
+ */
+public final class ModelCatalogue {
+    private static final String DIR = "/io/vigil/models/catalogue/";
+    private static final List<String> ENTRIES = List.of("yolox-nano");
+    private static volatile List<ModelDescriptor> all;
+
+    private ModelCatalogue() {}
+
+    public static List<ModelDescriptor> all() {
+        List<ModelDescriptor> a = all;
+        if (a == null) {
+            List<ModelDescriptor> list = new ArrayList<>();
+            for (String name : ENTRIES) {
+                try (InputStream in = ModelCatalogue.class.getResourceAsStream(DIR + name + ".yaml")) {
+                    if (in == null) throw new IllegalStateException("catalogue entry missing from the build: " + name);
+                    list.add(ModelDescriptors.read(in, "catalogue/" + name + ".yaml"));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            all = a = Collections.unmodifiableList(list);
+        }
+        return a;
+    }
+
+    public static Optional<ModelDescriptor> bySha256(String sha256) {
+        return all().stream().filter(d -> sha256.equalsIgnoreCase(d.sha256())).findFirst();
+    }
+
+    public static Optional<ModelDescriptor> byName(String name) {
+        return all().stream().filter(d -> d.name().equals(name)).findFirst();
+    }
+
+    /** The labels a catalogue entry ships, for directories that lack the labels file. */
+    static Optional<List<String>> bundledLabels(ModelDescriptor d) {
+        if (d.labels() == null) return Optional.empty();
+        try (InputStream in = ModelCatalogue.class.getResourceAsStream(DIR + d.labels())) {
+            if (in == null) return Optional.empty();
+            return Optional.of(Labels.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

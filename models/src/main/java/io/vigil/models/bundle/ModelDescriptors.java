@@ -1,0 +1,81 @@
+package io.vigil.models.bundle;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Reads and validates {@code model.yaml}; every error names the file and the key. */
+public final class ModelDescriptors {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    static final Set<String> RESIZE = Set.of("letterbox-topleft", "letterbox-center", "stretch");
+    static final Set<String> DECODERS = Set.of("yolox");
+
+    private ModelDescriptors() {}
+
+    public static ModelDescriptor read(InputStream in, String where) {
+        ModelDescriptor d;
+        try {
+            d = YAML.readValue(in, ModelDescriptor.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new ModelException(where + ": unknown key '" + path(e) + "' (known: "
+                    + e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")) + ")");
+        } catch (JsonMappingException e) {
+            throw new ModelException(where + ": bad value at '" + path(e) + "': " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ModelException(where + ": not valid YAML: " + e.getMessage());
+        }
+        if (d == null) throw new ModelException(where + " is empty");
+        return validate(d, where);
+    }
+
+    static ModelDescriptor validate(ModelDescriptor d, String where) {
+        require(d.name() != null && !d.name().isBlank(), where, "name", "is missing");
+        require("detector".equals(d.kind()), where, "kind", "must be 'detector' (got " + d.kind() + ")");
+        ModelDescriptor.Input in = d.input();
+        require(in != null, where, "input", "is missing");
+        require(in.name() != null, where, "input.name", "is missing");
+        require(in.width() != null && in.width() > 0, where, "input.width", "must be > 0");
+        require(in.height() != null && in.height() > 0, where, "input.height", "must be > 0");
+        require(in.layout() == null || in.layout().equals("NCHW"), where, "input.layout", "must be NCHW (got " + in.layout() + ")");
+        require(in.channels() == null || in.channels().equals("BGR") || in.channels().equals("RGB"), where, "input.channels",
+                "must be BGR or RGB (got " + in.channels() + ")");
+        require(in.resize() == null || RESIZE.contains(in.resize()), where, "input.resize", "must be one of " + RESIZE + " (got " + in.resize() + ")");
+        require(in.pad() == null || (in.pad() >= 0 && in.pad() <= 255), where, "input.pad", "must be 0..255");
+        require(in.mean() == null || in.mean().size() == 3, where, "input.mean", "must have 3 values");
+        require(in.std() == null || (in.std().size() == 3 && in.std().stream().allMatch(s -> s != 0)), where, "input.std",
+                "must have 3 non-zero values");
+        ModelDescriptor.Decoder dec = d.decoder();
+        require(dec != null, where, "decoder", "is missing");
+        require(dec.type() != null && DECODERS.contains(dec.type()), where, "decoder.type", "must be one of " + DECODERS + " (got " + dec.type() + ")");
+        require(dec.output() != null, where, "decoder.output", "is missing");
+        if ("yolox".equals(dec.type())) {
+            List<Integer> s = dec.strides();
+            require(s != null && !s.isEmpty() && s.stream().allMatch(x -> x != null && x > 0), where, "decoder.strides", "must list positive strides");
+        }
+        require(d.scoreThreshold() == null || (d.scoreThreshold() >= 0 && d.scoreThreshold() <= 1), where, "scoreThreshold", "must be 0..1");
+        require(d.nmsIou() == null || (d.nmsIou() > 0 && d.nmsIou() <= 1), where, "nmsIou", "must be in (0, 1]");
+        require(d.nms() == null || d.nms().equals("class-aware") || d.nms().equals("class-agnostic"), where, "nms",
+                "must be class-aware or class-agnostic (got " + d.nms() + ")");
+        return d;
+    }
+
+    private static void require(boolean ok, String where, String key, String what) {
+        if (!ok) throw new ModelException(where + ": " + key + " " + what);
+    }
+
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+}

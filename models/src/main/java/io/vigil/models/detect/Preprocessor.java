@@ -1,0 +1,161 @@
+package io.vigil.models.detect;
+
+import java.nio.FloatBuffer;
+
+/**
+ * Packed BGR bytes to the network's NCHW float input: resize (bilinear with half-pixel centres, as
+ * OpenCV's INTER_LINEAR), letterbox padding, channel order, scale/mean/std. The coordinate tables are cached
+ * per frame size, so a stream of same-sized frames allocates nothing here.
+ */
+public final class Preprocessor {
+    private final int inW;
+    private final int inH;
+    private final ResizeMode mode;
+    private final boolean rgb;
+    /** Per model channel c: value = pixel·mul[c] + add[c]  (= (pixel·scale − mean)/std). */
+    private final float[] mul = new float[3];
+    private final float[] add = new float[3];
+    private final float padValue;
+
+    private int cachedW = -1;
+    private int cachedH = -1;
+    private Letterbox lb;
+    private int[] x0;   // [resizedWidth] left source column (already ×3 for BGR offset)
+    private int[] x1;   // [resizedWidth] right source column ×3
+    private float[] fx; // [resizedWidth] weight of the right column
+    private int[] y0;   // [resizedHeight] top source row
+    private int[] y1;   // [resizedHeight]
+    private float[] fy; // [resizedHeight]
+    private float[] rowTop;    // [resizedWidth*3] horizontally interpolated source row y0
+    private float[] rowBottom; // [resizedWidth*3]
+
+    public Preprocessor(int inputWidth, int inputHeight, ResizeMode mode, boolean rgb, int pad, float scale,
+                        float[] mean, float[] std) {
+        this.inW = inputWidth;
+        this.inH = inputHeight;
+        this.mode = mode;
+        this.rgb = rgb;
+        for (int c = 0; c < 3; c++) {
+            float m = mean == null ? 0f : mean[c];
+            float s = std == null ? 1f : std[c];
+            mul[c] = scale / s;
+            add[c] = -m / s;
+        }
+        // Padding is a pixel value, so it goes through the same normalisation (per channel).
+        this.padValue = pad;
+    }
+
+    public int inputWidth() { return inW; }
+
+    public int inputHeight() { return inH; }
+
+    /**
+     * Writes one frame's input ([3][inH][inW] floats) into {@code dst} at its current position, advancing it.
+     *
+     * @param bgr [height][width][3] packed BGR
+     * @return the letterbox geometry, for mapping boxes back
+     */
+    public Letterbox apply(byte[] bgr, int width, int height, FloatBuffer dst) {
+        if (bgr.length != width * height * 3) {
+            throw new IllegalArgumentException("frame has " + bgr.length + " bytes, " + width + "x" + height + " BGR needs " + width * height * 3);
+        }
+        prepare(width, height);
+        int plane = inW * inH;
+        int base = dst.position();
+        // fill padding of each plane first (cheap; the resized area overwrites its part)
+        if (lb.resizedWidth() < inW || lb.resizedHeight() < inH) {
+            for (int c = 0; c < 3; c++) {
+                float v = padValue * mul[c] + add[c];
+                for (int i = 0; i < plane; i++) dst.put(base + c * plane + i, v);
+            }
+        }
+        int rw = lb.resizedWidth();
+        int rh = lb.resizedHeight();
+        int rowBytes = width * 3;
+        int topRow = -1;
+        int bottomRow = -1;
+        for (int oy = 0; oy < rh; oy++) {
+            int ya = y0[oy];
+            int yb = y1[oy];
+            if (ya != topRow) {
+                if (ya == bottomRow) {
+                    float[] t = rowTop; rowTop = rowBottom; rowBottom = t;
+                    bottomRow = -1;
+                } else {
+                    hinterp(bgr, ya * rowBytes, rowTop, rw);
+                }
+                topRow = ya;
+            }
+            if (yb != bottomRow) {
+                hinterp(bgr, yb * rowBytes, rowBottom, rw);
+                bottomRow = yb;
+            }
+            float wy = fy[oy];
+            int o = base + (oy + lb.padY()) * inW + lb.padX();
+            for (int ox = 0; ox < rw; ox++, o++) {
+                int k = ox * 3;
+                float b = rowTop[k] + (rowBottom[k] - rowTop[k]) * wy;
+                float g = rowTop[k + 1] + (rowBottom[k + 1] - rowTop[k + 1]) * wy;
+                float r = rowTop[k + 2] + (rowBottom[k + 2] - rowTop[k + 2]) * wy;
+                dst.put(o, (rgb ? r : b) * mul[0] + add[0]);
+                dst.put(o + plane, g * mul[1] + add[1]);
+                dst.put(o + 2 * plane, (rgb ? b : r) * mul[2] + add[2]);
+            }
+        }
+        dst.position(base + 3 * plane);
+        return lb;
+    }
+
+    private void hinterp(byte[] bgr, int rowStart, float[] out, int rw) {
+        for (int ox = 0; ox < rw; ox++) {
+            int a = rowStart + x0[ox];
+            int b = rowStart + x1[ox];
+            float w = fx[ox];
+            int k = ox * 3;
+            for (int c = 0; c < 3; c++) {
+                float va = bgr[a + c] & 0xff;
+                float vb = bgr[b + c] & 0xff;
+                out[k + c] = va + (vb - va) * w;
+            }
+        }
+    }
+
+    private void prepare(int width, int height) {
+        if (width == cachedW && height == cachedH) return;
+        lb = Letterbox.of(width, height, inW, inH, mode);
+        int rw = lb.resizedWidth();
+        int rh = lb.resizedHeight();
+        x0 = new int[rw];
+        x1 = new int[rw];
+        fx = new float[rw];
+        double scaleX = (double) width / rw;
+        for (int i = 0; i < rw; i++) {
+            double s = (i + 0.5) * scaleX - 0.5;
+            int a = (int) Math.floor(s);
+            float w = (float) (s - a);
+            if (a < 0) { a = 0; w = 0; }
+            if (a >= width - 1) { a = width - 1; w = 0; }
+            x0[i] = a * 3;
+            x1[i] = Math.min(a + 1, width - 1) * 3;
+            fx[i] = w;
+        }
+        y0 = new int[rh];
+        y1 = new int[rh];
+        fy = new float[rh];
+        double scaleY = (double) height / rh;
+        for (int i = 0; i < rh; i++) {
+            double s = (i + 0.5) * scaleY - 0.5;
+            int a = (int) Math.floor(s);
+            float w = (float) (s - a);
+            if (a < 0) { a = 0; w = 0; }
+            if (a >= height - 1) { a = height - 1; w = 0; }
+            y0[i] = a;
+            y1[i] = Math.min(a + 1, height - 1);
+            fy[i] = w;
+        }
+        rowTop = new float[rw * 3];
+        rowBottom = new float[rw * 3];
+        cachedW = width;
+        cachedH = height;
+    }
+}

@@ -1,0 +1,72 @@
+package io.vigil.models.detect;
+
+import io.vigil.models.bundle.ModelException;
+import java.util.Arrays;
+
+/**
+ * YOLOX head output [N, R, 5 + C]: per grid cell (stride 8, then 16, then 32; row-major within a grid)
+ * {@code tx, ty, tw, th, obj, cls...} with obj and cls already sigmoid-ed. Centre = (t + grid)·stride,
+ * size = e^t·stride, score = obj · max cls.
+ */
+public final class YoloxDecoder implements DetectionDecoder {
+    private final int[] strides;
+    private final int inW;
+    private final int inH;
+    private final int rows;
+
+    public YoloxDecoder(int[] strides, int inputWidth, int inputHeight) {
+        this.strides = strides.clone();
+        this.inW = inputWidth;
+        this.inH = inputHeight;
+        int r = 0;
+        for (int s : strides) r += (inputWidth / s) * (inputHeight / s);
+        this.rows = r;
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    @Override
+    public void checkShape(String outputName, long[] shape, int numLabels) {
+        if (shape.length != 3 || (shape[1] != rows && shape[1] != -1) || shape[2] < 6) {
+            throw new ModelException("output '" + outputName + "' has shape " + Arrays.toString(shape)
+                    + " but a YOLOX head for a " + inW + "x" + inH + " input with strides " + Arrays.toString(strides)
+                    + " gives [N, " + rows + ", 5+classes]");
+        }
+        if (numLabels > 0 && shape[2] != -1 && shape[2] - 5 != numLabels) {
+            throw new ModelException("output '" + outputName + "' has " + (shape[2] - 5) + " classes but the labels file lists " + numLabels);
+        }
+    }
+
+    @Override
+    public void decode(float[] out, int offset, long[] shape, Letterbox lb, float threshold, Candidates cands) {
+        int width = (int) shape[1];
+        int classes = width - 5;
+        int row = 0;
+        for (int s : strides) {
+            int gw = inW / s;
+            int gh = inH / s;
+            for (int gy = 0; gy < gh; gy++) {
+                for (int gx = 0; gx < gw; gx++, row++) {
+                    int o = offset + row * width;
+                    float obj = out[o + 4];
+                    if (obj <= threshold) continue; // score = obj·cls <= obj: cannot pass
+                    int best = 0;
+                    float bestScore = out[o + 5];
+                    for (int c = 1; c < classes; c++) {
+                        float v = out[o + 5 + c];
+                        if (v > bestScore) { bestScore = v; best = c; }
+                    }
+                    float score = obj * bestScore;
+                    if (score <= threshold) continue;
+                    float cx = (out[o] + gx) * s;
+                    float cy = (out[o + 1] + gy) * s;
+                    float w = (float) Math.exp(out[o + 2]) * s;
+                    float h = (float) Math.exp(out[o + 3]) * s;
+                    cands.add(best, score, lb.frameX(cx - w / 2), lb.frameY(cy - h / 2), lb.frameX(cx + w / 2), lb.frameY(cy + h / 2));
+                }
+            }
+        }
+    }
+}
