@@ -1,0 +1,142 @@
+package io.vigil.deploy.cli;
+
+import io.vigil.deploy.demo.DetectionStats;
+import io.vigil.deploy.demo.LocalJob;
+import io.vigil.deploy.demo.MediaFetcher;
+import io.vigil.deploy.kafka.EmbeddedKafka;
+import io.vigil.flink.config.Durations;
+import io.vigil.flink.config.JobConfig;
+import io.vigil.models.bundle.ModelBundle;
+import io.vigil.models.bundle.ModelLocator;
+import io.vigil.models.detect.Detector;
+import io.vigil.models.detect.DetectorOptions;
+import io.vigil.video.gateway.CameraConfig;
+import io.vigil.video.gateway.CameraGateway;
+import io.vigil.video.gateway.CameraStats;
+import io.vigil.video.gateway.KafkaFramePublisher;
+import io.vigil.video.source.SampleMedia;
+import io.vigil.video.source.SourceSpec;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", description = {
+        "The embedded default, in one JVM: a Kafka broker, the camera gateway replaying a video, and the Vigil job on a",
+        "local Flink MiniCluster. Prints a status line about once a second; follow the events with `vigil events`."})
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--source", description = "video file, rtsp/http URL, or testsrc (default: vtest.avi, fetched from Debian's opencv-doc)")
+    String source;
+
+    @Option(names = "--model", description = "model directory or .onnx file (default: VIGIL_MODEL_DIR, then ../shared/models/yolox-nano)")
+    String model;
+
+    @Option(names = "--duration", description = "stop after this long, e.g. 60s or 5m (default: until Ctrl-C)")
+    String duration;
+
+    @Option(names = "--cameras", defaultValue = "1", description = "replay the source as N cameras (default ${DEFAULT-VALUE})")
+    int cameras;
+
+    @Option(names = "--fps", defaultValue = "0", description = "publish at most this many frames/s per camera (default: the source's rate)")
+    double fps;
+
+    @Option(names = "--port", defaultValue = "9092", description = "Kafka port; another free one is taken if busy (default ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--data-dir", description = "keep Kafka's data here (default: a temporary directory)")
+    Path dataDir;
+
+    @Option(names = "--parallelism", defaultValue = "1", description = "Flink parallelism (default ${DEFAULT-VALUE})")
+    int parallelism;
+
+    @Option(names = "--provider", defaultValue = "cpu", description = "ONNX Runtime provider: cpu or cuda[:N] (default ${DEFAULT-VALUE})")
+    String provider;
+
+    @Override
+    public Integer call() throws Exception {
+        if (cameras < 1) throw new IllegalArgumentException("--cameras must be >= 1");
+        long durationMs = duration == null ? 0 : Durations.parse("duration", duration).toMillis();
+        Path modelPath = ModelLocator.resolve(model);
+        ModelBundle bundle = ModelBundle.load(modelPath);
+        try (Detector probe = Detector.open(bundle, DetectorOptions.defaults().withThreads(1))) {
+            say("model %s", probe.bundle().modelId());
+        }
+        SourceSpec src = resolveSource();
+        say("source %s as %d camera(s)", src.display(), cameras);
+
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        long t0 = System.currentTimeMillis();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dataDir, port, true)) {
+            kafka.createVigilTopics(Math.max(2, cameras));
+            say("Kafka broker on %s  (follow events: ./vigil events%s)", kafka.bootstrap(),
+                    kafka.port() == EmbeddedKafka.DEFAULT_PORT ? "" : " --bootstrap " + kafka.bootstrap());
+            JobConfig cfg = JobConfig.builder().bootstrap(kafka.bootstrap()).modelPath(modelPath.toAbsolutePath().toString())
+                    .parallelism(parallelism).provider(provider).groupId("vigil-demo").build();
+            try (DetectionStats stats = new DetectionStats(kafka.bootstrap());
+                 LocalJob job = LocalJob.start(cfg);
+                 CameraGateway gateway = new CameraGateway(new KafkaFramePublisher(kafka.bootstrap()))) {
+                say("Flink job started on a local MiniCluster (parallelism %d)", parallelism);
+                for (int i = 1; i <= cameras; i++) {
+                    gateway.start(CameraConfig.builder().id("cam-" + i).source(src).targetFps(fps).loop(true).paced(true).build());
+                }
+                long lastFrames = 0;
+                long lastEvents = 0;
+                long lastTick = System.currentTimeMillis();
+                while (!stop.await(1, TimeUnit.SECONDS)) {
+                    long now = System.currentTimeMillis();
+                    double dt = Math.max(1e-3, (now - lastTick) / 1000.0);
+                    long in = gateway.publishedTotal();
+                    long ev = stats.events();
+                    long[] lat = stats.drainLatencyPercentiles();
+                    System.out.printf(Locale.ROOT, "[%4ds] frames in %6d (%5.1f/s) | processed %6d (%5.1f/s) | objects %5.1f/frame | latency %s%n",
+                            (now - t0) / 1000, in, (in - lastFrames) / dt, ev, (ev - lastEvents) / dt,
+                            ev == 0 ? 0.0 : (double) stats.objects() / ev,
+                            lat.length == 0 ? "-" : String.format(Locale.ROOT, "p50 %d ms, p95 %d ms", lat[0], lat[1]));
+                    lastFrames = in;
+                    lastEvents = ev;
+                    lastTick = now;
+                    for (CameraStats cs : gateway.stats()) {
+                        if (cs.state().equals("failed")) throw new IllegalStateException("camera " + cs.camera() + " failed: " + cs.lastError());
+                    }
+                    job.checkAlive();
+                    if (durationMs > 0 && now - t0 >= durationMs) break;
+                }
+                say("stopping: %d frames published, %d detection events, %d objects", gateway.publishedTotal(), stats.events(), stats.objects());
+            }
+        } finally {
+            stopped.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // already shutting down (Ctrl-C)
+            }
+        }
+        return 0;
+    }
+
+    private SourceSpec resolveSource() {
+        if (source != null) return SourceSpec.parse(source);
+        Optional<Path> vtest = MediaFetcher.ensure(SampleMedia.VTEST);
+        if (vtest.isPresent()) return SourceSpec.parse(vtest.get().toString());
+        say("vtest.avi is not available (see the line above); falling back to FFmpeg's testsrc pattern");
+        return SourceSpec.parse("testsrc");
+    }
+
+    private static void say(String fmt, Object... args) {
+        System.out.println("vigil demo: " + String.format(Locale.ROOT, fmt, args));
+    }
+}

@@ -1,0 +1,40 @@
+package io.vigil.deploy.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code vigil} command line. The launcher script runs this after building. */
+@Command(name = "vigil", mixinStandardHelpOptions = true, version = "vigil 0.1.0",
+        description = "Streaming video analytics on Kafka + Flink with selective state space models.",
+        subcommands = {DemoCommand.class, EventsCommand.class, DetectCommand.class, KafkaCommand.class,
+                CommandLine.HelpCommand.class})
+public final class VigilCli implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new VigilCli());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            // Expected failures (bad model, missing file, bad flag value) are one clear line, not a stack trace.
+            if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
+                    || ex instanceof io.vigil.models.bundle.ModelException
+                    || ex instanceof io.vigil.video.source.VideoSourceException
+                    || ex instanceof io.vigil.video.image.ImageCodecException) {
+                cmd.getErr().println("vigil " + cmd.getCommandName() + ": " + ex.getMessage());
+                return 2;
+            }
+            throw ex;
+        });
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        int rc = commandLine().execute(args);
+        System.exit(rc);
+    }
+}

@@ -1,0 +1,101 @@
+package io.vigil.deploy.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.video.kafka.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Follows {@code vigil.detections} from the moment it is created and keeps the figures the demo's status line
+ * shows: events, objects, and the end-to-end latency each event reports.
+ */
+public final class DetectionStats implements AutoCloseable {
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Thread thread;
+    private final ObjectMapper json = new ObjectMapper();
+    private final AtomicLong events = new AtomicLong();
+    private final AtomicLong objects = new AtomicLong();
+    private final List<Long> latencies = new ArrayList<>();
+    private volatile boolean running = true;
+
+    public DetectionStats(String bootstrap) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "vigil-demo-status-" + UUID.randomUUID());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> parts = new ArrayList<>();
+        for (PartitionInfo pi : consumer.partitionsFor(Topics.DETECTIONS, Duration.ofSeconds(30))) {
+            parts.add(new TopicPartition(pi.topic(), pi.partition()));
+        }
+        consumer.assign(parts);
+        consumer.seekToEnd(parts);
+        for (TopicPartition tp : parts) consumer.position(tp); // resolve "end" now, not at the first poll
+        thread = new Thread(this::run, "vigil-demo-status");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    try {
+                        JsonNode n = json.readTree(r.value());
+                        events.incrementAndGet();
+                        objects.addAndGet(n.path("objects").size());
+                        synchronized (latencies) {
+                            latencies.add(n.path("latencyMs").asLong());
+                        }
+                    } catch (java.io.IOException e) {
+                        // not ours to judge here; `vigil events` shows raw values
+                    }
+                }
+            }
+        } catch (org.apache.kafka.common.errors.WakeupException e) {
+            // closing
+        } finally {
+            consumer.close();
+        }
+    }
+
+    public long events() { return events.get(); }
+
+    public long objects() { return objects.get(); }
+
+    /** p50 and p95 of the latencies seen since the last call, in ms; empty array when none. */
+    public long[] drainLatencyPercentiles() {
+        long[] v;
+        synchronized (latencies) {
+            v = latencies.stream().mapToLong(Long::longValue).toArray();
+            latencies.clear();
+        }
+        if (v.length == 0) return new long[0];
+        Arrays.sort(v);
+        return new long[] {v[(int) Math.floor(0.5 * (v.length - 1))], v[(int) Math.floor(0.95 * (v.length - 1))]};
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.vigil.deploy.demo;
+
+import io.vigil.flink.VideoAnalyticsJob;
+import io.vigil.flink.config.JobConfig;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/** Runs {@link VideoAnalyticsJob} with its Kafka wiring on a Flink MiniCluster inside this JVM. */
+public final class LocalJob implements AutoCloseable {
+    private final JobClient client;
+
+    private LocalJob(JobClient client) {
+        this.client = client;
+    }
+
+    public static LocalJob start(JobConfig config) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(config.parallelism(), conf);
+        VideoAnalyticsJob.forKafka(config).build(env);
+        return new LocalJob(env.executeAsync(config.jobName()));
+    }
+
+    public JobClient client() {
+        return client;
+    }
+
+    /** Fails fast if the job died (e.g. the model could not be opened on the TaskManager). */
+    public void checkAlive() throws Exception {
+        if (client.getJobExecutionResult().isDone()) {
+            client.getJobExecutionResult().get(); // throws the job's failure
+            throw new IllegalStateException("the Flink job ended unexpectedly");
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (!client.getJobExecutionResult().isDone()) {
+            client.cancel().get();
+        }
+    }
+}

@@ -1,0 +1,257 @@
+package io.vigil.deploy.kafka;
+
+import io.vigil.video.kafka.Topics;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A single-node Kafka 4 broker (KRaft, broker + controller in one) running inside this JVM, on loopback.
+ * Formats its data directory on first start and reuses it afterwards, so a restart on the same directory
+ * keeps every topic and committed record.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
+    public static final int DEFAULT_PORT = 9092;
+
+    private final KafkaRaftServer server;
+    private final Path dataDir;
+    private final boolean deleteOnClose;
+    private final int port;
+    private final int controllerPort;
+
+    private EmbeddedKafka(KafkaRaftServer server, Path dataDir, boolean deleteOnClose, int port, int controllerPort) {
+        this.server = server;
+        this.dataDir = dataDir;
+        this.deleteOnClose = deleteOnClose;
+        this.port = port;
+        this.controllerPort = controllerPort;
+    }
+
+    /**
+     * @param dataDir  where the log lives; null for a temporary directory deleted on close
+     * @param port     the client port; 0 for any free port
+     * @param anyPortIfBusy when {@code port} is taken, take a free one instead (and say so) rather than fail
+     */
+    public static EmbeddedKafka start(Path dataDir, int port, boolean anyPortIfBusy) {
+        return start(dataDir, port, anyPortIfBusy, -1);
+    }
+
+    /** As {@link #start(Path, int, boolean)}, reusing a controller port (needed to restart on the same data). */
+    public static EmbeddedKafka start(Path dataDir, int port, boolean anyPortIfBusy, int controllerPort) {
+        boolean temp = dataDir == null;
+        try {
+            Path dir = temp ? Files.createTempDirectory("vigil-kafka") : Files.createDirectories(dataDir);
+            int p = port;
+            if (p == 0) {
+                p = freePort();
+            } else if (!portFree(p)) {
+                if (!anyPortIfBusy) throw new IllegalStateException("port " + p + " on 127.0.0.1 is in use (another broker or demo running?)");
+                int taken = freePort();
+                LOG.warn("port {} is in use; the embedded Kafka broker takes port {} instead", p, taken);
+                p = taken;
+            }
+            int cport = controllerPort > 0 ? controllerPort : readControllerPort(dir);
+            if (cport <= 0 || !portFree(cport)) cport = freePort();
+            Properties props = properties(dir, p, cport);
+            KafkaConfig config = new KafkaConfig(props, false);
+            if (!Files.exists(dir.resolve("meta.properties"))) format(dir, cport);
+            Files.writeString(dir.resolve("vigil-controller.port"), Integer.toString(cport));
+            KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+            server.startup();
+            EmbeddedKafka k = new EmbeddedKafka(server, dir, temp, p, cport);
+            k.awaitReady();
+            LOG.info("embedded Kafka broker listening on {} (data {})", k.bootstrap(), dir);
+            return k;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the embedded Kafka broker: " + e.getMessage(), e);
+        }
+    }
+
+    private static Properties properties(Path dir, int port, int cport) {
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", "1");
+        p.put("controller.quorum.voters", "1@127.0.0.1:" + cport);
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + cport);
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("log.dirs", dir.toString());
+        p.put("metadata.log.dir", dir.toString());
+        p.put("num.partitions", "1");
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "4");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", "4");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("auto.create.topics.enable", "false");
+        // Frames are JPEGs of up to a few MB at high resolutions.
+        p.put("message.max.bytes", Integer.toString(16 * 1024 * 1024));
+        p.put("replica.fetch.max.bytes", Integer.toString(16 * 1024 * 1024));
+        p.put("log.retention.hours", "24");
+        p.put("log.segment.bytes", Integer.toString(64 * 1024 * 1024));
+        return p;
+    }
+
+    private static void format(Path dir, int cport) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            new Formatter()
+                    .setPrintStream(new PrintStream(out, true))
+                    .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+                    .setNodeId(1)
+                    .setClusterId(Uuid.randomUuid().toString())
+                    .setDirectories(List.of(dir.toString()))
+                    .setMetadataLogDirectory(dir.toString())
+                    .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                    .setControllerListenerName("CONTROLLER")
+                    // transaction protocol v2 makes Flink's KafkaSink log a false data-loss error on every recovery
+                    .setFeatureLevel("transaction.version", (short) 1)
+                    .run();
+        } catch (Exception e) {
+            throw new IllegalStateException("formatting the Kafka data directory " + dir + " failed: " + e.getMessage() + " " + out, e);
+        }
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try (Admin admin = admin()) {
+                admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
+                return;
+            } catch (Exception e) {
+                last = e;
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for the broker", ie);
+                }
+            }
+        }
+        throw new IllegalStateException("embedded Kafka broker did not become ready on " + bootstrap(), last);
+    }
+
+    public Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()));
+    }
+
+    /** Creates Vigil's topics if they do not exist yet; frames and events get {@code partitions} partitions. */
+    public void createVigilTopics(int partitions) {
+        createVigilTopics(bootstrap(), partitions);
+    }
+
+    public static void createVigilTopics(String bootstrap, int partitions) {
+        List<NewTopic> topics = new ArrayList<>();
+        topics.add(new NewTopic(Topics.FRAMES, partitions, (short) 1).configs(Map.of(
+                "max.message.bytes", Integer.toString(16 * 1024 * 1024), "retention.ms", Long.toString(TimeUnit.HOURS.toMillis(1)))));
+        topics.add(new NewTopic(Topics.CAMERAS, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
+        topics.add(new NewTopic(Topics.CAMERA_STATUS, 1, (short) 1));
+        topics.add(new NewTopic(Topics.DETECTIONS, partitions, (short) 1));
+        topics.add(new NewTopic(Topics.ACTIONS, partitions, (short) 1));
+        topics.add(new NewTopic(Topics.DEADLETTER, 1, (short) 1));
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
+            if (missing.isEmpty()) return;
+            try {
+                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) throw e;
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("creating Vigil's topics on " + bootstrap + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    public String bootstrap() {
+        return "127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public int controllerPort() {
+        return controllerPort;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    @Override
+    public void close() {
+        server.shutdown();
+        server.awaitShutdown();
+        if (deleteOnClose) deleteTree(dataDir);
+    }
+
+    private static int readControllerPort(Path dir) {
+        try {
+            Path f = dir.resolve("vigil-controller.port");
+            return Files.exists(f) ? Integer.parseInt(Files.readString(f).trim()) : -1;
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    static boolean portFree(int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) return;
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp dir left behind is harmless
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package io.vigil.flink.detect;
+
+/** One object in a detection event (a Flink POJO; JSON field names follow DESIGN.md). */
+public class DetectedObject {
+    public String label;
+    public int classId;
+    public float score;
+    /** [x1, y1, x2, y2] pixels of the published frame. */
+    public float[] box;
+    /** The box divided by the frame's width and height, 0..1. */
+    public float[] boxNorm;
+
+    public DetectedObject() {}
+}

@@ -1,0 +1,19 @@
+package io.vigil.flink.detect;
+
+/** One frame's detections, as published on {@code vigil.detections} (a Flink POJO). */
+public class DetectionEvent {
+    public static final String SCHEMA = "vigil.detections/1";
+
+    public String camera;
+    /** The frame's vigil-seq. */
+    public long frame;
+    /** Capture time, epoch microseconds (the event carries milliseconds). */
+    public long tsMicros;
+    public int width;
+    public int height;
+    /** {@code name@sha256:<12 hex>}. */
+    public String model;
+    public DetectedObject[] objects;
+
+    public DetectionEvent() {}
+}

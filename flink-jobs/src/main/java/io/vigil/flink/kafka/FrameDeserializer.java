@@ -1,0 +1,49 @@
+package io.vigil.flink.kafka;
+
+import io.vigil.video.kafka.FrameCodec;
+import io.vigil.video.kafka.FrameFormatException;
+import io.vigil.video.kafka.FrameRecord;
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Reads {@code vigil.frames} records with the project's wire format. A malformed record never fails the job:
+ * it becomes an envelope carrying the reason, so the next operator can log (later: dead-letter) it by
+ * camera, seq and offset.
+ */
+public final class FrameDeserializer implements KafkaRecordDeserializationSchema<FrameEnvelope> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<FrameEnvelope> out) {
+        FrameEnvelope e = new FrameEnvelope();
+        e.topic = record.topic();
+        e.partition = record.partition();
+        e.offset = record.offset();
+        try {
+            FrameRecord f = FrameCodec.fromRecord(record);
+            e.camera = f.camera();
+            e.seq = f.seq();
+            e.tsMicros = f.tsMicros();
+            e.width = f.width();
+            e.height = f.height();
+            e.codec = f.codec();
+            e.payload = f.payload();
+        } catch (FrameFormatException ex) {
+            e.camera = ex.camera() != null ? ex.camera()
+                    : record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+            e.seq = ex.seq();
+            e.tsMicros = record.timestamp() * 1000;
+            e.error = ex.reason() + ": " + ex.getMessage();
+        }
+        out.collect(e);
+    }
+
+    @Override
+    public TypeInformation<FrameEnvelope> getProducedType() {
+        return TypeInformation.of(FrameEnvelope.class);
+    }
+}
