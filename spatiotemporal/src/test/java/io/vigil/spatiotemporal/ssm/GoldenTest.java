@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.vigil.spatiotemporal.io.SafeTensors;
 import io.vigil.spatiotemporal.io.Tensor;
+import io.vigil.spatiotemporal.scan.ScanPaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -183,12 +184,17 @@ class GoldenTest {
         int tokens = h * wd;
         int e = w.dInner;
         String f = file.getFileName().toString();
+        // the spatiotemporal plan's carried direction gives the token order within a frame
+        int[] order = ScanPaths.create("spatiotemporal", h, wd).directions().get(0).order();
         MambaState s = block.newState();
+        float[] seq = new float[tokens * dm];
         float[] y = new float[tokens * dm];
+        float[] yGrid = new float[tokens * dm];
         for (int t = 0; t < frames; t++) {
-            // x_frames[0][t] is [H][W][d_model]: row-major raster order is its own memory order
-            block.forward(slice(xf.floats(), t * tokens * dm, tokens * dm), tokens, s, y);
-            assertAllClose(f + " y_frames[t=" + t + "]", st.get("y_frames").floats(), t * tokens * dm, y, 0, tokens * dm);
+            for (int i = 0; i < tokens; i++) System.arraycopy(xf.floats(), (t * tokens + order[i]) * dm, seq, i * dm, dm);
+            block.forward(seq, tokens, s, y);
+            for (int i = 0; i < tokens; i++) System.arraycopy(y, i * dm, yGrid, order[i] * dm, dm);
+            assertAllClose(f + " y_frames[t=" + t + "]", st.get("y_frames").floats(), t * tokens * dm, yGrid, 0, tokens * dm);
             assertAllClose(f + " conv_state_after_frame[" + t + "]", st.get("conv_state_after_frame").floats(), t * e * w.dConv, s.conv, 0, e * w.dConv);
             assertAllClose(f + " ssm_state_after_frame[" + t + "]", st.get("ssm_state_after_frame").floats(), t * e * w.dState, s.ssm, 0, e * w.dState);
         }
