@@ -9,6 +9,7 @@ public final class Labels {
 
     public static List<String> parse(String text) {
         List<String> out = new ArrayList<>();
+        if (text.startsWith("\uFEFF")) text = text.substring(1); // UTF-8 BOM
         for (String line : text.split("\\R")) out.add(line.strip());
         while (!out.isEmpty() && out.get(out.size() - 1).isEmpty()) out.remove(out.size() - 1);
         return List.copyOf(out);

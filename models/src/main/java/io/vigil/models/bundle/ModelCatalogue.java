@@ -15,7 +15,7 @@ import java.util.Optional;
  */
 public final class ModelCatalogue {
     private static final String DIR = "/io/vigil/models/catalogue/";
-    private static final List<String> ENTRIES = List.of("yolox-nano");
+    private static final List<String> ENTRIES = List.of("yolox-nano", "fastestdet", "ultraface-rfb-320");
     private static volatile List<ModelDescriptor> all;
 
     private ModelCatalogue() {}
@@ -48,7 +48,12 @@ public final class ModelCatalogue {
     /** The labels a catalogue entry ships, for directories that lack the labels file. */
     static Optional<List<String>> bundledLabels(ModelDescriptor d) {
         if (d.labels() == null) return Optional.empty();
-        try (InputStream in = ModelCatalogue.class.getResourceAsStream(DIR + d.labels())) {
+        String resource = switch (d.name()) {
+            case "fastestdet" -> "coco-darknet.names";
+            case "ultraface-rfb-320" -> "ultraface-labels.txt";
+            default -> d.labels();
+        };
+        try (InputStream in = ModelCatalogue.class.getResourceAsStream(DIR + resource)) {
             if (in == null) return Optional.empty();
             return Optional.of(Labels.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
         } catch (IOException e) {

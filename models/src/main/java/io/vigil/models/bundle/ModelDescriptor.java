@@ -14,6 +14,8 @@ import java.util.List;
  * @param source     where the file was published (informational)
  * @param license    the model's licence (informational)
  * @param labels     labels file, relative to the directory; built-in entries may also ship it as a resource
+ * @param nms        class-aware (default), class-agnostic, or none (models with NMS inside)
+ * @param action     action models: how the model is called
  */
 public record ModelDescriptor(
         String name,
@@ -27,7 +29,24 @@ public record ModelDescriptor(
         String labels,
         @JsonProperty("scoreThreshold") Float scoreThreshold,
         @JsonProperty("nmsIou") Float nmsIou,
-        String nms) {
+        String nms,
+        Action action) {
+
+    /**
+     * The contract of an action model.
+     *
+     * @param contract   windowed (the last {@code window} observations in, class scores or ids out) or recurrent
+     *                   (this step's input plus state tensors in, outputs plus new state out)
+     * @param input      the observation input's name
+     * @param output     the output holding class scores [N, classes] or class ids [N]
+     * @param window     windowed: observations per call
+     * @param features   windowed: values per observation (e.g. 2 for an x, y point)
+     * @param threshold  windowed: name of an extra scalar score-threshold input the graph wants, if any
+     * @param states     recurrent: state input name -> state output name
+     */
+    public record Action(String contract, String input, String output, Integer window, Integer features, String threshold,
+                         java.util.Map<String, String> states) {}
+
 
     /**
      * @param name     the graph input's name
@@ -45,9 +64,14 @@ public record ModelDescriptor(
                         Integer pad, Float scale, List<Float> mean, List<Float> std) {}
 
     /**
-     * @param type    yolox (more families come with the models issue)
-     * @param output  the graph output to decode
-     * @param strides grid strides, in row order of the output
+     * @param type       yolox, yolov5, yolov8, e2e, fastestdet or boxes-scores
+     * @param output     the graph output to decode (single-output families)
+     * @param boxes      boxes-scores: the output with [N, R, 4] x1,y1,x2,y2 boxes
+     * @param scores     boxes-scores: the output with [N, R, classes] scores
+     * @param strides    yolox: grid strides, in row order of the output
+     * @param background boxes-scores: score column 0 is a background class, not reported
+     * @param normalized e2e and boxes-scores: box coordinates are 0..1 of the input instead of pixels
      */
-    public record Decoder(String type, String output, List<Integer> strides) {}
+    public record Decoder(String type, String output, String boxes, String scores, List<Integer> strides,
+                          Boolean background, Boolean normalized) {}
 }

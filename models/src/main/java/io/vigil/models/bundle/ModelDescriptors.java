@@ -18,7 +18,7 @@ public final class ModelDescriptors {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
     static final Set<String> RESIZE = Set.of("letterbox-topleft", "letterbox-center", "stretch");
-    static final Set<String> DECODERS = Set.of("yolox");
+    static final Set<String> DECODERS = Set.of("yolox", "yolov5", "yolov8", "e2e", "fastestdet", "boxes-scores");
 
     private ModelDescriptors() {}
 
@@ -40,7 +40,8 @@ public final class ModelDescriptors {
 
     static ModelDescriptor validate(ModelDescriptor d, String where) {
         require(d.name() != null && !d.name().isBlank(), where, "name", "is missing");
-        require("detector".equals(d.kind()), where, "kind", "must be 'detector' (got " + d.kind() + ")");
+        require("detector".equals(d.kind()) || "action".equals(d.kind()), where, "kind", "must be 'detector' or 'action' (got " + d.kind() + ")");
+        if ("action".equals(d.kind())) return validateAction(d, where);
         ModelDescriptor.Input in = d.input();
         require(in != null, where, "input", "is missing");
         require(in.name() != null, where, "input.name", "is missing");
@@ -57,15 +58,40 @@ public final class ModelDescriptors {
         ModelDescriptor.Decoder dec = d.decoder();
         require(dec != null, where, "decoder", "is missing");
         require(dec.type() != null && DECODERS.contains(dec.type()), where, "decoder.type", "must be one of " + DECODERS + " (got " + dec.type() + ")");
-        require(dec.output() != null, where, "decoder.output", "is missing");
+        if ("boxes-scores".equals(dec.type())) {
+            require(dec.boxes() != null, where, "decoder.boxes", "is missing (the output holding the boxes)");
+            require(dec.scores() != null, where, "decoder.scores", "is missing (the output holding the scores)");
+        } else {
+            require(dec.output() != null, where, "decoder.output", "is missing");
+        }
         if ("yolox".equals(dec.type())) {
             List<Integer> s = dec.strides();
             require(s != null && !s.isEmpty() && s.stream().allMatch(x -> x != null && x > 0), where, "decoder.strides", "must list positive strides");
         }
         require(d.scoreThreshold() == null || (d.scoreThreshold() >= 0 && d.scoreThreshold() <= 1), where, "scoreThreshold", "must be 0..1");
         require(d.nmsIou() == null || (d.nmsIou() > 0 && d.nmsIou() <= 1), where, "nmsIou", "must be in (0, 1]");
-        require(d.nms() == null || d.nms().equals("class-aware") || d.nms().equals("class-agnostic"), where, "nms",
-                "must be class-aware or class-agnostic (got " + d.nms() + ")");
+        require(d.nms() == null || d.nms().equals("class-aware") || d.nms().equals("class-agnostic") || d.nms().equals("none"), where, "nms",
+                "must be class-aware, class-agnostic or none (got " + d.nms() + ")");
+        require(d.action() == null, where, "action", "is only for kind: action");
+        return d;
+    }
+
+    private static ModelDescriptor validateAction(ModelDescriptor d, String where) {
+        ModelDescriptor.Action a = d.action();
+        require(a != null, where, "action", "is missing (an action model needs its contract)");
+        require("windowed".equals(a.contract()) || "recurrent".equals(a.contract()), where, "action.contract",
+                "must be windowed or recurrent (got " + a.contract() + ")");
+        require(a.input() != null, where, "action.input", "is missing");
+        require(a.output() != null, where, "action.output", "is missing");
+        if ("windowed".equals(a.contract())) {
+            require(a.window() != null && a.window() > 0, where, "action.window", "must be > 0");
+            require(a.features() != null && a.features() > 0, where, "action.features", "must be > 0");
+            require(a.states() == null || a.states().isEmpty(), where, "action.states", "is only for recurrent models");
+        } else {
+            require(a.states() != null && !a.states().isEmpty(), where, "action.states", "must pair each state input with its output");
+        }
+        require(d.labels() != null, where, "labels", "is missing (an action model must name its classes)");
+        require(d.decoder() == null && d.input() == null, where, "input/decoder", "are only for detectors");
         return d;
     }
 

@@ -1,13 +1,19 @@
 package io.vigil.models.detect;
 
-/** Turns one image's raw output tensor into candidate boxes in frame pixels (before NMS). */
-public interface DetectionDecoder {
-    /**
-     * @param output the decoder's output tensor for ONE image, row-major
-     * @param shape  that tensor's shape without the batch axis
-     */
-    void decode(float[] output, int offset, long[] shape, Letterbox lb, float scoreThreshold, Candidates out);
+import java.util.List;
+import java.util.Map;
 
-    /** Checks the graph's output shape (batch axis included, -1 for dynamic); throws naming what was expected. */
-    void checkShape(String outputName, long[] shape, int numLabels);
+/** Turns one image's raw outputs into candidate boxes in frame pixels (before NMS). */
+public interface DetectionDecoder {
+    /** The graph outputs this decoder reads. */
+    List<String> outputs();
+
+    /**
+     * Checks the graph's output shapes (batch axis included, -1 for dynamic dimensions) against the family's
+     * layout and the labels; throws {@link io.vigil.models.bundle.ModelException} naming the tensor and what was
+     * expected.
+     */
+    void checkShapes(Map<String, long[]> shapes, int numLabels);
+
+    void decode(RawOutputs out, int image, Letterbox lb, float scoreThreshold, Candidates cands);
 }

@@ -14,46 +14,56 @@ import io.vigil.models.runtime.Sessions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * An object detector: one ONNX Runtime session plus the model's pre- and post-processing. Owns its session
- * and buffers; not thread-safe (one per operator instance).
+ * An object detector: one ONNX Runtime session plus the model's pre- and post-processing. Frames of several
+ * cameras go through in ONE session run when the model's batch axis is dynamic (up to {@code maxBatch}); a
+ * fixed-batch model is run frame by frame, transparently. Owns its session and its direct input buffer; not
+ * thread-safe (one per operator instance).
  */
 public final class Detector implements AutoCloseable {
     private final ModelBundle bundle;
     private final OrtSession session;
     private final ExecutionProvider provider;
     private final String inputName;
-    private final String outputName;
     private final Preprocessor pre;
     private final DetectionDecoder decoder;
     private final float scoreThreshold;
     private final float nmsIou;
-    private final boolean classAware;
-    private final long[] inputShape;
-    private final FloatBuffer input;   // [1, 3, inH, inW], direct so ONNX Runtime reads it in place
+    private final String nms;
+    private final int maxBatch;
+    private final boolean dynamicBatch;
+    private final int inW;
+    private final int inH;
+    private final FloatBuffer input;   // [maxBatch, 3, inH, inW], direct so ONNX Runtime reads it in place
+    private final Letterbox[] letterboxes;
     private final Candidates candidates = new Candidates();
 
-    private Detector(ModelBundle bundle, OrtSession session, ExecutionProvider provider, DetectorOptions opts) {
+    private Detector(ModelBundle bundle, OrtSession session, ExecutionProvider provider, DetectorOptions opts, boolean dynamicBatch) {
         this.bundle = bundle;
         this.session = session;
         this.provider = provider;
         ModelDescriptor d = bundle.descriptor();
         ModelDescriptor.Input in = d.input();
         this.inputName = in.name();
-        this.outputName = d.decoder().output();
-        this.pre = new Preprocessor(in.width(), in.height(), ResizeMode.parse(in.resize()), "RGB".equals(in.channels()),
+        this.inW = in.width();
+        this.inH = in.height();
+        this.pre = new Preprocessor(inW, inH, ResizeMode.parse(in.resize()), "RGB".equals(in.channels()),
                 in.pad() == null ? 114 : in.pad(), in.scale() == null ? 1f : in.scale(), floats(in.mean()), floats(in.std()));
-        this.decoder = new YoloxDecoder(d.decoder().strides().stream().mapToInt(Integer::intValue).toArray(), in.width(), in.height());
+        this.decoder = Decoders.create(d);
         this.scoreThreshold = opts.scoreThreshold() != null ? opts.scoreThreshold() : d.scoreThreshold() != null ? d.scoreThreshold() : 0.3f;
         this.nmsIou = opts.nmsIou() != null ? opts.nmsIou() : d.nmsIou() != null ? d.nmsIou() : 0.45f;
-        boolean agnostic = opts.classAgnostic() != null ? opts.classAgnostic() : "class-agnostic".equals(d.nms());
-        this.classAware = !agnostic;
-        this.inputShape = new long[] {1, 3, in.height(), in.width()};
-        this.input = ByteBuffer.allocateDirect(3 * in.width() * in.height() * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        String mode = opts.nms() != null ? opts.nms() : d.nms() != null ? d.nms() : "e2e".equals(d.decoder().type()) ? "none" : "class-aware";
+        this.nms = mode;
+        this.dynamicBatch = dynamicBatch;
+        this.maxBatch = dynamicBatch ? opts.maxBatch() : 1;
+        this.input = ByteBuffer.allocateDirect(maxBatch * 3 * inW * inH * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        this.letterboxes = new Letterbox[maxBatch];
     }
 
     /**
@@ -62,15 +72,25 @@ public final class Detector implements AutoCloseable {
      * @throws ModelException naming the tensor that does not fit, or why ONNX Runtime refused the file
      */
     public static Detector open(ModelBundle bundle, DetectorOptions opts) {
+        if (!"detector".equals(bundle.descriptor().kind())) {
+            throw new ModelException(bundle.modelId() + " is a " + bundle.descriptor().kind() + " model, not a detector");
+        }
         Sessions.Opened opened;
         try {
             opened = Sessions.open(bundle.onnxFile(), opts.provider(), opts.intraOpThreads());
         } catch (OrtException e) {
             throw new ModelException("ONNX Runtime cannot load " + bundle.onnxFile() + ": " + e.getMessage(), e);
         }
-        Detector det = new Detector(bundle, opened.session(), opened.provider(), opts);
+        boolean dynamic;
         try {
-            det.checkGraph();
+            dynamic = checkInput(bundle, opened.session());
+        } catch (RuntimeException e) {
+            closeQuietly(opened.session());
+            throw e;
+        }
+        Detector det = new Detector(bundle, opened.session(), opened.provider(), opts, dynamic);
+        try {
+            det.checkOutputs();
         } catch (RuntimeException e) {
             det.close();
             throw e;
@@ -78,20 +98,34 @@ public final class Detector implements AutoCloseable {
         return det;
     }
 
-    private void checkGraph() {
+    /** @return whether the batch axis is dynamic */
+    private static boolean checkInput(ModelBundle bundle, OrtSession session) {
+        ModelDescriptor.Input want = bundle.descriptor().input();
         try {
             Map<String, NodeInfo> inputs = session.getInputInfo();
-            NodeInfo in = inputs.get(inputName);
-            if (in == null) throw new ModelException(bundle.onnxFile() + ": no input '" + inputName + "' (the graph has " + inputs.keySet() + ")");
+            NodeInfo in = inputs.get(want.name());
+            if (in == null) throw new ModelException(bundle.onnxFile() + ": no input '" + want.name() + "' (the graph has " + inputs.keySet() + ")");
             long[] shape = ((TensorInfo) in.getInfo()).getShape();
-            if (shape.length != 4 || !dimFits(shape[1], 3) || !dimFits(shape[2], inputShape[2]) || !dimFits(shape[3], inputShape[3])) {
-                throw new ModelException(bundle.onnxFile() + ": input '" + inputName + "' has shape " + Arrays.toString(shape)
-                        + ", model.yaml says [N, 3, " + inputShape[2] + ", " + inputShape[3] + "]");
+            if (shape.length != 4 || !dimFits(shape[1], 3) || !dimFits(shape[2], want.height()) || !dimFits(shape[3], want.width())) {
+                throw new ModelException(bundle.onnxFile() + ": input '" + want.name() + "' has shape " + Arrays.toString(shape)
+                        + ", model.yaml says [N, 3, " + want.height() + ", " + want.width() + "]");
             }
+            return shape[0] < 0;
+        } catch (OrtException e) {
+            throw new ModelException("cannot read the graph of " + bundle.onnxFile() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void checkOutputs() {
+        try {
             Map<String, NodeInfo> outputs = session.getOutputInfo();
-            NodeInfo out = outputs.get(outputName);
-            if (out == null) throw new ModelException(bundle.onnxFile() + ": no output '" + outputName + "' (the graph has " + outputs.keySet() + ")");
-            decoder.checkShape(outputName, ((TensorInfo) out.getInfo()).getShape(), bundle.labels().size());
+            Map<String, long[]> shapes = new HashMap<>();
+            for (String name : decoder.outputs()) {
+                NodeInfo out = outputs.get(name);
+                if (out == null) throw new ModelException(bundle.onnxFile() + ": no output '" + name + "' (the graph has " + outputs.keySet() + ")");
+                shapes.put(name, ((TensorInfo) out.getInfo()).getShape());
+            }
+            decoder.checkShapes(shapes, bundle.labels().size());
         } catch (OrtException e) {
             throw new ModelException("cannot read the graph of " + bundle.onnxFile() + ": " + e.getMessage(), e);
         }
@@ -107,29 +141,56 @@ public final class Detector implements AutoCloseable {
      * @param bgr [height][width][3] packed BGR pixels
      */
     public DetectionResult detect(byte[] bgr, int width, int height) {
+        return detectBatch(List.of(new FrameInput(bgr, width, height))).get(0);
+    }
+
+    /**
+     * Detects objects in several frames (of any cameras and sizes): one session run per {@code maxBatch} frames
+     * when the batch axis is dynamic. Each result carries its share of the batch's time.
+     */
+    public List<DetectionResult> detectBatch(List<FrameInput> frames) {
+        List<DetectionResult> results = new ArrayList<>(frames.size());
+        for (int from = 0; from < frames.size(); from += maxBatch) {
+            runChunk(frames.subList(from, Math.min(frames.size(), from + maxBatch)), results);
+        }
+        return results;
+    }
+
+    private void runChunk(List<FrameInput> chunk, List<DetectionResult> results) {
+        int n = chunk.size();
+        int per = 3 * inW * inH;
         long t0 = System.nanoTime();
         input.clear();
-        Letterbox lb = pre.apply(bgr, width, height, input);
-        input.rewind();
+        for (int i = 0; i < n; i++) {
+            FrameInput f = chunk.get(i);
+            letterboxes[i] = pre.apply(f.bgr(), f.width(), f.height(), input);
+        }
+        input.position(0).limit(n * per);
+        FloatBuffer view = input.slice();
+        input.clear();
         long t1 = System.nanoTime();
-        float[] out;
-        long[] outShape;
-        try (OnnxTensor tensor = OnnxTensor.createTensor(OrtRuntime.env(), input, inputShape);
+        RawOutputs outs = new RawOutputs();
+        try (OnnxTensor tensor = OnnxTensor.createTensor(OrtRuntime.env(), view, new long[] {n, 3, inH, inW});
              OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
-            OnnxTensor o = (OnnxTensor) result.get(outputName).orElseThrow();
-            outShape = o.getInfo().getShape();
-            FloatBuffer fb = o.getFloatBuffer();
-            out = new float[fb.remaining()];
-            fb.get(out);
+            for (String name : decoder.outputs()) {
+                OnnxTensor o = (OnnxTensor) result.get(name).orElseThrow();
+                FloatBuffer fb = o.getFloatBuffer();
+                float[] data = new float[fb.remaining()];
+                fb.get(data);
+                outs.put(name, data, o.getInfo().getShape());
+            }
         } catch (OrtException e) {
             throw new ModelException("inference failed on " + bundle.modelId() + ": " + e.getMessage(), e);
         }
         long t2 = System.nanoTime();
-        candidates.clear();
-        decoder.decode(out, 0, Arrays.copyOfRange(outShape, 1, outShape.length), lb, scoreThreshold, candidates);
-        List<Detection> dets = Nms.apply(candidates, nmsIou, classAware, bundle.labels());
-        long t3 = System.nanoTime();
-        return new DetectionResult(dets, t1 - t0, t2 - t1, t3 - t2);
+        for (int i = 0; i < n; i++) {
+            long d0 = System.nanoTime();
+            candidates.clear();
+            decoder.decode(outs, i, letterboxes[i], scoreThreshold, candidates);
+            List<Detection> dets = "none".equals(nms) ? Nms.all(candidates, bundle.labels())
+                    : Nms.apply(candidates, nmsIou, "class-aware".equals(nms), bundle.labels());
+            results.add(new DetectionResult(dets, (t1 - t0) / n, (t2 - t1) / n, System.nanoTime() - d0));
+        }
     }
 
     public ModelBundle bundle() { return bundle; }
@@ -139,12 +200,25 @@ public final class Detector implements AutoCloseable {
 
     public float scoreThreshold() { return scoreThreshold; }
 
+    /** Frames per session run: maxBatch for a dynamic batch axis, else 1. */
+    public int batchCapacity() { return maxBatch; }
+
+    public boolean dynamicBatch() { return dynamicBatch; }
+
     @Override
     public void close() {
         try {
             session.close();
         } catch (OrtException e) {
             throw new ModelException("closing session of " + bundle.modelId() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void closeQuietly(OrtSession s) {
+        try {
+            s.close();
+        } catch (OrtException ignored) {
+            // already failing; the first error is the one to report
         }
     }
 

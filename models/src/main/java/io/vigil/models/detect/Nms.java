@@ -33,6 +33,16 @@ public final class Nms {
         return kept;
     }
 
+    /** Every candidate, highest score first (for models that ran NMS themselves). */
+    public static List<Detection> all(Candidates c, List<String> labels) {
+        List<Detection> out = new ArrayList<>(c.size);
+        for (int i = 0; i < c.size; i++) {
+            out.add(new Detection(c.classId[i], label(labels, c.classId[i]), c.score[i], c.x1[i], c.y1[i], c.x2[i], c.y2[i]));
+        }
+        out.sort((a, b) -> Float.compare(b.score(), a.score()));
+        return out;
+    }
+
     static String label(List<String> labels, int classId) {
         return classId >= 0 && classId < labels.size() ? labels.get(classId) : "class" + classId;
     }

@@ -2,6 +2,8 @@ package io.vigil.models.detect;
 
 import io.vigil.models.bundle.ModelException;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 
 /**
  * YOLOX head output [N, R, 5 + C]: per grid cell (stride 8, then 16, then 32; row-major within a grid)
@@ -9,12 +11,14 @@ import java.util.Arrays;
  * size = e^t·stride, score = obj · max cls.
  */
 public final class YoloxDecoder implements DetectionDecoder {
+    private final String output;
     private final int[] strides;
     private final int inW;
     private final int inH;
     private final int rows;
 
-    public YoloxDecoder(int[] strides, int inputWidth, int inputHeight) {
+    public YoloxDecoder(String output, int[] strides, int inputWidth, int inputHeight) {
+        this.output = output;
         this.strides = strides.clone();
         this.inW = inputWidth;
         this.inH = inputHeight;
@@ -28,20 +32,26 @@ public final class YoloxDecoder implements DetectionDecoder {
     }
 
     @Override
-    public void checkShape(String outputName, long[] shape, int numLabels) {
-        if (shape.length != 3 || (shape[1] != rows && shape[1] != -1) || shape[2] < 6) {
-            throw new ModelException("output '" + outputName + "' has shape " + Arrays.toString(shape)
-                    + " but a YOLOX head for a " + inW + "x" + inH + " input with strides " + Arrays.toString(strides)
-                    + " gives [N, " + rows + ", 5+classes]");
-        }
-        if (numLabels > 0 && shape[2] != -1 && shape[2] - 5 != numLabels) {
-            throw new ModelException("output '" + outputName + "' has " + (shape[2] - 5) + " classes but the labels file lists " + numLabels);
-        }
+    public List<String> outputs() {
+        return List.of(output);
     }
 
     @Override
-    public void decode(float[] out, int offset, long[] shape, Letterbox lb, float threshold, Candidates cands) {
-        int width = (int) shape[1];
+    public void checkShapes(Map<String, long[]> shapes, int numLabels) {
+        long[] shape = shapes.get(output);
+        if (shape.length != 3 || (shape[1] != rows && shape[1] != -1) || shape[2] < 6) {
+            throw new ModelException("output '" + output + "' has shape " + Arrays.toString(shape)
+                    + " but a YOLOX head for a " + inW + "x" + inH + " input with strides " + Arrays.toString(strides)
+                    + " gives [N, " + rows + ", 5+classes]");
+        }
+        Decoders.checkClasses(output, shape[2] - 5, numLabels);
+    }
+
+    @Override
+    public void decode(RawOutputs outs, int image, Letterbox lb, float threshold, Candidates cands) {
+        float[] out = outs.data(output);
+        int offset = outs.offset(output, image);
+        int width = (int) outs.shape(output)[2];
         int classes = width - 5;
         int row = 0;
         for (int s : strides) {
@@ -52,13 +62,8 @@ public final class YoloxDecoder implements DetectionDecoder {
                     int o = offset + row * width;
                     float obj = out[o + 4];
                     if (obj <= threshold) continue; // score = obj·cls <= obj: cannot pass
-                    int best = 0;
-                    float bestScore = out[o + 5];
-                    for (int c = 1; c < classes; c++) {
-                        float v = out[o + 5 + c];
-                        if (v > bestScore) { bestScore = v; best = c; }
-                    }
-                    float score = obj * bestScore;
+                    int best = Decoders.argmax(out, o + 5, classes, 1);
+                    float score = obj * out[o + 5 + best];
                     if (score <= threshold) continue;
                     float cx = (out[o] + gx) * s;
                     float cy = (out[o + 1] + gy) * s;

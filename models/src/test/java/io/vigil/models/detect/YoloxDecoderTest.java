@@ -13,7 +13,7 @@ class YoloxDecoderTest {
 
     @Test
     void decodesGridCellsOfEveryStride() {
-        YoloxDecoder dec = new YoloxDecoder(new int[] {8, 16, 32}, 64, 64);
+        YoloxDecoder dec = new YoloxDecoder("output", new int[] {8, 16, 32}, 64, 64);
         assertEquals(84, dec.rows());
         float[] out = new float[84 * W];
         // stride 8, cell (gx=3, gy=2) -> row 2*8+3 = 19; class 1
@@ -24,7 +24,7 @@ class YoloxDecoderTest {
         set(out, 5, 0f, 0f, 0f, 0f, 0.9f, 0.3f, 0.1f);
         Letterbox lb = Letterbox.of(128, 96, 64, 64, ResizeMode.LETTERBOX_TOPLEFT); // r = 0.5
         Candidates c = new Candidates();
-        dec.decode(out, 0, new long[] {84, W}, lb, 0.3f, c);
+        dec.decode(new RawOutputs().put("output", out, new long[] {1, 84, W}), 0, lb, 0.3f, c);
         assertEquals(2, c.size());
         // row 19: cx = 3.5*8 = 28, cy = 2.5*8 = 20, w = 8, h = 16 -> input (24,12,32,28) -> frame /0.5
         assertEquals(1, c.classId[0]);
@@ -44,12 +44,12 @@ class YoloxDecoderTest {
 
     @Test
     void shapeChecksNameTheProblem() {
-        YoloxDecoder dec = new YoloxDecoder(new int[] {8, 16, 32}, 416, 416);
-        dec.checkShape("output", new long[] {1, 3549, 85}, 80);
-        dec.checkShape("output", new long[] {-1, 3549, 85}, 80);
-        ModelException rows = assertThrows(ModelException.class, () -> dec.checkShape("output", new long[] {1, 8400, 85}, 80));
+        YoloxDecoder dec = new YoloxDecoder("output", new int[] {8, 16, 32}, 416, 416);
+        dec.checkShapes(java.util.Map.of("output", new long[] {1, 3549, 85}), 80);
+        dec.checkShapes(java.util.Map.of("output", new long[] {-1, 3549, 85}), 80);
+        ModelException rows = assertThrows(ModelException.class, () -> dec.checkShapes(java.util.Map.of("output", new long[] {1, 8400, 85}), 80));
         assertTrue(rows.getMessage().contains("3549"), rows.getMessage());
-        ModelException labels = assertThrows(ModelException.class, () -> dec.checkShape("output", new long[] {1, 3549, 85}, 3));
+        ModelException labels = assertThrows(ModelException.class, () -> dec.checkShapes(java.util.Map.of("output", new long[] {1, 3549, 85}), 3));
         assertTrue(labels.getMessage().contains("80 classes") && labels.getMessage().contains("3"), labels.getMessage());
     }
 
