@@ -15,7 +15,7 @@ import java.util.Optional;
  */
 public final class ModelCatalogue {
     private static final String DIR = "/io/vigil/models/catalogue/";
-    private static final List<String> ENTRIES = List.of("yolox-nano", "fastestdet", "ultraface-rfb-320");
+    private static final List<String> ENTRIES = List.of("yolox-nano", "fastestdet", "ultraface-rfb-320", "gesture-point-history", "gesture-point-history-lstm");
     private static volatile List<ModelDescriptor> all;
 
     private ModelCatalogue() {}
@@ -51,6 +51,7 @@ public final class ModelCatalogue {
         String resource = switch (d.name()) {
             case "fastestdet" -> "coco-darknet.names";
             case "ultraface-rfb-320" -> "ultraface-labels.txt";
+            case "gesture-point-history", "gesture-point-history-lstm" -> "gesture-labels.txt";
             default -> d.labels();
         };
         try (InputStream in = ModelCatalogue.class.getResourceAsStream(DIR + resource)) {
