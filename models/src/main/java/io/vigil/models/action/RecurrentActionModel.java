@@ -39,8 +39,8 @@ public final class RecurrentActionModel implements AutoCloseable {
 
     public static RecurrentActionModel open(ModelBundle bundle, ExecutionProvider provider, int threads) {
         ModelDescriptor.Action a = bundle.descriptor().action();
-        if (!"action".equals(bundle.descriptor().kind()) || a == null || !"recurrent".equals(a.contract())) {
-            throw new ModelException(bundle.modelId() + " is not a recurrent action model");
+        if (a == null || !"recurrent".equals(a.contract())) {
+            throw new ModelException(bundle.modelId() + " does not have the recurrent contract");
         }
         OrtSession s;
         try {

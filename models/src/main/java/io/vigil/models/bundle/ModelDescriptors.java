@@ -40,8 +40,9 @@ public final class ModelDescriptors {
 
     static ModelDescriptor validate(ModelDescriptor d, String where) {
         require(d.name() != null && !d.name().isBlank(), where, "name", "is missing");
-        require("detector".equals(d.kind()) || "action".equals(d.kind()), where, "kind", "must be 'detector' or 'action' (got " + d.kind() + ")");
-        if ("action".equals(d.kind())) return validateAction(d, where);
+        require("detector".equals(d.kind()) || "action".equals(d.kind()) || "sequence".equals(d.kind()), where, "kind",
+                "must be detector, action or sequence (got " + d.kind() + ")");
+        if (!"detector".equals(d.kind())) return validateAction(d, where);
         ModelDescriptor.Input in = d.input();
         require(in != null, where, "input", "is missing");
         require(in.name() != null, where, "input.name", "is missing");
@@ -90,7 +91,8 @@ public final class ModelDescriptors {
         } else {
             require(a.states() != null && !a.states().isEmpty(), where, "action.states", "must pair each state input with its output");
         }
-        require(d.labels() != null, where, "labels", "is missing (an action model must name its classes)");
+        // a sequence model (e.g. an exported SSM step) outputs features; only action models name classes
+        require(d.labels() != null || "sequence".equals(d.kind()), where, "labels", "is missing (an action model must name its classes)");
         require(d.decoder() == null && d.input() == null, where, "input/decoder", "are only for detectors");
         return d;
     }
