@@ -10,7 +10,7 @@ import io.vigil.models.bundle.ModelDescriptor;
 import io.vigil.models.bundle.ModelException;
 import io.vigil.models.runtime.ExecutionProvider;
 import io.vigil.models.runtime.OrtRuntime;
-import io.vigil.models.runtime.Sessions;
+import io.vigil.models.runtime.SharedSessions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -28,6 +28,7 @@ import java.util.Map;
  */
 public final class Detector implements AutoCloseable {
     private final ModelBundle bundle;
+    private final SharedSessions.Lease lease;
     private final OrtSession session;
     private final ExecutionProvider provider;
     private final String inputName;
@@ -44,10 +45,11 @@ public final class Detector implements AutoCloseable {
     private final Letterbox[] letterboxes;
     private final Candidates candidates = new Candidates();
 
-    private Detector(ModelBundle bundle, OrtSession session, ExecutionProvider provider, DetectorOptions opts, boolean dynamicBatch) {
+    private Detector(ModelBundle bundle, SharedSessions.Lease lease, DetectorOptions opts, boolean dynamicBatch) {
         this.bundle = bundle;
-        this.session = session;
-        this.provider = provider;
+        this.lease = lease;
+        this.session = lease.session();
+        this.provider = lease.provider();
         ModelDescriptor d = bundle.descriptor();
         ModelDescriptor.Input in = d.input();
         this.inputName = in.name();
@@ -75,20 +77,21 @@ public final class Detector implements AutoCloseable {
         if (!"detector".equals(bundle.descriptor().kind())) {
             throw new ModelException(bundle.modelId() + " is a " + bundle.descriptor().kind() + " model, not a detector");
         }
-        Sessions.Opened opened;
+        SharedSessions.Lease lease;
         try {
-            opened = Sessions.open(bundle.onnxFile(), opts.provider(), opts.intraOpThreads());
+            // detectors of the same model in one JVM share one session (run is thread-safe); buffers stay per detector
+            lease = SharedSessions.acquire(bundle.onnxFile(), opts.provider(), opts.intraOpThreads());
         } catch (OrtException e) {
             throw new ModelException("ONNX Runtime cannot load " + bundle.onnxFile() + ": " + e.getMessage(), e);
         }
         boolean dynamic;
         try {
-            dynamic = checkInput(bundle, opened.session());
+            dynamic = checkInput(bundle, lease.session());
         } catch (RuntimeException e) {
-            closeQuietly(opened.session());
+            lease.close();
             throw e;
         }
-        Detector det = new Detector(bundle, opened.session(), opened.provider(), opts, dynamic);
+        Detector det = new Detector(bundle, lease, opts, dynamic);
         try {
             det.checkOutputs();
         } catch (RuntimeException e) {
@@ -207,19 +210,7 @@ public final class Detector implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            session.close();
-        } catch (OrtException e) {
-            throw new ModelException("closing session of " + bundle.modelId() + " failed: " + e.getMessage(), e);
-        }
-    }
-
-    private static void closeQuietly(OrtSession s) {
-        try {
-            s.close();
-        } catch (OrtException ignored) {
-            // already failing; the first error is the one to report
-        }
+        lease.close();
     }
 
     private static float[] floats(List<Float> l) {
