@@ -46,7 +46,7 @@ public final class ModelCatalogue {
     }
 
     /** The labels a catalogue entry ships, for directories that lack the labels file. */
-    static Optional<List<String>> bundledLabels(ModelDescriptor d) {
+    public static Optional<List<String>> bundledLabels(ModelDescriptor d) {
         if (d.labels() == null) return Optional.empty();
         String resource = switch (d.name()) {
             case "fastestdet" -> "coco-darknet.names";
