@@ -55,6 +55,9 @@ final class DetectCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime intra-op threads (0 = its choice)")
     int threads;
 
+    @Option(names = "--json", description = "one JSON object per frame instead of a table")
+    boolean jsonOut;
+
     private final ObjectMapper json = new ObjectMapper();
     private long pre;
     private long inf;
@@ -108,6 +111,14 @@ final class DetectCommand implements Callable<Integer> {
         inf += r.inferenceNanos();
         post += r.decodeNanos();
         frames++;
+        if (!jsonOut) {
+            System.out.printf(Locale.ROOT, "frame %d (%dx%d), %s: %d object(s)%n", index, img.width(), img.height(), bundle.modelId(),
+                    r.detections().size());
+            for (Detection d : r.detections()) {
+                System.out.printf(Locale.ROOT, "  %-14s %.3f  [%6.1f %6.1f %6.1f %6.1f]%n", d.label(), d.score(), d.x1(), d.y1(), d.x2(), d.y2());
+            }
+            return r.detections();
+        }
         ObjectNode o = json.createObjectNode();
         o.put("input", input);
         o.put("frame", index);

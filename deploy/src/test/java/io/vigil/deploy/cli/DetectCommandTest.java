@@ -33,7 +33,7 @@ class DetectCommandTest {
             ImageFiles.write(src.copyBgr(), png);
         }
         Path annotated = tmp.resolve("out/annotated.png");
-        CliRun r = CliRun.of("detect", "--model", model(), "--input", png.toString(), "--out", annotated.toString());
+        CliRun r = CliRun.of("detect", "--json", "--model", model(), "--input", png.toString(), "--out", annotated.toString());
         assertEquals(0, r.exitCode(), r.err());
         JsonNode n = new ObjectMapper().readTree(r.out().trim());
         assertEquals("yolox-nano@sha256:695e750a5d57", n.path("model").asText());
@@ -47,11 +47,20 @@ class DetectCommandTest {
 
     @Test
     void videoFrameOptionPicksThatFrame() throws Exception {
-        CliRun r = CliRun.of("detect", "--model", model(), "--input", SampleMedia.require(SampleMedia.VTEST).toString(), "--frame", "100");
+        CliRun r = CliRun.of("detect", "--json", "--model", model(), "--input", SampleMedia.require(SampleMedia.VTEST).toString(), "--frame", "100");
         assertEquals(0, r.exitCode(), r.err());
         JsonNode n = new ObjectMapper().readTree(r.out().trim());
         assertEquals(100, n.path("frame").asLong());
         assertEquals(10, n.path("objects").size());
+    }
+
+    @Test
+    void tableOutputByDefaultAndAnyBundle() {
+        CliRun r = CliRun.of("detect", "--model", Path.of(System.getProperty("vigil.shared"), "models", "ultraface-rfb-320").toString(),
+                "--input", SampleMedia.require("messi5.jpg").toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("ultraface-rfb-320@sha256:34cd7e60aeff: 1 object(s)") && r.out().contains("face"), r.out());
+        assertTrue(r.err().contains("preprocess") && r.err().contains("decode+NMS"), r.err());
     }
 
     @Test
