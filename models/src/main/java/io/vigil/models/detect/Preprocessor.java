@@ -28,6 +28,10 @@ public final class Preprocessor {
     private float[] fy; // [resizedHeight]
     private float[] rowTop;    // [resizedWidth*3] horizontally interpolated source row y0
     private float[] rowBottom; // [resizedWidth*3]
+    private final float[] out0; // [inW] one output row of model channel 0
+    private final float[] out1; // [inW]
+    private final float[] out2; // [inW]
+    private final float[] padRow; // [inW]
 
     public Preprocessor(int inputWidth, int inputHeight, ResizeMode mode, boolean rgb, int pad, float scale,
                         float[] mean, float[] std) {
@@ -43,6 +47,10 @@ public final class Preprocessor {
         }
         // Padding is a pixel value, so it goes through the same normalisation (per channel).
         this.padValue = pad;
+        this.out0 = new float[inputWidth];
+        this.out1 = new float[inputWidth];
+        this.out2 = new float[inputWidth];
+        this.padRow = new float[inputWidth];
     }
 
     public int inputWidth() { return inW; }
@@ -62,18 +70,28 @@ public final class Preprocessor {
         prepare(width, height);
         int plane = inW * inH;
         int base = dst.position();
-        // fill padding of each plane first (cheap; the resized area overwrites its part)
-        if (lb.resizedWidth() < inW || lb.resizedHeight() < inH) {
-            for (int c = 0; c < 3; c++) {
-                float v = padValue * mul[c] + add[c];
-                for (int i = 0; i < plane; i++) dst.put(base + c * plane + i, v);
-            }
-        }
         int rw = lb.resizedWidth();
         int rh = lb.resizedHeight();
+        // padding first, in bulk row writes (the resized area overwrites its part)
+        if (rw < inW || rh < inH) {
+            for (int c = 0; c < 3; c++) {
+                java.util.Arrays.fill(padRow, padValue * mul[c] + add[c]);
+                for (int y = 0; y < inH; y++) {
+                    if (y >= lb.padY() && y < lb.padY() + rh) {
+                        int row = base + c * plane + y * inW;
+                        if (lb.padX() > 0) dst.put(row, padRow, 0, lb.padX());
+                        int right = inW - lb.padX() - rw;
+                        if (right > 0) dst.put(row + lb.padX() + rw, padRow, 0, right);
+                    } else {
+                        dst.put(base + c * plane + y * inW, padRow, 0, inW);
+                    }
+                }
+            }
+        }
         int rowBytes = width * 3;
         int topRow = -1;
         int bottomRow = -1;
+        float m0 = mul[0], m1 = mul[1], m2 = mul[2], a0 = add[0], a1 = add[1], a2 = add[2];
         for (int oy = 0; oy < rh; oy++) {
             int ya = y0[oy];
             int yb = y1[oy];
@@ -91,16 +109,20 @@ public final class Preprocessor {
                 bottomRow = yb;
             }
             float wy = fy[oy];
-            int o = base + (oy + lb.padY()) * inW + lb.padX();
-            for (int ox = 0; ox < rw; ox++, o++) {
-                int k = ox * 3;
-                float b = rowTop[k] + (rowBottom[k] - rowTop[k]) * wy;
-                float g = rowTop[k + 1] + (rowBottom[k + 1] - rowTop[k + 1]) * wy;
-                float r = rowTop[k + 2] + (rowBottom[k + 2] - rowTop[k + 2]) * wy;
-                dst.put(o, (rgb ? r : b) * mul[0] + add[0]);
-                dst.put(o + plane, g * mul[1] + add[1]);
-                dst.put(o + 2 * plane, (rgb ? b : r) * mul[2] + add[2]);
+            float[] t = rowTop;
+            float[] bt = rowBottom;
+            for (int ox = 0, k = 0; ox < rw; ox++, k += 3) {
+                float b = t[k] + (bt[k] - t[k]) * wy;
+                float g = t[k + 1] + (bt[k + 1] - t[k + 1]) * wy;
+                float r = t[k + 2] + (bt[k + 2] - t[k + 2]) * wy;
+                out0[ox] = (rgb ? r : b) * m0 + a0;
+                out1[ox] = g * m1 + a1;
+                out2[ox] = (rgb ? b : r) * m2 + a2;
             }
+            int o = base + (oy + lb.padY()) * inW + lb.padX();
+            dst.put(o, out0, 0, rw);
+            dst.put(o + plane, out1, 0, rw);
+            dst.put(o + 2 * plane, out2, 0, rw);
         }
         dst.position(base + 3 * plane);
         return lb;
@@ -112,11 +134,10 @@ public final class Preprocessor {
             int b = rowStart + x1[ox];
             float w = fx[ox];
             int k = ox * 3;
-            for (int c = 0; c < 3; c++) {
-                float va = bgr[a + c] & 0xff;
-                float vb = bgr[b + c] & 0xff;
-                out[k + c] = va + (vb - va) * w;
-            }
+            float a0 = bgr[a] & 0xff, a1 = bgr[a + 1] & 0xff, a2 = bgr[a + 2] & 0xff;
+            out[k] = a0 + ((bgr[b] & 0xff) - a0) * w;
+            out[k + 1] = a1 + ((bgr[b + 1] & 0xff) - a1) * w;
+            out[k + 2] = a2 + ((bgr[b + 2] & 0xff) - a2) * w;
         }
     }
 
