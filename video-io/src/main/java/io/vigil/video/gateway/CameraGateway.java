@@ -3,33 +3,59 @@ package io.vigil.video.gateway;
 import io.vigil.video.kafka.FrameHeaders;
 import io.vigil.video.kafka.FrameRecord;
 import io.vigil.video.source.EncodedImage;
+import io.vigil.video.source.Redaction;
 import io.vigil.video.source.SourceSpec;
 import io.vigil.video.source.VideoSource;
 import io.vigil.video.source.VideoSourceException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Grabs cameras and publishes their frames: one platform thread per camera, each owning its FFmpeg source.
- * Frames get a per-camera {@code vigil-seq} that never repeats (a looping file keeps counting) and a capture
- * time in epoch microseconds.
+ * Grabs cameras and publishes their frames. Per camera: a grab thread that owns the FFmpeg source (connect,
+ * read, reconnect with capped exponential backoff and jitter), and a sender thread that hands frames to Kafka
+ * with at most {@code maxInFlight} unacknowledged; between them a keep-latest queue, so a slow broker costs
+ * dropped (counted) frames, never unbounded memory or growing latency. State changes and heartbeats go to the
+ * {@link StatusSink}. {@code vigil-seq} never repeats for a camera: a looping file, a reconnect or (with a seq
+ * directory) a gateway restart keeps counting.
  */
 public final class CameraGateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CameraGateway.class);
-    private static final long NET_TIMEOUT_MICROS = 5_000_000;
 
     private final FramePublisher publisher;
+    private final StatusSink status;
+    private final GatewayOptions options;
+    private final SeqStore seqs;
     private final Map<String, Worker> workers = new ConcurrentHashMap<>();
+    private final Map<String, Long> nextSeq = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "vigil-gateway-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
 
     public CameraGateway(FramePublisher publisher) {
+        this(publisher, StatusSink.NONE, GatewayOptions.defaults());
+    }
+
+    public CameraGateway(FramePublisher publisher, StatusSink status, GatewayOptions options) {
         this.publisher = publisher;
+        this.status = status;
+        this.options = options;
+        this.seqs = new SeqStore(options.seqDir());
+        long tick = 1000;
+        watchdog.scheduleAtFixedRate(this::tick, tick, tick, TimeUnit.MILLISECONDS);
     }
 
     /** Starts streaming a camera; an id already running is an error. */
@@ -38,12 +64,47 @@ public final class CameraGateway implements AutoCloseable {
         if (workers.putIfAbsent(config.id(), w) != null) {
             throw new IllegalArgumentException("camera " + config.id() + " is already running");
         }
-        w.thread.start();
+        w.start();
+    }
+
+    /** Adds the camera, or restarts it with the new spec if it runs with another; a disabled spec stops it. */
+    public synchronized void apply(CameraSpec spec) {
+        Worker old = workers.get(spec.id());
+        CameraConfig cfg = spec.toConfig();
+        if (!spec.isEnabled()) {
+            if (old != null) {
+                workers.remove(spec.id());
+                old.stop(CameraState.REMOVED, "disabled");
+            }
+            return;
+        }
+        if (old != null) {
+            if (old.spec != null && old.spec.equals(spec)) return;
+            workers.remove(spec.id());
+            old.stop(null, null);
+            LOG.info("camera {}: spec changed, restarting with {}", spec.id(), spec);
+        }
+        Worker w = new Worker(cfg);
+        w.spec = spec;
+        workers.put(spec.id(), w);
+        w.start();
+    }
+
+    /** Stops a camera and reports it removed. */
+    public synchronized void remove(String cameraId) {
+        Worker w = workers.remove(cameraId);
+        if (w != null) w.stop(CameraState.REMOVED, "unsubscribed");
     }
 
     public void stop(String cameraId) {
         Worker w = workers.remove(cameraId);
-        if (w != null) w.stop();
+        if (w != null) w.stop(null, null);
+    }
+
+    /** Reports a spec that could not be used (it never starts). */
+    public void reject(String cameraId, String reason) {
+        LOG.warn("camera {} rejected: {}", cameraId, reason);
+        status.publish(new CameraStatus(cameraId, System.currentTimeMillis(), CameraState.FAILED, Redaction.redact(reason), 0, 0, 0, 0));
     }
 
     public List<CameraStats> stats() {
@@ -53,21 +114,28 @@ public final class CameraGateway implements AutoCloseable {
         return out;
     }
 
-    /** Total frames published (acknowledged by the broker) over all cameras. */
+    public java.util.Optional<CameraStats> stats(String camera) {
+        Worker w = workers.get(camera);
+        return w == null ? java.util.Optional.empty() : java.util.Optional.of(w.stats());
+    }
+
+    /** Total frames published (acknowledged by the broker) over all cameras now running. */
     public long publishedTotal() {
         long n = 0;
         for (Worker w : workers.values()) n += w.published.get();
         return n;
     }
 
-    /** Waits until every camera has finished (end of a non-looping source or maxFrames reached). */
+    /** Waits until every camera has finished (end of a non-looping file or maxFrames reached) and sent its frames. */
     public boolean awaitFinished(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (Worker w : workers.values()) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) return false;
-            w.thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-            if (w.thread.isAlive()) return false;
+            for (Thread t : new Thread[] {w.grabThread, w.sendThread}) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return false;
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                if (t.isAlive()) return false;
+            }
         }
         publisher.flush();
         return true;
@@ -75,64 +143,146 @@ public final class CameraGateway implements AutoCloseable {
 
     @Override
     public void close() {
+        watchdog.shutdownNow();
         for (String id : new ArrayList<>(workers.keySet())) stop(id);
         publisher.flush();
     }
 
-    private final class Worker implements Runnable {
+    private void tick() {
+        try {
+            long now = System.nanoTime();
+            for (Worker w : workers.values()) w.tick(now);
+        } catch (RuntimeException e) {
+            LOG.warn("gateway watchdog: {}", e.toString());
+        }
+    }
+
+    private final class Worker {
         final CameraConfig config;
-        final Thread thread;
+        volatile CameraSpec spec;
+        final Thread grabThread;
+        final Thread sendThread;
+        final LatestQueue<FrameRecord> pending;
+        final Semaphore inFlight;
         final AtomicLong grabbed = new AtomicLong();
         final AtomicLong published = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
-        volatile String state = "connecting";
+        final AtomicLong reconnects = new AtomicLong();
+        final AtomicLong decodeNanos = new AtomicLong();
+        final AtomicLong encodeNanos = new AtomicLong();
+        final long[] ages = new long[256]; // recent frame ages at acknowledgement, ms (ring)
+        int ageCount;
+        volatile CameraState state = CameraState.CONNECTING;
         volatile String lastError;
         volatile boolean running = true;
+        volatile boolean grabDone;
+        volatile long lastFrameNanos = System.nanoTime();
+        long lastBeatNanos = System.nanoTime();
+        long lastBeatPublished;
+        volatile double fps;
 
         Worker(CameraConfig config) {
             this.config = config;
-            this.thread = new Thread(this, "vigil-camera-" + config.id());
-            this.thread.setDaemon(true);
+            this.pending = new LatestQueue<>(options.pending());
+            this.inFlight = new Semaphore(options.maxInFlight());
+            this.grabThread = new Thread(this::grabLoop, "vigil-camera-" + config.id());
+            this.sendThread = new Thread(this::sendLoop, "vigil-send-" + config.id());
+            grabThread.setDaemon(true);
+            sendThread.setDaemon(true);
+        }
+
+        void start() {
+            grabThread.start();
+            sendThread.start();
         }
 
         CameraStats stats() {
-            return new CameraStats(config.id(), state, grabbed.get(), published.get(), failed.get(), lastError);
+            long g = Math.max(1, grabbed.get());
+            return new CameraStats(config.id(), state.wire(), grabbed.get(), published.get(), pending.dropped(), failed.get(),
+                    reconnects.get(), lastError, fps, p95Age(), decodeNanos.get() / 1e6 / g, encodeNanos.get() / 1e6 / g);
         }
 
-        void stop() {
-            running = false;
-            thread.interrupt();
-            try {
-                thread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        synchronized void recordAge(long ms) {
+            ages[ageCount++ % ages.length] = ms;
+        }
+
+        synchronized long p95Age() {
+            int n = Math.min(ageCount, ages.length);
+            if (n == 0) return 0;
+            long[] a = Arrays.copyOf(ages, n);
+            Arrays.sort(a);
+            return a[(int) Math.floor(0.95 * (n - 1))];
+        }
+
+        void setState(CameraState s, String reason) {
+            String r = reason == null ? null : Redaction.redact(reason);
+            if (s != state) {
+                state = s;
+                if (s == CameraState.STREAMING) LOG.info("camera {}: streaming {}", config.id(), config.source().display());
+                else LOG.info("camera {}: {}{}", config.id(), s.wire(), r == null ? "" : " (" + r + ")");
+                status.publish(new CameraStatus(config.id(), System.currentTimeMillis(), s, r, fps, pending.dropped(), published.get(), reconnects.get()));
             }
         }
 
-        @Override
-        public void run() {
+        void tick(long now) {
+            if (state == CameraState.STREAMING && now - lastFrameNanos > options.stallTimeout().toNanos()) {
+                setState(CameraState.STALLED, "no frame for " + (now - lastFrameNanos) / 1_000_000 + " ms");
+            }
+            long dt = now - lastBeatNanos;
+            if (dt >= options.heartbeat().toNanos()) {
+                long p = published.get();
+                fps = (p - lastBeatPublished) / (dt / 1e9);
+                lastBeatPublished = p;
+                lastBeatNanos = now;
+                if (running) {
+                    status.publish(new CameraStatus(config.id(), System.currentTimeMillis(), state, null, fps, pending.dropped(), p, reconnects.get()));
+                }
+            }
+        }
+
+        void stop(CameraState finalState, String reason) {
+            running = false;
+            grabThread.interrupt();
+            sendThread.interrupt(); // frames not yet sent are dropped: the camera is going away
+            try {
+                grabThread.join(10_000);
+                sendThread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (finalState != null) setState(finalState, reason);
+        }
+
+        private void grabLoop() {
             SourceSpec spec = config.source();
-            long seq = 0;
-            long sourceFrames = 0; // over all passes: drives pacing and sampling
+            boolean isFile = spec.kind() == SourceSpec.Kind.FILE;
+            Backoff backoff = new Backoff(options.backoffInitial().toMillis(), options.backoffMax().toMillis());
+            long seq = nextSeq.getOrDefault(config.id(), seqs.start(config.id()));
+            long sourceFrames = 0;
             long startNanos = 0;
             long startMicros = 0;
             FrameSampler sampler = null;
-            boolean isFile = spec.kind() == SourceSpec.Kind.FILE;
+            int attempt = 0;
             try {
-                outer:
                 while (running) {
-                    try (VideoSource src = VideoSource.open(spec, NET_TIMEOUT_MICROS)) {
-                        if (sampler == null) {
+                    try (VideoSource src = VideoSource.open(spec, options.netTimeout().toNanos() / 1000)) {
+                        if (sampler == null || !isFile) {
                             sampler = new FrameSampler(src.frameRate(), config.targetFps());
                             startNanos = System.nanoTime();
                             startMicros = epochMicros();
-                            LOG.info("camera {} streaming {} ({}x{} @ {} fps)", config.id(), spec.display(),
-                                    src.width(), src.height(), String.format("%.2f", src.frameRate()));
+                            sourceFrames = 0;
                         }
-                        state = "streaming";
+                        lastFrameNanos = System.nanoTime();
+                        attempt = 0;
+                        setState(CameraState.STREAMING, null);
                         while (running) {
+                            long t0 = System.nanoTime();
                             if (!src.next()) break;
+                            long t1 = System.nanoTime();
+                            decodeNanos.addAndGet(t1 - t0);
                             grabbed.incrementAndGet();
+                            lastFrameNanos = t1;
+                            if (state == CameraState.STALLED) setState(CameraState.STREAMING, "frames again");
                             long n = sourceFrames++;
                             long tsMicros;
                             if (config.paced() && isFile) {
@@ -144,34 +294,81 @@ public final class CameraGateway implements AutoCloseable {
                                 tsMicros = epochMicros();
                             }
                             if (!sampler.keep(n)) continue;
+                            long e0 = System.nanoTime();
                             EncodedImage img = src.encodeJpeg(config.jpegQuality(), config.maxWidth(), config.maxHeight());
+                            encodeNanos.addAndGet(System.nanoTime() - e0);
+                            seqs.use(config.id(), seq);
                             FrameRecord frame = new FrameRecord(config.id(), seq++, tsMicros, img.width(), img.height(),
                                     FrameHeaders.CODEC_JPEG, img.bytes());
-                            publisher.publish(frame, err -> {
-                                if (err == null) {
-                                    published.incrementAndGet();
-                                } else {
-                                    failed.incrementAndGet();
-                                    lastError = err.toString();
-                                    LOG.warn("camera {}: frame {} not published: {}", config.id(), frame.seq(), err.toString());
-                                }
-                            });
-                            if (config.maxFrames() > 0 && seq >= config.maxFrames()) break outer;
+                            nextSeq.put(config.id(), seq);
+                            pending.offer(frame);
+                            if (config.maxFrames() > 0 && seq >= config.maxFrames()) {
+                                setState(CameraState.FINISHED, "published " + config.maxFrames() + " frames");
+                                return;
+                            }
+                        }
+                        if (!running) break;
+                        if (isFile) {
+                            if (config.loop()) continue; // next pass; seq and pacing continue
+                            setState(CameraState.FINISHED, "end of file");
+                            return;
+                        }
+                        lastError = "stream ended";
+                    } catch (VideoSourceException e) {
+                        lastError = e.getMessage();
+                        if (isFile) {
+                            setState(CameraState.FAILED, e.getMessage());
+                            LOG.error("camera {}: {}", config.id(), e.getMessage());
+                            return;
                         }
                     }
-                    if (!(isFile && config.loop())) break;
+                    if (!running) break;
+                    setState(state == CameraState.CONNECTING ? CameraState.CONNECTING : CameraState.RECONNECTING, lastError);
+                    long delay = backoff.delayMs(attempt++);
+                    reconnects.incrementAndGet();
+                    TimeUnit.MILLISECONDS.sleep(delay);
                 }
-                state = "finished";
             } catch (InterruptedException e) {
-                state = "removed";
-            } catch (VideoSourceException e) {
-                state = "failed";
-                lastError = e.getMessage();
-                LOG.error("camera {}: {}", config.id(), e.getMessage());
+                Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
-                state = "failed";
                 lastError = e.toString();
+                setState(CameraState.FAILED, e.toString());
                 LOG.error("camera {} stopped: {}", config.id(), e.toString(), e);
+            } finally {
+                grabDone = true;
+            }
+        }
+
+        private void sendLoop() {
+            try {
+                while (true) {
+                    FrameRecord f = pending.poll(200, TimeUnit.MILLISECONDS);
+                    if (f == null) {
+                        if (grabDone || !running) break;
+                        continue;
+                    }
+                    inFlight.acquire();
+                    publisher.publish(f, err -> {
+                        inFlight.release();
+                        if (err == null) {
+                            published.incrementAndGet();
+                            recordAge(Math.max(0, System.currentTimeMillis() - f.tsMicros() / 1000));
+                        } else {
+                            failed.incrementAndGet();
+                            lastError = err.toString();
+                            if (err instanceof RecordTooLargeException) {
+                                status.publish(new CameraStatus(config.id(), System.currentTimeMillis(), state,
+                                        "frame " + f.seq() + " of " + f.payload().length + " bytes is too large for the frames topic: lower maxWidth/maxHeight or jpegQuality, or raise max.message.bytes",
+                                        fps, pending.dropped(), published.get(), reconnects.get()));
+                            }
+                            LOG.warn("camera {}: frame {} not published: {}", config.id(), f.seq(), err.toString());
+                        }
+                    });
+                }
+                inFlight.acquire(options.maxInFlight()); // wait for the last acknowledgements
+                inFlight.release(options.maxInFlight());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }

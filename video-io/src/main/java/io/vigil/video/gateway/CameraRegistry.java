@@ -1,0 +1,142 @@
+package io.vigil.video.gateway;
+
+import io.vigil.video.kafka.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The camera registry on the compacted topic {@code vigil.cameras}: key = camera id, value = {@link CameraSpec}
+ * JSON, a tombstone unsubscribes. {@link #put}, {@link #remove} and {@link #list} are what {@code vigil cameras}
+ * does; {@link #follow} feeds a running gateway from the beginning and then live.
+ */
+public final class CameraRegistry {
+    private CameraRegistry() {}
+
+    public static void put(String bootstrap, CameraSpec spec) {
+        spec.validate();
+        send(bootstrap, spec.id(), spec.toJson());
+    }
+
+    public static void remove(String bootstrap, String cameraId) {
+        send(bootstrap, cameraId, null);
+    }
+
+    private static void send(String bootstrap, String key, byte[] value) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.CAMERAS, key.getBytes(StandardCharsets.UTF_8), value)).get(15, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("writing camera " + key + " to " + Topics.CAMERAS + " on " + bootstrap + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** The current subscriptions: the compacted topic read to its end. Invalid entries are returned as errors. */
+    public static Map<String, Object> list(String bootstrap) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        try (KafkaConsumer<byte[], byte[]> c = consumer(bootstrap)) {
+            List<TopicPartition> parts = assignAll(c);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.currentTimeMillis() + 15_000;
+            while (!reached(c, end) && System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    String key = new String(r.key(), StandardCharsets.UTF_8);
+                    if (r.value() == null) {
+                        out.remove(key);
+                        continue;
+                    }
+                    try {
+                        out.put(key, CameraSpec.parse(key, r.value()));
+                    } catch (CameraSpec.InvalidException e) {
+                        out.put(key, e.getMessage());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean reached(KafkaConsumer<byte[], byte[]> c, Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) if (c.position(e.getKey()) < e.getValue()) return false;
+        return true;
+    }
+
+    /** Follows the registry on its own thread, applying each subscription to the gateway as it arrives. */
+    public static AutoCloseable follow(String bootstrap, CameraGateway gateway) {
+        KafkaConsumer<byte[], byte[]> c = consumer(bootstrap);
+        List<TopicPartition> parts = assignAll(c);
+        c.seekToBeginning(parts);
+        Thread t = new Thread(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+                        if (r.key() == null) continue;
+                        String key = new String(r.key(), StandardCharsets.UTF_8);
+                        try {
+                            if (r.value() == null) gateway.remove(key);
+                            else gateway.apply(CameraSpec.parse(key, r.value()));
+                        } catch (CameraSpec.InvalidException e) {
+                            gateway.remove(key); // an invalid update stops the old stream too: the user asked for a change
+                            gateway.reject(key, e.getMessage());
+                        } catch (RuntimeException e) {
+                            gateway.reject(key, e.toString());
+                        }
+                    }
+                }
+            } catch (org.apache.kafka.common.errors.WakeupException | org.apache.kafka.common.errors.InterruptException e) {
+                // closing
+            } finally {
+                c.close(Duration.ofSeconds(2));
+            }
+        }, "vigil-camera-registry");
+        t.setDaemon(true);
+        t.start();
+        return () -> {
+            c.wakeup();
+            t.join(5000);
+        };
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "vigil-registry-" + UUID.randomUUID());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static List<TopicPartition> assignAll(KafkaConsumer<byte[], byte[]> c) {
+        List<TopicPartition> parts = new ArrayList<>();
+        List<PartitionInfo> infos = c.partitionsFor(Topics.CAMERAS, Duration.ofSeconds(30));
+        if (infos == null || infos.isEmpty()) throw new IllegalStateException("topic " + Topics.CAMERAS + " does not exist");
+        for (PartitionInfo pi : infos) parts.add(new TopicPartition(pi.topic(), pi.partition()));
+        c.assign(parts);
+        return parts;
+    }
+}

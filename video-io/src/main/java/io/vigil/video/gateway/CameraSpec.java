@@ -1,0 +1,131 @@
+package io.vigil.video.gateway;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.vigil.video.source.Redaction;
+import io.vigil.video.source.SourceSpec;
+import java.io.IOException;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * A camera subscription as written to the compacted {@code vigil.cameras} topic (key = id, value = this JSON;
+ * a tombstone unsubscribes). Unknown fields and bad values are rejected naming the field.
+ *
+ * @param id          camera id, also the record key
+ * @param url         rtsp://, rtsps://, http(s)://, rtmp://, udp://, tcp://, srt://, file:// or a file path, or testsrc
+ * @param fps         frames per second to publish; null or absent = the source's own rate
+ * @param maxWidth    downscale (keeping aspect) to fit; null = no limit
+ * @param maxHeight   downscale to fit; null = no limit
+ * @param jpegQuality 1..100, default 80
+ * @param enabled     false keeps the subscription but stops streaming
+ * @param loop        files: start again at the end (default true)
+ * @param labels      free-form tags such as site or zone
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record CameraSpec(String id, String url, Double fps, Integer maxWidth, Integer maxHeight, Integer jpegQuality,
+                         Boolean enabled, Boolean loop, Map<String, String> labels) {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** Thrown for a spec that cannot be used; the message names the field and never holds a password. */
+    public static final class InvalidException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        public InvalidException(String message) {
+            super(message);
+        }
+    }
+
+    public static CameraSpec of(String id, String url) {
+        return new CameraSpec(id, url, null, null, null, null, null, null, null);
+    }
+
+    public CameraSpec withFps(Double f) {
+        return new CameraSpec(id, url, f, maxWidth, maxHeight, jpegQuality, enabled, loop, labels);
+    }
+
+    public CameraSpec withMaxSize(Integer w, Integer h) {
+        return new CameraSpec(id, url, fps, w, h, jpegQuality, enabled, loop, labels);
+    }
+
+    public CameraSpec withEnabled(Boolean e) {
+        return new CameraSpec(id, url, fps, maxWidth, maxHeight, jpegQuality, e, loop, labels);
+    }
+
+    public CameraSpec withLabels(Map<String, String> l) {
+        return new CameraSpec(id, url, fps, maxWidth, maxHeight, jpegQuality, enabled, loop, l == null ? null : new TreeMap<>(l));
+    }
+
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean isEnabled() {
+        return enabled == null || enabled;
+    }
+
+    /**
+     * Parses and validates one record of {@code vigil.cameras}.
+     *
+     * @param key the record key: must equal the spec's id when the spec has one
+     */
+    public static CameraSpec parse(String key, byte[] json) {
+        CameraSpec s;
+        try {
+            s = JSON.readValue(json, CameraSpec.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new InvalidException("camera " + key + ": unknown field '" + e.getPropertyName() + "' (known: "
+                    + e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")) + ")");
+        } catch (JsonMappingException e) {
+            String field = e.getPath().isEmpty() ? "?" : e.getPath().get(e.getPath().size() - 1).getFieldName();
+            throw new InvalidException("camera " + key + ": bad value for '" + field + "': " + Redaction.redact(e.getOriginalMessage()));
+        } catch (IOException e) {
+            throw new InvalidException("camera " + key + ": not valid JSON: " + Redaction.redact(e.getMessage()));
+        }
+        if (s == null) throw new InvalidException("camera " + key + ": empty spec");
+        if (s.id() == null) s = new CameraSpec(key, s.url, s.fps, s.maxWidth, s.maxHeight, s.jpegQuality, s.enabled, s.loop, s.labels);
+        if (key != null && !key.equals(s.id())) throw new InvalidException("camera " + key + ": spec id '" + s.id() + "' differs from the record key");
+        return s.validate();
+    }
+
+    public CameraSpec validate() {
+        if (id == null || !id.matches("[A-Za-z0-9._:-]{1,128}")) {
+            throw new InvalidException("camera id '" + id + "' must be 1-128 of A-Z a-z 0-9 . _ : -");
+        }
+        if (url == null || url.isBlank()) throw new InvalidException("camera " + id + ": url is missing");
+        try {
+            SourceSpec.parse(url);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidException("camera " + id + ": bad url: " + Redaction.redact(e.getMessage()));
+        }
+        if (fps != null && !(fps > 0 && fps <= 1000)) throw new InvalidException("camera " + id + ": fps must be > 0 (and <= 1000), got " + fps);
+        if (maxWidth != null && maxWidth < 16) throw new InvalidException("camera " + id + ": maxWidth must be >= 16, got " + maxWidth);
+        if (maxHeight != null && maxHeight < 16) throw new InvalidException("camera " + id + ": maxHeight must be >= 16, got " + maxHeight);
+        if (jpegQuality != null && (jpegQuality < 1 || jpegQuality > 100)) {
+            throw new InvalidException("camera " + id + ": jpegQuality must be 1..100, got " + jpegQuality);
+        }
+        return this;
+    }
+
+    public byte[] toJson() {
+        try {
+            return JSON.writeValueAsBytes(this);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The gateway's view: paced files, looping unless told otherwise. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public CameraConfig toConfig() {
+        return CameraConfig.builder().id(id).source(url).targetFps(fps == null ? 0 : fps)
+                .maxSize(maxWidth == null ? 0 : maxWidth, maxHeight == null ? 0 : maxHeight)
+                .jpegQuality(jpegQuality == null ? 80 : jpegQuality).loop(loop == null || loop).paced(true).build();
+    }
+
+    @Override
+    public String toString() {
+        return "CameraSpec[" + id + " " + Redaction.redact(url) + (fps == null ? "" : " @" + fps + "fps") + "]";
+    }
+}

@@ -1,0 +1,45 @@
+package io.vigil.video.gateway;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How the gateway treats every camera.
+ *
+ * @param stallTimeout     no frame for this long while streaming: the camera is reported stalled
+ * @param backoffInitial   first reconnect delay; doubles per failed attempt, with jitter
+ * @param backoffMax       reconnect delay cap
+ * @param pending          frames waiting to be sent per camera; when full the oldest is dropped (keep-latest)
+ * @param maxInFlight      frames sent to Kafka but not yet acknowledged, per camera
+ * @param heartbeat        interval of status heartbeats (fps, drops) per camera
+ * @param netTimeout       socket/open timeout for network sources
+ * @param seqDir           where seq reservations persist across restarts; null keeps none
+ */
+public record GatewayOptions(Duration stallTimeout, Duration backoffInitial, Duration backoffMax, int pending, int maxInFlight,
+                             Duration heartbeat, Duration netTimeout, Path seqDir) {
+    public GatewayOptions {
+        if (pending < 1) throw new IllegalArgumentException("pending must be >= 1");
+        if (maxInFlight < 1) throw new IllegalArgumentException("maxInFlight must be >= 1");
+    }
+
+    public static GatewayOptions defaults() {
+        return new GatewayOptions(Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofSeconds(10), 2, 3,
+                Duration.ofSeconds(5), Duration.ofSeconds(5), null);
+    }
+
+    public GatewayOptions withSeqDir(Path dir) {
+        return new GatewayOptions(stallTimeout, backoffInitial, backoffMax, pending, maxInFlight, heartbeat, netTimeout, dir);
+    }
+
+    public GatewayOptions withHeartbeat(Duration d) {
+        return new GatewayOptions(stallTimeout, backoffInitial, backoffMax, pending, maxInFlight, d, netTimeout, seqDir);
+    }
+
+    public GatewayOptions withStallTimeout(Duration d) {
+        return new GatewayOptions(d, backoffInitial, backoffMax, pending, maxInFlight, heartbeat, netTimeout, seqDir);
+    }
+
+    public GatewayOptions withBackoff(Duration initial, Duration max) {
+        return new GatewayOptions(stallTimeout, initial, max, pending, maxInFlight, heartbeat, netTimeout, seqDir);
+    }
+}

@@ -1,0 +1,76 @@
+package io.vigil.video.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vigil.video.source.SampleMedia;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class GatewayStatusTest {
+    static final class Statuses implements StatusSink {
+        final List<CameraStatus> events = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void publish(CameraStatus s) {
+            events.add(s);
+        }
+
+        List<String> states(String camera) {
+            synchronized (events) {
+                return events.stream().filter(e -> e.camera().equals(camera) && e.reason() != null || e.state() == CameraState.STREAMING)
+                        .filter(e -> e.camera().equals(camera)).map(e -> e.state().wire()).distinct().toList();
+            }
+        }
+    }
+
+    @Test
+    void fileCameraReportsStreamingThenFinished() throws Exception {
+        Statuses st = new Statuses();
+        CameraGatewayTest.ListPublisher pub = new CameraGatewayTest.ListPublisher();
+        try (CameraGateway gw = new CameraGateway(pub, st, GatewayOptions.defaults().withHeartbeat(Duration.ofMillis(500)))) {
+            gw.start(CameraConfig.builder().id("f").source(SampleMedia.require(SampleMedia.VTEST).toString()).paced(false).maxFrames(20).build());
+            assertTrue(gw.awaitFinished(Duration.ofSeconds(30)));
+            assertEquals("finished", gw.stats("f").orElseThrow().state());
+        }
+        assertEquals(List.of("streaming", "finished"), st.states("f"));
+        assertEquals(20, pub.frames.size());
+    }
+
+    @Test
+    void invalidSpecIsReportedAndTheGatewayKeepsGoing() throws Exception {
+        Statuses st = new Statuses();
+        try (CameraGateway gw = new CameraGateway(new CameraGatewayTest.ListPublisher(), st, GatewayOptions.defaults())) {
+            gw.reject("bad", "camera bad: fps must be > 0 in rtsp://u:pw@h/x");
+            gw.apply(CameraSpec.of("ok", SampleMedia.require(SampleMedia.VTEST).toString()).withFps(5.0));
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (gw.stats("ok").orElseThrow().published() < 3 && System.currentTimeMillis() < deadline) Thread.sleep(100);
+            assertTrue(gw.stats("ok").orElseThrow().published() >= 3);
+            gw.remove("ok");
+        }
+        CameraStatus rejected = st.events.stream().filter(e -> e.camera().equals("bad")).findFirst().orElseThrow();
+        assertEquals(CameraState.FAILED, rejected.state());
+        assertTrue(rejected.reason().contains("u:***@h"), rejected.reason());
+        assertTrue(st.states("ok").contains("removed"), st.states("ok").toString());
+    }
+
+    @Test
+    void changedSpecRestartsOnlyThatCameraAndSeqContinues() throws Exception {
+        CameraGatewayTest.ListPublisher pub = new CameraGatewayTest.ListPublisher();
+        try (CameraGateway gw = new CameraGateway(pub, StatusSink.NONE, GatewayOptions.defaults())) {
+            String src = SampleMedia.require(SampleMedia.VTEST).toString();
+            gw.apply(CameraSpec.of("a", src).withFps(10.0));
+            Thread.sleep(1500);
+            gw.apply(CameraSpec.of("a", src).withFps(10.0)); // same spec: nothing happens
+            gw.apply(CameraSpec.of("a", src).withFps(5.0).withMaxSize(192, 192));
+            Thread.sleep(1500);
+        }
+        List<io.vigil.video.kafka.FrameRecord> a = pub.frames.stream().filter(f -> f.camera().equals("a")).toList();
+        for (int i = 1; i < a.size(); i++) assertTrue(a.get(i).seq() > a.get(i - 1).seq(), "seq keeps increasing at " + i);
+        assertEquals(192, a.get(a.size() - 1).width());
+        assertEquals(768, a.get(0).width());
+    }
+}
