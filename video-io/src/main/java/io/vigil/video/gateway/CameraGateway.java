@@ -256,6 +256,8 @@ public final class CameraGateway implements AutoCloseable {
         private void grabLoop() {
             SourceSpec spec = config.source();
             boolean isFile = spec.kind() == SourceSpec.Kind.FILE;
+            // an unpaced file is a replay as fast as possible: wait for Kafka rather than drop; live sources keep the latest
+            boolean keepEvery = isFile && !config.paced();
             Backoff backoff = new Backoff(options.backoffInitial().toMillis(), options.backoffMax().toMillis());
             long seq = nextSeq.getOrDefault(config.id(), seqs.start(config.id()));
             long sourceFrames = 0;
@@ -301,7 +303,8 @@ public final class CameraGateway implements AutoCloseable {
                             FrameRecord frame = new FrameRecord(config.id(), seq++, tsMicros, img.width(), img.height(),
                                     FrameHeaders.CODEC_JPEG, img.bytes());
                             nextSeq.put(config.id(), seq);
-                            pending.offer(frame);
+                            if (keepEvery) pending.put(frame);
+                            else pending.offer(frame);
                             if (config.maxFrames() > 0 && seq >= config.maxFrames()) {
                                 setState(CameraState.FINISHED, "published " + config.maxFrames() + " frames");
                                 return;

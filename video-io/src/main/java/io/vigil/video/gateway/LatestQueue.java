@@ -29,6 +29,13 @@ final class LatestQueue<T> {
         return old;
     }
 
+    /** Waits for room instead of dropping: for replays that must keep every frame. */
+    synchronized void put(T item) throws InterruptedException {
+        while (items.size() == capacity) wait();
+        items.addLast(item);
+        notifyAll();
+    }
+
     synchronized T poll(long timeout, TimeUnit unit) throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         while (items.isEmpty()) {
@@ -36,7 +43,9 @@ final class LatestQueue<T> {
             if (left <= 0) return null;
             TimeUnit.NANOSECONDS.timedWait(this, left);
         }
-        return items.pollFirst();
+        T t = items.pollFirst();
+        notifyAll();
+        return t;
     }
 
     synchronized int size() {
