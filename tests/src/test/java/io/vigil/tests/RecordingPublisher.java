@@ -11,7 +11,7 @@ import java.util.function.Consumer;
 
 /** Passes frames and statuses to the real Kafka ones and remembers what was acknowledged. */
 final class RecordingPublisher implements FramePublisher, StatusSink {
-    record Sent(String camera, long seq, long ackMillis) {}
+    record Sent(String camera, long seq, long ackMillis, long ageMs) {}
 
     final List<Sent> acked = Collections.synchronizedList(new ArrayList<>());
     final List<CameraStatus> statuses = Collections.synchronizedList(new ArrayList<>());
@@ -26,7 +26,10 @@ final class RecordingPublisher implements FramePublisher, StatusSink {
     @Override
     public void publish(FrameRecord frame, Consumer<Exception> onDone) {
         frames.publish(frame, err -> {
-            if (err == null) acked.add(new Sent(frame.camera(), frame.seq(), System.currentTimeMillis()));
+            if (err == null) {
+                long now = System.currentTimeMillis();
+                acked.add(new Sent(frame.camera(), frame.seq(), now, now - frame.tsMicros() / 1000));
+            }
             onDone.accept(err);
         });
     }
