@@ -10,7 +10,10 @@ import io.vigil.models.bundle.ModelBundle;
 import io.vigil.models.bundle.ModelLocator;
 import io.vigil.models.detect.Detector;
 import io.vigil.models.detect.DetectorOptions;
-import io.vigil.video.gateway.CameraConfig;
+import io.vigil.video.gateway.CameraRegistry;
+import io.vigil.video.gateway.CameraSpec;
+import io.vigil.video.gateway.GatewayOptions;
+import io.vigil.video.gateway.KafkaStatusSink;
 import io.vigil.video.gateway.CameraGateway;
 import io.vigil.video.gateway.CameraStats;
 import io.vigil.video.gateway.KafkaFramePublisher;
@@ -66,6 +69,7 @@ final class DemoCommand implements Callable<Integer> {
             say("model %s", probe.bundle().modelId());
         }
         SourceSpec src = resolveSource();
+        String sourceText = src.location();
         say("source %s as %d camera(s)", src.display(), cameras);
 
         CountDownLatch stop = new CountDownLatch(1);
@@ -88,10 +92,13 @@ final class DemoCommand implements Callable<Integer> {
                     .parallelism(parallelism).provider(provider).groupId("vigil-demo").build();
             try (DetectionStats stats = new DetectionStats(kafka.bootstrap());
                  LocalJob job = LocalJob.start(cfg);
-                 CameraGateway gateway = new CameraGateway(new KafkaFramePublisher(kafka.bootstrap()))) {
+                 KafkaStatusSink status = new KafkaStatusSink(kafka.bootstrap(), new java.util.Properties());
+                 CameraGateway gateway = new CameraGateway(new KafkaFramePublisher(kafka.bootstrap()), status, GatewayOptions.defaults());
+                 AutoCloseable registry = CameraRegistry.follow(kafka.bootstrap(), gateway)) {
                 say("Flink job started on a local MiniCluster (parallelism %d)", parallelism);
+                // cameras are subscribed the way users do it: through vigil.cameras
                 for (int i = 1; i <= cameras; i++) {
-                    gateway.start(CameraConfig.builder().id("cam-" + i).source(src).targetFps(fps).loop(true).paced(true).build());
+                    CameraRegistry.put(kafka.bootstrap(), CameraSpec.of("cam-" + i, sourceText).withFps(fps > 0 ? fps : null));
                 }
                 long lastFrames = 0;
                 long lastEvents = 0;

@@ -1,0 +1,50 @@
+package io.vigil.deploy.cli;
+
+import io.vigil.video.gateway.CameraGateway;
+import io.vigil.video.gateway.CameraRegistry;
+import io.vigil.video.gateway.CameraStats;
+import io.vigil.video.gateway.GatewayOptions;
+import io.vigil.video.gateway.KafkaFramePublisher;
+import io.vigil.video.gateway.KafkaStatusSink;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "gateway", description = {"Run the camera gateway: it follows vigil.cameras and streams every subscribed camera",
+        "to vigil.frames, reporting to vigil.camera-status. Ctrl-C stops it."})
+final class GatewayCommand implements Callable<Integer> {
+    @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "Kafka (default ${DEFAULT-VALUE})")
+    String bootstrap;
+
+    @Option(names = "--seq-dir", description = "where seq numbers persist across restarts (default ~/.vigil/gateway)")
+    Path seqDir;
+
+    @Option(names = "--stall-timeout", defaultValue = "5s", description = "no frame for this long = stalled (default ${DEFAULT-VALUE})")
+    String stall;
+
+    @Override
+    public Integer call() throws Exception {
+        Path seqs = seqDir != null ? seqDir : Path.of(System.getProperty("user.home"), ".vigil", "gateway");
+        GatewayOptions opts = GatewayOptions.defaults().withSeqDir(seqs)
+                .withStallTimeout(io.vigil.flink.config.Durations.parse("stall-timeout", stall));
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+        try (KafkaStatusSink status = new KafkaStatusSink(bootstrap, new Properties());
+             CameraGateway gw = new CameraGateway(new KafkaFramePublisher(bootstrap), status, opts);
+             AutoCloseable follow = CameraRegistry.follow(bootstrap, gw)) {
+            System.out.println("vigil gateway: following vigil.cameras on " + bootstrap + "; Ctrl-C to stop");
+            while (!stop.await(10, TimeUnit.SECONDS)) {
+                for (CameraStats s : gw.stats()) {
+                    System.out.printf(Locale.ROOT, "%-20s %-12s published %7d  dropped %5d  reconnects %3d  %5.1f fps%n",
+                            s.camera(), s.state(), s.published(), s.dropped(), s.reconnects(), s.fps());
+                }
+            }
+        }
+        return 0;
+    }
+}
