@@ -23,7 +23,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = "Benchmarks (separate commands, never part of the test suite).",
-        subcommands = {BenchCommand.Detect.class})
+        subcommands = {BenchCommand.Detect.class, BenchCommand.Ingest.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -31,6 +31,57 @@ final class BenchCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "ingest", description = {"The gateway's per-frame work on one thread: FFmpeg grab + decode, resize, JPEG",
+            "encode, at the video's native size; next to the ffmpeg program doing the same (mjpeg -q:v 5) in the same run."})
+    static final class Ingest implements Callable<Integer> {
+        @Option(names = "--input", description = "video (default vtest.avi)")
+        String input;
+
+        @Option(names = "--repeat", defaultValue = "3", description = "passes over the video (default ${DEFAULT-VALUE})")
+        int repeat;
+
+        @Override
+        public Integer call() throws Exception {
+            String src = input != null ? input : SampleMedia.require(SampleMedia.VTEST).toString();
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            // warm-up pass
+            runPass(src, 80);
+            long frames = 0;
+            long cpu0 = threads.getCurrentThreadCpuTime();
+            long t0 = System.nanoTime();
+            for (int r = 0; r < repeat; r++) frames += runPass(src, 80);
+            double wall = (System.nanoTime() - t0) / 1e9;
+            double cpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
+            System.out.printf(Locale.ROOT, "vigil grab+encode (q80, 1 thread): %d frames, %.1f frames/s wall, %.1f frames per CPU-second%n",
+                    frames, frames / wall, frames / cpu);
+            String ffmpeg = org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
+            for (String t : new String[] {"1", "0"}) {
+                long f0 = System.nanoTime();
+                for (int r = 0; r < repeat; r++) {
+                    Process p = new ProcessBuilder(ffmpeg, "-hide_banner", "-loglevel", "error", "-threads", t, "-i", src, "-threads", t,
+                            "-f", "mjpeg", "-q:v", "5", "-y", "/dev/null").redirectErrorStream(true).start();
+                    p.getInputStream().readAllBytes();
+                    if (p.waitFor() != 0) throw new IllegalStateException("ffmpeg failed");
+                }
+                double fw = (System.nanoTime() - f0) / 1e9;
+                System.out.printf(Locale.ROOT, "ffmpeg -f mjpeg -q:v 5 (-threads %s%s): %.1f frames/s wall%n", t, t.equals("0") ? " = auto" : "",
+                        frames / fw);
+            }
+            return 0;
+        }
+
+        private static long runPass(String src, int quality) {
+            long n = 0;
+            try (VideoSource v = VideoSource.open(SourceSpec.parse(src), 5_000_000)) {
+                while (v.next()) {
+                    v.encodeJpeg(quality, 0, 0);
+                    n++;
+                }
+            }
+            return n;
+        }
     }
 
     @Command(name = "detect", description = {"A detector on real frames: frames/s at each batch size, and the share of",
