@@ -58,6 +58,25 @@ class GatewayStatusTest {
     }
 
     @Test
+    void frameTooLargeForTheTopicIsReportedNotSilentlyLost() throws Exception {
+        Statuses st = new Statuses();
+        FramePublisher refusing = new FramePublisher() {
+            @Override public void publish(io.vigil.video.kafka.FrameRecord frame, java.util.function.Consumer<Exception> onDone) {
+                onDone.accept(new org.apache.kafka.common.errors.RecordTooLargeException("The message is " + frame.payload().length + " bytes"));
+            }
+            @Override public void flush() {}
+            @Override public void close() {}
+        };
+        try (CameraGateway gw = new CameraGateway(refusing, st, GatewayOptions.defaults())) {
+            gw.start(CameraConfig.builder().id("big").source(SampleMedia.require(SampleMedia.VTEST).toString()).paced(false).maxFrames(3).build());
+            assertTrue(gw.awaitFinished(Duration.ofSeconds(20)));
+            assertEquals(3, gw.stats("big").orElseThrow().failed());
+        }
+        CameraStatus s = st.events.stream().filter(e -> e.reason() != null && e.reason().contains("too large")).findFirst().orElseThrow();
+        assertTrue(s.reason().contains("max.message.bytes") && s.reason().contains("bytes"), s.reason());
+    }
+
+    @Test
     void changedSpecRestartsOnlyThatCameraAndSeqContinues() throws Exception {
         CameraGatewayTest.ListPublisher pub = new CameraGatewayTest.ListPublisher();
         try (CameraGateway gw = new CameraGateway(pub, StatusSink.NONE, GatewayOptions.defaults())) {
