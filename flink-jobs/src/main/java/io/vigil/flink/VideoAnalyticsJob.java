@@ -1,37 +1,52 @@
 package io.vigil.flink;
 
+import io.vigil.flink.action.ActionEvent;
+import io.vigil.flink.action.ActionEventSerializer;
 import io.vigil.flink.config.JobConfig;
-import io.vigil.flink.detect.DetectOperator;
+import io.vigil.flink.deadletter.DeadLetter;
+import io.vigil.flink.deadletter.DeadLetterSerializer;
+import io.vigil.flink.detect.BatchingDetectOperator;
+import io.vigil.flink.detect.DetectSettings;
 import io.vigil.flink.detect.DetectionEvent;
 import io.vigil.flink.detect.DetectionEventSerializer;
 import io.vigil.flink.kafka.FrameDeserializer;
 import io.vigil.flink.kafka.FrameEnvelope;
+import io.vigil.flink.track.TrackOperator;
+import io.vigil.flink.track.TrackSettings;
+import io.vigil.models.bundle.ModelLocator;
+import io.vigil.spatiotemporal.track.ByteTracker;
 import io.vigil.video.kafka.Topics;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
- * Vigil's main job: frames from Kafka, detection, events to Kafka. It takes its source and sink in the
- * constructor, so operator tests can plug in others; {@link #forKafka} is the production wiring that
- * {@link #main} and every end-to-end test use.
+ * Vigil's main job. It takes its source and sinks in the constructor, so operator tests can plug in others;
+ * {@link #forKafka} is the production wiring that {@link #main} and every end-to-end test use.
  *
  * <pre>
- * KafkaSource(vigil.frames, event time = vigil-ts) -> Detect -> KafkaSink(vigil.detections, key = camera)
+ * KafkaSource(vigil.frames, event time = vigil-ts)
+ *   -> Detect (micro-batches across cameras, one ONNX run per batch)  --side--> vigil.deadletter
+ *   -> keyBy(camera) -> Track (ByteTrack ids + velocities, windowed action model per track) --side--> vigil.actions
+ *   -> vigil.detections
  * </pre>
  *
- * Everything after the source is chained with forward edges, so a camera's frames (one Kafka partition,
- * one source split) stay in order to the sink.
+ * A camera's frames come from one Kafka partition through one source split and one Detect subtask, and keyBy
+ * keeps a key on one channel, so each camera's events leave in capture order. All sinks share the delivery
+ * guarantee (exactly-once by default: events become visible when the checkpoint that covers them completes).
  */
 public final class VideoAnalyticsJob {
     /** Frames may arrive this late within a camera before the watermark passes them. */
@@ -40,12 +55,17 @@ public final class VideoAnalyticsJob {
     static final Duration IDLENESS = Duration.ofSeconds(10);
 
     private final Source<FrameEnvelope, ?, ?> source;
-    private final Sink<DetectionEvent> sink;
+    private final Sink<DetectionEvent> detections;
+    private final Sink<ActionEvent> actions;
+    private final Sink<DeadLetter> deadLetters;
     private final JobConfig config;
 
-    public VideoAnalyticsJob(Source<FrameEnvelope, ?, ?> source, Sink<DetectionEvent> sink, JobConfig config) {
+    public VideoAnalyticsJob(Source<FrameEnvelope, ?, ?> source, Sink<DetectionEvent> detections, Sink<ActionEvent> actions,
+                             Sink<DeadLetter> deadLetters, JobConfig config) {
         this.source = source;
-        this.sink = sink;
+        this.detections = detections;
+        this.actions = actions;
+        this.deadLetters = deadLetters;
         this.config = config;
     }
 
@@ -55,32 +75,40 @@ public final class VideoAnalyticsJob {
             case LATEST -> OffsetsInitializer.latest();
             case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
         };
+        Properties clientProps = new Properties();
+        clientProps.putAll(config.kafkaProperties());
         KafkaSource<FrameEnvelope> source = KafkaSource.<FrameEnvelope>builder()
                 .setBootstrapServers(config.bootstrap())
                 .setTopics(Topics.FRAMES)
                 .setGroupId(config.groupId())
                 .setStartingOffsets(start)
                 .setDeserializer(new FrameDeserializer())
+                .setProperties(clientProps)
                 .setProperty("partition.discovery.interval.ms", "10000")
                 .setProperty("commit.offsets.on.checkpoint", "true")
                 .setProperty("max.partition.fetch.bytes", Integer.toString(8 * 1024 * 1024))
                 .build();
+        return new VideoAnalyticsJob(source, sink(config, new DetectionEventSerializer(Topics.DETECTIONS), "detections"),
+                sink(config, new ActionEventSerializer(), "actions"), sink(config, new DeadLetterSerializer(), "deadletter"), config);
+    }
+
+    private static <T> KafkaSink<T> sink(JobConfig config, KafkaRecordSerializationSchema<T> schema, String name) {
         Properties producer = new Properties();
+        producer.putAll(config.kafkaProperties());
         // The broker refuses transactions longer than its maximum (15 min by default); Flink's default is 1 h.
         producer.setProperty("transaction.timeout.ms", "600000");
         producer.setProperty("linger.ms", "5");
-        KafkaSink<DetectionEvent> sink = KafkaSink.<DetectionEvent>builder()
+        return KafkaSink.<T>builder()
                 .setBootstrapServers(config.bootstrap())
-                .setRecordSerializer(new DetectionEventSerializer(Topics.DETECTIONS))
+                .setRecordSerializer(schema)
                 .setDeliveryGuarantee(config.delivery() == JobConfig.Delivery.EXACTLY_ONCE
                         ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
-                .setTransactionalIdPrefix("vigil-" + config.groupId())
+                .setTransactionalIdPrefix("vigil-" + config.groupId() + "-" + name)
                 .setKafkaProducerConfig(producer)
                 .build();
-        return new VideoAnalyticsJob(source, sink, config);
     }
 
-    /** Adds the job's operators to {@code env}. */
+    /** Adds the job's operators to {@code env}. Model names and relative paths are resolved here, on the client. */
     public void build(StreamExecutionEnvironment env) {
         env.setParallelism(config.parallelism());
         if (config.checkpointIntervalMs() > 0) env.enableCheckpointing(config.checkpointIntervalMs());
@@ -89,11 +117,22 @@ public final class VideoAnalyticsJob {
                 .withTimestampAssigner((f, kafkaTs) -> f.tsMicros / 1000)
                 .withIdleness(IDLENESS);
         DataStream<FrameEnvelope> frames = env.fromSource(source, watermarks, "frames").uid("frames-source");
-        String model = Path.of(config.modelPath()).toAbsolutePath().toString();
-        DataStream<DetectionEvent> detections = frames
-                .process(new DetectOperator(model, config.provider(), config.inferenceThreads(), config.scoreThreshold()))
-                .name("detect").uid("detect");
-        detections.sinkTo(sink).name("detections-sink").uid("detections-sink");
+        String model = ModelLocator.resolve(config.modelPath()).toAbsolutePath().toString();
+        DetectSettings ds = new DetectSettings(model, config.provider().toString(), config.inferenceThreads(), config.scoreThreshold(),
+                config.batchSize(), config.batchTimeoutMs(), config.maxPixels(), config.failAfterFrames());
+        SingleOutputStreamOperator<DetectionEvent> detected = frames
+                .transform("detect", TypeInformation.of(DetectionEvent.class), new BatchingDetectOperator(ds))
+                .uid("detect");
+        String action = config.actionModel() == null ? null : ModelLocator.resolve(config.actionModel()).toAbsolutePath().toString();
+        TrackSettings ts = new TrackSettings(ByteTracker.Config.defaults(), config.maxSeqGap(), config.maxTimeGapMs(), 3_600_000L,
+                action, "person", config.actionVotes(), config.actionThreshold());
+        SingleOutputStreamOperator<DetectionEvent> tracked = detected
+                .keyBy(e -> e.camera, Types.STRING)
+                .process(new TrackOperator(ts))
+                .name("track").uid("track");
+        tracked.sinkTo(detections).name("detections-sink").uid("detections-sink");
+        tracked.getSideOutput(TrackOperator.ACTIONS).sinkTo(actions).name("actions-sink").uid("actions-sink");
+        detected.getSideOutput(BatchingDetectOperator.DEADLETTER).sinkTo(deadLetters).name("deadletter-sink").uid("deadletter-sink");
     }
 
     public static void main(String[] args) throws Exception {

@@ -88,8 +88,12 @@ final class DemoCommand implements Callable<Integer> {
             kafka.createVigilTopics(Math.max(2, cameras));
             say("Kafka broker on %s  (follow events: ./vigil events%s)", kafka.bootstrap(),
                     kafka.port() == EmbeddedKafka.DEFAULT_PORT ? "" : " --bootstrap " + kafka.bootstrap());
+            // exactly-once events, committed every second; person tracks labelled by the trajectory model when it is here
+            String action = io.vigil.models.bundle.ModelLocator.byName("gesture-point-history-lstm").map(p -> p.toAbsolutePath().toString()).orElse(null);
             JobConfig cfg = JobConfig.builder().bootstrap(kafka.bootstrap()).modelPath(modelPath.toAbsolutePath().toString())
-                    .parallelism(parallelism).provider(provider).groupId("vigil-demo").build();
+                    .parallelism(parallelism).provider(provider).groupId("vigil-demo").checkpointInterval(java.time.Duration.ofSeconds(1))
+                    .actionModel(action).build();
+            if (action != null) say("actions: person tracks labelled by %s", action);
             try (DetectionStats stats = new DetectionStats(kafka.bootstrap());
                  LocalJob job = LocalJob.start(cfg);
                  KafkaStatusSink status = new KafkaStatusSink(kafka.bootstrap(), new java.util.Properties());

@@ -31,6 +31,16 @@ public final class JobConfig implements Serializable {
     private final int inferenceThreads;
     private final Float scoreThreshold;
     private final String jobName;
+    private final int batchSize;
+    private final long batchTimeoutMs;
+    private final long maxPixels;
+    private final String actionModel;
+    private final int actionVotes;
+    private final float actionThreshold;
+    private final long maxSeqGap;
+    private final long maxTimeGapMs;
+    private final long[] failAfterFrames;
+    private final java.util.Map<String, String> kafkaProperties;
 
     private JobConfig(Builder b) {
         bootstrap = b.bootstrap;
@@ -44,6 +54,16 @@ public final class JobConfig implements Serializable {
         inferenceThreads = b.inferenceThreads;
         scoreThreshold = b.scoreThreshold;
         jobName = b.jobName;
+        batchSize = b.batchSize;
+        batchTimeoutMs = b.batchTimeoutMs;
+        maxPixels = b.maxPixels;
+        actionModel = b.actionModel;
+        actionVotes = b.actionVotes;
+        actionThreshold = b.actionThreshold;
+        maxSeqGap = b.maxSeqGap;
+        maxTimeGapMs = b.maxTimeGapMs;
+        failAfterFrames = b.failAfterFrames;
+        kafkaProperties = java.util.Map.copyOf(b.kafkaProperties);
     }
 
     public static Builder builder() { return new Builder(); }
@@ -61,6 +81,19 @@ public final class JobConfig implements Serializable {
     public int inferenceThreads() { return inferenceThreads; }
     public Float scoreThreshold() { return scoreThreshold; }
     public String jobName() { return jobName; }
+    public int batchSize() { return batchSize; }
+    public long batchTimeoutMs() { return batchTimeoutMs; }
+    public long maxPixels() { return maxPixels; }
+    /** A windowed action model run per confirmed track (path or catalogue name), or null. */
+    public String actionModel() { return actionModel; }
+    public int actionVotes() { return actionVotes; }
+    public float actionThreshold() { return actionThreshold; }
+    public long maxSeqGap() { return maxSeqGap; }
+    public long maxTimeGapMs() { return maxTimeGapMs; }
+    /** Testing only: fail the Detect operator's attempt k after its n-th frame. */
+    public long[] failAfterFrames() { return failAfterFrames == null ? null : failAfterFrames.clone(); }
+    /** Extra Kafka client settings for every source and sink (security.protocol, sasl.*, ssl.*, ...). */
+    public java.util.Map<String, String> kafkaProperties() { return kafkaProperties; }
 
     public static final String USAGE = String.join("\n",
             "  --bootstrap HOST:PORT        Kafka (default 127.0.0.1:9092)",
@@ -68,12 +101,17 @@ public final class JobConfig implements Serializable {
             "  --group ID                   consumer group (default vigil-job)",
             "  --parallelism N              (default 1)",
             "  --checkpoint-interval DUR    e.g. 5s; 0 disables (default 5s)",
-            "  --delivery at-least-once|exactly-once   (default at-least-once)",
+            "  --delivery at-least-once|exactly-once   (default exactly-once)",
             "  --start-from committed|earliest|latest  where a new group starts (default committed, else earliest)",
             "  --provider cpu|cuda[:N]      ONNX Runtime execution provider (default cpu)",
             "  --inference-threads N        intra-op threads per session (default 0 = ONNX Runtime's choice)",
             "  --score-threshold X          override the model's threshold",
-            "  --job-name NAME");
+            "  --job-name NAME",
+            "  --batch-size N               frames per micro-batch across cameras (default 8)",
+            "  --batch-timeout DUR          longest a frame waits for its batch (default 20ms)",
+            "  --max-pixels N               frames with more pixels are dead-lettered (default 33177600 = 8K UHD)",
+            "  --action-model PATH|NAME     windowed action model per confirmed person track (default none)",
+            "  --config vigil.yaml          read everything from a YAML file; flags after it override");
 
     /** Parses {@code --key value} pairs; unknown flags and bad values fail naming the flag. */
     public static JobConfig fromArgs(String[] args) {
@@ -93,6 +131,7 @@ public final class JobConfig implements Serializable {
             m.put(k.substring(2), v);
         }
         Builder b = builder();
+        if (m.containsKey("config")) VigilYaml.load(java.nio.file.Path.of(m.remove("config")), b);
         for (Map.Entry<String, String> e : new ArrayList<>(m.entrySet())) {
             String k = e.getKey();
             String v = e.getValue();
@@ -108,6 +147,11 @@ public final class JobConfig implements Serializable {
                 case "inference-threads" -> b.inferenceThreads(intFlag(k, v));
                 case "score-threshold" -> b.scoreThreshold(floatFlag(k, v));
                 case "job-name" -> b.jobName(v);
+                case "batch-size" -> b.batchSize(intFlag(k, v));
+                case "batch-timeout" -> b.batchTimeoutMs(Durations.parse(k, v).toMillis());
+                case "max-pixels" -> b.maxPixels(Long.parseLong(v.trim()));
+                case "action-model" -> b.actionModel(v);
+                case "fail-after-frames" -> b.failAfterFrames(java.util.Arrays.stream(v.split(",")).mapToLong(x -> Long.parseLong(x.trim())).toArray());
                 default -> throw new IllegalArgumentException("unknown flag --" + k + "\n" + USAGE);
             }
         }
@@ -121,6 +165,13 @@ public final class JobConfig implements Serializable {
                 "--delivery", flag(delivery), "--start-from", flag(startFrom), "--provider", provider,
                 "--inference-threads", Integer.toString(inferenceThreads), "--job-name", jobName));
         if (scoreThreshold != null) a.addAll(List.of("--score-threshold", scoreThreshold.toString()));
+        a.addAll(List.of("--batch-size", Integer.toString(batchSize), "--batch-timeout", batchTimeoutMs + "ms",
+                "--max-pixels", Long.toString(maxPixels)));
+        if (actionModel != null) a.addAll(List.of("--action-model", actionModel));
+        if (failAfterFrames != null) {
+            a.addAll(List.of("--fail-after-frames", java.util.Arrays.stream(failAfterFrames).mapToObj(Long::toString)
+                    .collect(java.util.stream.Collectors.joining(","))));
+        }
         return a;
     }
 
@@ -160,12 +211,22 @@ public final class JobConfig implements Serializable {
         private String groupId = "vigil-job";
         private int parallelism = 1;
         private long checkpointIntervalMs = 5000;
-        private Delivery delivery = Delivery.AT_LEAST_ONCE;
+        private Delivery delivery = Delivery.EXACTLY_ONCE;
         private StartFrom startFrom = StartFrom.COMMITTED;
         private String provider = "cpu";
         private int inferenceThreads = 0;
         private Float scoreThreshold;
         private String jobName = "vigil-video-analytics";
+        private int batchSize = 8;
+        private long batchTimeoutMs = 20;
+        private long maxPixels = 7680L * 4320;
+        private String actionModel;
+        private int actionVotes = 10;
+        private float actionThreshold = 0.5f;
+        private long maxSeqGap = 50;
+        private long maxTimeGapMs = 10_000;
+        private long[] failAfterFrames;
+        private final java.util.Map<String, String> kafkaProperties = new java.util.LinkedHashMap<>();
 
         public Builder bootstrap(String v) { bootstrap = v; return this; }
         public Builder modelPath(String v) { modelPath = v; return this; }
@@ -178,6 +239,16 @@ public final class JobConfig implements Serializable {
         public Builder inferenceThreads(int v) { inferenceThreads = v; return this; }
         public Builder scoreThreshold(Float v) { scoreThreshold = v; return this; }
         public Builder jobName(String v) { jobName = v; return this; }
+        public Builder batchSize(int v) { batchSize = v; return this; }
+        public Builder batchTimeoutMs(long v) { batchTimeoutMs = v; return this; }
+        public Builder maxPixels(long v) { maxPixels = v; return this; }
+        public Builder actionModel(String v) { actionModel = v; return this; }
+        public Builder actionVotes(int v) { actionVotes = v; return this; }
+        public Builder actionThreshold(float v) { actionThreshold = v; return this; }
+        public Builder maxSeqGap(long v) { maxSeqGap = v; return this; }
+        public Builder maxTimeGapMs(long v) { maxTimeGapMs = v; return this; }
+        public Builder failAfterFrames(long[] v) { failAfterFrames = v; return this; }
+        public Builder kafkaProperty(String k, String v) { kafkaProperties.put(k, v); return this; }
 
         public JobConfig build() {
             if (bootstrap == null || bootstrap.isBlank() || !bootstrap.contains(":")) {
@@ -194,6 +265,16 @@ public final class JobConfig implements Serializable {
             if (inferenceThreads < 0) throw new IllegalArgumentException("--inference-threads must be >= 0");
             if (scoreThreshold != null && (scoreThreshold < 0 || scoreThreshold > 1)) {
                 throw new IllegalArgumentException("--score-threshold must be 0..1, got " + scoreThreshold);
+            }
+            if (batchSize < 1 || batchSize > 256) throw new IllegalArgumentException("--batch-size must be 1..256, got " + batchSize);
+            if (batchTimeoutMs < 0) throw new IllegalArgumentException("--batch-timeout must be >= 0");
+            if (maxPixels < 1) throw new IllegalArgumentException("--max-pixels must be >= 1");
+            if (actionVotes < 1) throw new IllegalArgumentException("actions.votes must be >= 1");
+            if (maxSeqGap < 1 || maxTimeGapMs < 1) throw new IllegalArgumentException("track.maxSeqGap and track.maxTimeGap must be > 0");
+            for (String k : kafkaProperties.keySet()) {
+                if (k.equals("bootstrap.servers") || k.equals("group.id") || k.startsWith("transaction")) {
+                    throw new IllegalArgumentException("kafka.properties." + k + " is set by Vigil itself; use the dedicated option");
+                }
             }
             return new JobConfig(this);
         }

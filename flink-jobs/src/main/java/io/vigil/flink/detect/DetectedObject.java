@@ -9,6 +9,10 @@ public class DetectedObject {
     public float[] box;
     /** The box divided by the frame's width and height, 0..1. */
     public float[] boxNorm;
+    /** The confirmed track this object belongs to, or -1 (untracked, or no tracker). */
+    public long track = -1;
+    /** Centre velocity of the track in pixels per second of capture time, or null. */
+    public float[] velocity;
 
     public DetectedObject() {}
 }

@@ -14,6 +14,8 @@ public class DetectionEvent {
     /** {@code name@sha256:<12 hex>}. */
     public String model;
     public DetectedObject[] objects;
+    /** Set when the camera's temporal state was reset at this frame, with why (frame gap, idle camera). */
+    public String reset;
 
     public DetectionEvent() {}
 }

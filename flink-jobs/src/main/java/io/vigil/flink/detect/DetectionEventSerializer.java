@@ -55,7 +55,9 @@ public final class DetectionEventSerializer implements KafkaRecordSerializationS
         for (int i = 0; i < objs.length; i++) {
             DetectedObject o = objs[i];
             if (i > 0) sb.append(',');
-            sb.append("{\"label\":");
+            sb.append('{');
+            if (o.track >= 0) sb.append("\"track\":").append(o.track).append(',');
+            sb.append("\"label\":");
             Json.string(sb, o.label);
             sb.append(",\"classId\":").append(o.classId);
             sb.append(",\"score\":");
@@ -64,8 +66,17 @@ public final class DetectionEventSerializer implements KafkaRecordSerializationS
             Json.array(sb, o.box, 1);
             sb.append(",\"boxNorm\":");
             Json.array(sb, o.boxNorm, 5);
+            if (o.velocity != null) {
+                sb.append(",\"velocity\":");
+                Json.array(sb, o.velocity, 1);
+            }
             sb.append('}');
         }
-        sb.append("],\"latencyMs\":").append(latencyMs).append('}');
+        sb.append(']');
+        if (e.reset != null) {
+            sb.append(",\"reset\":");
+            Json.string(sb, e.reset);
+        }
+        sb.append(",\"latencyMs\":").append(latencyMs).append('}');
     }
 }

@@ -1,10 +1,10 @@
 package io.vigil.flink.detect;
 
 /** The few JSON writing helpers the event serializers need. */
-final class Json {
+public final class Json {
     private Json() {}
 
-    static void string(StringBuilder sb, String s) {
+    public static void string(StringBuilder sb, String s) {
         if (s == null) {
             sb.append("null");
             return;
@@ -28,7 +28,7 @@ final class Json {
     }
 
     /** Rounds to {@code decimals} places; drops a trailing ".0". */
-    static void number(StringBuilder sb, float v, int decimals) {
+    public static void number(StringBuilder sb, float v, int decimals) {
         if (!Float.isFinite(v)) {
             sb.append("null");
             return;
@@ -39,7 +39,7 @@ final class Json {
         else sb.append(r);
     }
 
-    static void array(StringBuilder sb, float[] a, int decimals) {
+    public static void array(StringBuilder sb, float[] a, int decimals) {
         sb.append('[');
         for (int i = 0; a != null && i < a.length; i++) {
             if (i > 0) sb.append(',');

@@ -28,7 +28,8 @@ public final class ByteTracker {
      * @param maxLost   frames a lost track is kept
      * @param minHits   matches before a track is confirmed (and gets an id in events)
      */
-    public record Config(float high, float low, float newTrack, float matchIou, float lowIou, int maxLost, int minHits) {
+    public record Config(float high, float low, float newTrack, float matchIou, float lowIou, int maxLost, int minHits)
+            implements java.io.Serializable {
         public static Config defaults() {
             return new Config(0.5f, 0.1f, 0.6f, 0.2f, 0.5f, 30, 2);
         }

@@ -1,0 +1,218 @@
+package io.vigil.flink.detect;
+
+import io.vigil.flink.deadletter.DeadLetter;
+import io.vigil.flink.kafka.FrameEnvelope;
+import io.vigil.models.bundle.ModelBundle;
+import io.vigil.models.detect.Detection;
+import io.vigil.models.detect.DetectionResult;
+import io.vigil.models.detect.Detector;
+import io.vigil.models.detect.DetectorOptions;
+import io.vigil.models.detect.FrameInput;
+import io.vigil.models.runtime.ExecutionProvider;
+import io.vigil.video.image.BgrImage;
+import io.vigil.video.image.ImageCodecException;
+import io.vigil.video.image.JpegCodec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MeterView;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decode + detect with micro-batching ACROSS cameras: frames are collected until {@code batchSize} or
+ * {@code batchTimeoutMs} and go through the detector together (one ONNX Runtime run per batch when the model's
+ * batch axis is dynamic). The buffer is flushed before every checkpoint barrier and every watermark, so a
+ * checkpoint never holds frames in flight and no event comes out behind its watermark.
+ *
+ * <p>Frames that cannot be processed go to the {@link #DEADLETTER} side output with the reason: broken wire
+ * format, unknown codec, more pixels than {@code maxPixels}, corrupt image, or an image whose size disagrees
+ * with its headers. The job never fails on bad input.
+ */
+public class BatchingDetectOperator extends AbstractStreamOperator<DetectionEvent>
+        implements OneInputStreamOperator<FrameEnvelope, DetectionEvent>, ProcessingTimeCallback {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(BatchingDetectOperator.class);
+    public static final OutputTag<DeadLetter> DEADLETTER = new OutputTag<>("deadletter") { };
+
+    private final DetectSettings settings;
+
+    private transient Detector detector;
+    private transient JpegCodec jpeg;
+    private transient String modelId;
+    private transient List<StreamRecord<FrameEnvelope>> buffer;
+    private transient boolean timerSet;
+    private transient Counter framesOk;
+    private transient Counter framesBad;
+    private transient Counter batches;
+    private transient Histogram batchSizes;
+    private transient Histogram inferenceMs;
+    private transient long processedThisAttempt;
+
+    public BatchingDetectOperator(DetectSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        ModelBundle bundle = ModelBundle.load(Path.of(settings.modelPath()));
+        detector = Detector.open(bundle, DetectorOptions.defaults().withProvider(ExecutionProvider.parse(settings.provider()))
+                .withThreads(settings.threads()).withScoreThreshold(settings.scoreThreshold()).withMaxBatch(settings.batchSize()));
+        modelId = bundle.modelId();
+        jpeg = new JpegCodec();
+        buffer = new ArrayList<>(settings.batchSize());
+        var g = getMetricGroup();
+        framesOk = g.counter("framesDetected");
+        framesBad = g.counter("framesRejected");
+        batches = g.counter("batches");
+        batchSizes = g.histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
+        inferenceMs = g.histogram("inferenceMs", new DescriptiveStatisticsHistogram(1000));
+        g.meter("framesPerSecond", new MeterView(framesOk));
+        g.gauge("meanBatchSize", () -> batches.getCount() == 0 ? 0.0 : (double) framesOk.getCount() / batches.getCount());
+        LOG.info("detector {} on {} ready (batch up to {} frames, {} ms)", modelId, detector.provider(), detector.batchCapacity(),
+                settings.batchTimeoutMs());
+    }
+
+    @Override
+    public void processElement(StreamRecord<FrameEnvelope> element) throws Exception {
+        FrameEnvelope f = element.getValue();
+        if (f.isBad()) {
+            reject(f, f.error, element);
+            return;
+        }
+        if ((long) f.width * f.height > settings.maxPixels()) {
+            reject(f, "frame of " + f.width + "x" + f.height + " is over the limit of " + settings.maxPixels() + " pixels", element);
+            return;
+        }
+        buffer.add(element);
+        if (buffer.size() >= settings.batchSize()) {
+            flush();
+        } else if (!timerSet) {
+            timerSet = true;
+            getProcessingTimeService().registerTimer(getProcessingTimeService().getCurrentProcessingTime() + settings.batchTimeoutMs(), this);
+        }
+    }
+
+    @Override
+    public void onProcessingTime(long time) throws Exception {
+        timerSet = false;
+        flush();
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        flush();
+        super.processWatermark(mark);
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        flush();
+    }
+
+    @Override
+    public void finish() throws Exception {
+        flush();
+        super.finish();
+    }
+
+    private void flush() {
+        if (buffer.isEmpty()) return;
+        List<StreamRecord<FrameEnvelope>> ok = new ArrayList<>(buffer.size());
+        List<FrameInput> inputs = new ArrayList<>(buffer.size());
+        for (StreamRecord<FrameEnvelope> r : buffer) {
+            FrameEnvelope f = r.getValue();
+            BgrImage img;
+            try {
+                img = jpeg.decode(f.payload);
+            } catch (ImageCodecException e) {
+                reject(f, "corrupt image: " + e.getMessage(), r);
+                continue;
+            }
+            if (img.width() != f.width || img.height() != f.height) {
+                reject(f, "image is " + img.width() + "x" + img.height() + " but its headers say " + f.width + "x" + f.height, r);
+                continue;
+            }
+            ok.add(r);
+            inputs.add(new FrameInput(img.pixels(), img.width(), img.height()));
+        }
+        buffer.clear();
+        if (inputs.isEmpty()) return;
+        long t0 = System.nanoTime();
+        List<DetectionResult> results = detector.detectBatch(inputs);
+        inferenceMs.update((System.nanoTime() - t0) / 1_000_000);
+        batches.inc();
+        batchSizes.update(inputs.size());
+        for (int i = 0; i < ok.size(); i++) {
+            StreamRecord<FrameEnvelope> r = ok.get(i);
+            DetectionEvent e = toEvent(r.getValue(), results.get(i).detections());
+            if (r.hasTimestamp()) output.collect(new StreamRecord<>(e, r.getTimestamp()));
+            else output.collect(new StreamRecord<>(e));
+            framesOk.inc();
+            injectFailureIfAsked();
+        }
+    }
+
+    /** Testing hook (JobConfig testing.failAfterFrames): fail attempt k after its n-th frame. */
+    private void injectFailureIfAsked() {
+        long[] at = settings.failAfterFrames();
+        if (at == null) return;
+        processedThisAttempt++;
+        int attempt = getRuntimeContext().getTaskInfo().getAttemptNumber();
+        if (attempt < at.length && processedThisAttempt == at[attempt]) {
+            throw new IllegalStateException("injected failure (testing.failAfterFrames) in attempt " + attempt + " after " + at[attempt] + " frames");
+        }
+    }
+
+    private DetectionEvent toEvent(FrameEnvelope f, List<Detection> dets) {
+        DetectionEvent e = new DetectionEvent();
+        e.camera = f.camera;
+        e.frame = f.seq;
+        e.tsMicros = f.tsMicros;
+        e.width = f.width;
+        e.height = f.height;
+        e.model = modelId;
+        e.objects = new DetectedObject[dets.size()];
+        for (int i = 0; i < dets.size(); i++) {
+            Detection d = dets.get(i);
+            DetectedObject o = new DetectedObject();
+            o.label = d.label();
+            o.classId = d.classId();
+            o.score = d.score();
+            o.box = new float[] {d.x1(), d.y1(), d.x2(), d.y2()};
+            o.boxNorm = new float[] {d.x1() / f.width, d.y1() / f.height, d.x2() / f.width, d.y2() / f.height};
+            e.objects[i] = o;
+        }
+        return e;
+    }
+
+    private void reject(FrameEnvelope f, String reason, StreamRecord<FrameEnvelope> r) {
+        framesBad.inc();
+        LOG.warn("frame {} to the dead-letter topic: {}", f.where(), reason);
+        DeadLetter d = DeadLetter.of(f, reason);
+        if (r.hasTimestamp()) output.collect(DEADLETTER, new StreamRecord<>(d, r.getTimestamp()));
+        else output.collect(DEADLETTER, new StreamRecord<>(d));
+    }
+
+    /** For tests: frames per batch so far. */
+    double meanBatchSize() {
+        return batches.getCount() == 0 ? 0 : (double) framesOk.getCount() / batches.getCount();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (jpeg != null) jpeg.close();
+        if (detector != null) detector.close();
+        super.close();
+    }
+}

@@ -1,0 +1,129 @@
+package io.vigil.flink.track;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vigil.flink.TestFrames;
+import io.vigil.flink.action.ActionEvent;
+import io.vigil.flink.detect.DetectedObject;
+import io.vigil.flink.detect.DetectionEvent;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+
+class TrackOperatorTest {
+    /** Frame f of a camera: a walker moving right 6 px a frame and a person standing still. */
+    static DetectionEvent frame(String camera, long f) {
+        DetectionEvent e = new DetectionEvent();
+        e.camera = camera;
+        e.frame = f;
+        e.tsMicros = 1_700_000_000_000_000L + f * 100_000; // 10 fps
+        e.width = 768;
+        e.height = 576;
+        e.model = "m";
+        e.objects = new DetectedObject[] {obj(100 + 6 * f, 200, 0.9f), obj(600, 150, 0.8f)};
+        return e;
+    }
+
+    static DetectedObject obj(double cx, double cy, float score) {
+        DetectedObject o = new DetectedObject();
+        o.label = "person";
+        o.classId = 0;
+        o.score = score;
+        o.box = new float[] {(float) cx - 15, (float) cy - 40, (float) cx + 15, (float) cy + 40};
+        o.boxNorm = new float[] {o.box[0] / 768, o.box[1] / 576, o.box[2] / 768, o.box[3] / 576};
+        return o;
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, DetectionEvent, DetectionEvent> harness(TrackSettings s) throws Exception {
+        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(new TrackOperator(s), e -> e.camera, Types.STRING);
+    }
+
+    @Test
+    void stableTrackIdsVelocitiesAndKeyedState() throws Exception {
+        try (var h = harness(TrackSettings.defaults())) {
+            for (long f = 0; f < 20; f++) {
+                h.processElement(new StreamRecord<>(frame("a", f), f));
+                h.processElement(new StreamRecord<>(frame("b", f), f));
+            }
+            List<DetectionEvent> out = h.extractOutputValues();
+            assertEquals(40, out.size());
+            DetectionEvent last = out.get(out.size() - 2);
+            assertEquals("a", last.camera);
+            long walker = last.objects[0].track;
+            long still = last.objects[1].track;
+            assertTrue(walker > 0 && still > 0 && walker != still);
+            for (DetectionEvent e : out) if (e.camera.equals("a")) assertEquals(walker, e.objects[0].track, "frame " + e.frame);
+            assertEquals(60, last.objects[0].velocity[0], 3, "6 px a frame at 10 fps = 60 px/s");
+            assertEquals(0, last.objects[1].velocity[0], 3);
+            assertTrue(h.numKeyedStateEntries() >= 8, "tracker, windows, seq and ts for each of the 2 cameras");
+        }
+    }
+
+    @Test
+    void outOfOrderFramesPassUntrackedAndGapsResetWithAReason() throws Exception {
+        try (var h = harness(TrackSettings.defaults())) {
+            for (long f = 0; f < 5; f++) h.processElement(new StreamRecord<>(frame("a", f), f));
+            h.processElement(new StreamRecord<>(frame("a", 3), 3)); // a replayed frame
+            h.processElement(new StreamRecord<>(frame("a", 200), 200)); // frames 5..199 missing
+            List<DetectionEvent> out = h.extractOutputValues();
+            DetectionEvent replay = out.get(5);
+            assertEquals(3, replay.frame);
+            assertEquals(-1, replay.objects[0].track);
+            DetectionEvent afterGap = out.get(6);
+            assertNotNull(afterGap.reset);
+            assertTrue(afterGap.reset.contains("195 frames missing"), afterGap.reset);
+            assertTrue(afterGap.objects[0].track > 0, "first frame after a reset starts confirmed tracks again");
+        }
+    }
+
+    @Test
+    void snapshotRestoreContinueEqualsUninterrupted() throws Exception {
+        TrackSettings s = TrackSettings.defaults().withAction(TestFrames.model("gesture-point-history") + "/point_history_classifier_lstm.onnx");
+        List<String> straight = new ArrayList<>();
+        try (var h = harness(s)) {
+            for (long f = 0; f < 40; f++) h.processElement(new StreamRecord<>(frame("a", f), f));
+            for (DetectionEvent e : h.extractOutputValues()) straight.add(render(e));
+            for (StreamRecord<ActionEvent> a : h.getSideOutput(TrackOperator.ACTIONS)) straight.add(render(a.getValue()));
+        }
+        List<String> resumed = new ArrayList<>();
+        OperatorSubtaskState snap;
+        try (var h = harness(s)) {
+            for (long f = 0; f < 20; f++) h.processElement(new StreamRecord<>(frame("a", f), f));
+            snap = h.snapshot(1, 20);
+            for (DetectionEvent e : h.extractOutputValues()) resumed.add(render(e));
+            for (StreamRecord<ActionEvent> a : h.getSideOutput(TrackOperator.ACTIONS)) resumed.add(render(a.getValue()));
+        }
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<String, DetectionEvent, DetectionEvent>(
+                new KeyedProcessOperator<>(new TrackOperator(s)), e -> e.camera, Types.STRING)) {
+            h.setup();
+            h.initializeState(snap);
+            h.open();
+            for (long f = 20; f < 40; f++) h.processElement(new StreamRecord<>(frame("a", f), f));
+            for (DetectionEvent e : h.extractOutputValues()) resumed.add(render(e));
+            for (StreamRecord<ActionEvent> a : h.getSideOutput(TrackOperator.ACTIONS)) resumed.add(render(a.getValue()));
+        }
+        straight.sort(null);
+        resumed.sort(null);
+        assertEquals(straight, resumed);
+        assertTrue(straight.stream().anyMatch(x -> x.contains("Move")), "the walker is labelled Move: " + straight);
+        assertTrue(straight.stream().anyMatch(x -> x.contains("Stop")), "the standing person is labelled Stop");
+    }
+
+    private static String render(DetectionEvent e) {
+        StringBuilder sb = new StringBuilder("D " + e.camera + " " + String.format("%05d", e.frame));
+        for (DetectedObject o : e.objects) sb.append(' ').append(o.track).append(':').append(o.velocity == null ? "-" : o.velocity[0] + "," + o.velocity[1]);
+        return sb.toString();
+    }
+
+    private static String render(ActionEvent a) {
+        return "A " + a.camera + " " + String.format("%05d", a.frame) + " " + a.track + " " + a.labels[0] + " " + a.scores[0];
+    }
+}
