@@ -113,9 +113,9 @@ final class DemoCommand implements Callable<Integer> {
                     long in = gateway.publishedTotal();
                     long ev = stats.events();
                     long[] lat = stats.drainLatencyPercentiles();
-                    System.out.printf(Locale.ROOT, "[%4ds] frames in %6d (%5.1f/s) | processed %6d (%5.1f/s) | objects %5.1f/frame | latency %s%n",
+                    System.out.printf(Locale.ROOT, "[%4ds] frames in %6d (%5.1f/s) | processed %6d (%5.1f/s) | objects %4.1f/frame | tracks %4d | actions %s | latency %s%n",
                             (now - t0) / 1000, in, (in - lastFrames) / dt, ev, (ev - lastEvents) / dt,
-                            ev == 0 ? 0.0 : (double) stats.objects() / ev,
+                            ev == 0 ? 0.0 : (double) stats.objects() / ev, stats.tracks(), stats.labels().isEmpty() ? "-" : stats.labels(),
                             lat.length == 0 ? "-" : String.format(Locale.ROOT, "p50 %d ms, p95 %d ms", lat[0], lat[1]));
                     lastFrames = in;
                     lastEvents = ev;

@@ -28,6 +28,8 @@ public final class DetectionStats implements AutoCloseable {
     private final AtomicLong events = new AtomicLong();
     private final AtomicLong objects = new AtomicLong();
     private final List<Long> latencies = new ArrayList<>();
+    private final java.util.Set<String> tracks = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Map<String, String> lastLabel = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean running = true;
 
     public DetectionStats(String bootstrap) {
@@ -38,8 +40,8 @@ public final class DetectionStats implements AutoCloseable {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> parts = new ArrayList<>();
-        for (PartitionInfo pi : consumer.partitionsFor(Topics.DETECTIONS, Duration.ofSeconds(30))) {
-            parts.add(new TopicPartition(pi.topic(), pi.partition()));
+        for (String topic : List.of(Topics.DETECTIONS, Topics.ACTIONS)) {
+            for (PartitionInfo pi : consumer.partitionsFor(topic, Duration.ofSeconds(30))) parts.add(new TopicPartition(pi.topic(), pi.partition()));
         }
         consumer.assign(parts);
         consumer.seekToEnd(parts);
@@ -55,6 +57,11 @@ public final class DetectionStats implements AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     try {
                         JsonNode n = json.readTree(r.value());
+                        if (r.topic().equals(Topics.ACTIONS)) {
+                            lastLabel.put(n.path("camera").asText() + "#" + n.path("track").asLong(), n.path("labels").path(0).path("label").asText());
+                            continue;
+                        }
+                        for (JsonNode o : n.path("objects")) if (o.has("track")) tracks.add(n.path("camera").asText() + "#" + o.path("track").asLong());
                         events.incrementAndGet();
                         objects.addAndGet(n.path("objects").size());
                         synchronized (latencies) {
@@ -75,6 +82,14 @@ public final class DetectionStats implements AutoCloseable {
     public long events() { return events.get(); }
 
     public long objects() { return objects.get(); }
+
+    /** Distinct (camera, track) pairs seen. */
+    public int tracks() { return tracks.size(); }
+
+    /** How many tracks currently carry each action label, e.g. {Move=5, Stop=2}. */
+    public java.util.Map<String, Long> labels() {
+        return new java.util.TreeMap<>(lastLabel.values().stream().collect(java.util.stream.Collectors.groupingBy(l -> l, java.util.stream.Collectors.counting())));
+    }
 
     /** p50 and p95 of the latencies seen since the last call, in ms; empty array when none. */
     public long[] drainLatencyPercentiles() {
