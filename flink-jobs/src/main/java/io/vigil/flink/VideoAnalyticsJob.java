@@ -11,7 +11,11 @@ import io.vigil.flink.detect.DetectionEvent;
 import io.vigil.flink.detect.DetectionEventSerializer;
 import io.vigil.flink.kafka.FrameDeserializer;
 import io.vigil.flink.kafka.FrameEnvelope;
+import io.vigil.flink.spatiotemporal.SpatiotemporalOperator;
+import io.vigil.flink.spatiotemporal.SpatiotemporalSettings;
 import io.vigil.flink.track.TrackOperator;
+import io.vigil.spatiotemporal.model.SpatiotemporalModel;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import io.vigil.flink.track.TrackSettings;
 import io.vigil.models.bundle.ModelLocator;
 import io.vigil.spatiotemporal.track.ByteTracker;
@@ -41,6 +45,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * KafkaSource(vigil.frames, event time = vigil-ts)
  *   -> Detect (micro-batches across cameras, one ONNX run per batch)  --side--> vigil.deadletter
  *   -> keyBy(camera) -> Track (ByteTrack ids + velocities, windowed action model per track) --side--> vigil.actions
+ *   -> [Spatiotemporal: one SSM step per frame from the camera's keyed StreamState, when configured]
  *   -> vigil.detections
  * </pre>
  *
@@ -118,8 +123,18 @@ public final class VideoAnalyticsJob {
                 .withIdleness(IDLENESS);
         DataStream<FrameEnvelope> frames = env.fromSource(source, watermarks, "frames").uid("frames-source");
         String model = ModelLocator.resolve(config.modelPath()).toAbsolutePath().toString();
+        SpatiotemporalSettings ss = null;
+        int tw = 0;
+        int th = 0;
+        if (config.spatiotemporalModel() != null) {
+            String stm = java.nio.file.Path.of(config.spatiotemporalModel()).toAbsolutePath().toString();
+            var cfg = SpatiotemporalModel.load(java.nio.file.Path.of(stm), "scalar").config(); // validates the file here, on the client
+            tw = cfg.width();
+            th = cfg.height();
+            ss = new SpatiotemporalSettings(stm, config.spatiotemporalKernel(), config.maxSeqGap(), 3_600_000L);
+        }
         DetectSettings ds = new DetectSettings(model, config.provider().toString(), config.inferenceThreads(), config.scoreThreshold(),
-                config.batchSize(), config.batchTimeoutMs(), config.maxPixels(), config.failAfterFrames());
+                config.batchSize(), config.batchTimeoutMs(), config.maxPixels(), config.failAfterFrames(), tw, th);
         SingleOutputStreamOperator<DetectionEvent> detected = frames
                 .transform("detect", TypeInformation.of(DetectionEvent.class), new BatchingDetectOperator(ds))
                 .uid("detect");
@@ -130,7 +145,13 @@ public final class VideoAnalyticsJob {
                 .keyBy(e -> e.camera, Types.STRING)
                 .process(new TrackOperator(ts))
                 .name("track").uid("track");
-        tracked.sinkTo(detections).name("detections-sink").uid("detections-sink");
+        DataStream<DetectionEvent> out = tracked;
+        if (ss != null) {
+            // same key, same subtask: reinterpreting avoids a second shuffle
+            out = DataStreamUtils.reinterpretAsKeyedStream(tracked, e -> e.camera, Types.STRING)
+                    .process(new SpatiotemporalOperator(ss)).name("spatiotemporal").uid("spatiotemporal");
+        }
+        out.sinkTo(detections).name("detections-sink").uid("detections-sink");
         tracked.getSideOutput(TrackOperator.ACTIONS).sinkTo(actions).name("actions-sink").uid("actions-sink");
         detected.getSideOutput(BatchingDetectOperator.DEADLETTER).sinkTo(deadLetters).name("deadletter-sink").uid("deadletter-sink");
     }

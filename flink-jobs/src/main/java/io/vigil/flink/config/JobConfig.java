@@ -41,6 +41,8 @@ public final class JobConfig implements Serializable {
     private final long maxTimeGapMs;
     private final long[] failAfterFrames;
     private final java.util.Map<String, String> kafkaProperties;
+    private final String spatiotemporalModel;
+    private final String spatiotemporalKernel;
 
     private JobConfig(Builder b) {
         bootstrap = b.bootstrap;
@@ -64,6 +66,8 @@ public final class JobConfig implements Serializable {
         maxTimeGapMs = b.maxTimeGapMs;
         failAfterFrames = b.failAfterFrames;
         kafkaProperties = java.util.Map.copyOf(b.kafkaProperties);
+        spatiotemporalModel = b.spatiotemporalModel;
+        spatiotemporalKernel = b.spatiotemporalKernel;
     }
 
     public static Builder builder() { return new Builder(); }
@@ -94,6 +98,10 @@ public final class JobConfig implements Serializable {
     public long[] failAfterFrames() { return failAfterFrames == null ? null : failAfterFrames.clone(); }
     /** Extra Kafka client settings for every source and sink (security.protocol, sasl.*, ssl.*, ...). */
     public java.util.Map<String, String> kafkaProperties() { return kafkaProperties; }
+    /** A spatiotemporal model (safetensors) run per camera per frame, or null for none. */
+    public String spatiotemporalModel() { return spatiotemporalModel; }
+    /** scalar or vector, or null for the JVM's best. */
+    public String spatiotemporalKernel() { return spatiotemporalKernel; }
 
     public static final String USAGE = String.join("\n",
             "  --bootstrap HOST:PORT        Kafka (default 127.0.0.1:9092)",
@@ -111,6 +119,7 @@ public final class JobConfig implements Serializable {
             "  --batch-timeout DUR          longest a frame waits for its batch (default 20ms)",
             "  --max-pixels N               frames with more pixels are dead-lettered (default 33177600 = 8K UHD)",
             "  --action-model PATH|NAME     windowed action model per confirmed person track (default none)",
+            "  --spatiotemporal-model FILE  spatiotemporal SSM (safetensors) stepped per camera per frame (default none)",
             "  --config vigil.yaml          read everything from a YAML file; flags after it override");
 
     /** Parses {@code --key value} pairs; unknown flags and bad values fail naming the flag. */
@@ -151,6 +160,8 @@ public final class JobConfig implements Serializable {
                 case "batch-timeout" -> b.batchTimeoutMs(Durations.parse(k, v).toMillis());
                 case "max-pixels" -> b.maxPixels(Long.parseLong(v.trim()));
                 case "action-model" -> b.actionModel(v);
+                case "spatiotemporal-model" -> b.spatiotemporalModel(v);
+                case "spatiotemporal-kernel" -> b.spatiotemporalKernel(v);
                 case "fail-after-frames" -> b.failAfterFrames(java.util.Arrays.stream(v.split(",")).mapToLong(x -> Long.parseLong(x.trim())).toArray());
                 default -> throw new IllegalArgumentException("unknown flag --" + k + "\n" + USAGE);
             }
@@ -168,6 +179,8 @@ public final class JobConfig implements Serializable {
         a.addAll(List.of("--batch-size", Integer.toString(batchSize), "--batch-timeout", batchTimeoutMs + "ms",
                 "--max-pixels", Long.toString(maxPixels)));
         if (actionModel != null) a.addAll(List.of("--action-model", actionModel));
+        if (spatiotemporalModel != null) a.addAll(List.of("--spatiotemporal-model", spatiotemporalModel));
+        if (spatiotemporalKernel != null) a.addAll(List.of("--spatiotemporal-kernel", spatiotemporalKernel));
         if (failAfterFrames != null) {
             a.addAll(List.of("--fail-after-frames", java.util.Arrays.stream(failAfterFrames).mapToObj(Long::toString)
                     .collect(java.util.stream.Collectors.joining(","))));
@@ -227,6 +240,8 @@ public final class JobConfig implements Serializable {
         private long maxTimeGapMs = 10_000;
         private long[] failAfterFrames;
         private final java.util.Map<String, String> kafkaProperties = new java.util.LinkedHashMap<>();
+        private String spatiotemporalModel;
+        private String spatiotemporalKernel;
 
         public Builder bootstrap(String v) { bootstrap = v; return this; }
         public Builder modelPath(String v) { modelPath = v; return this; }
@@ -249,6 +264,8 @@ public final class JobConfig implements Serializable {
         public Builder maxTimeGapMs(long v) { maxTimeGapMs = v; return this; }
         public Builder failAfterFrames(long[] v) { failAfterFrames = v; return this; }
         public Builder kafkaProperty(String k, String v) { kafkaProperties.put(k, v); return this; }
+        public Builder spatiotemporalModel(String v) { spatiotemporalModel = v; return this; }
+        public Builder spatiotemporalKernel(String v) { spatiotemporalKernel = v; return this; }
 
         public JobConfig build() {
             if (bootstrap == null || bootstrap.isBlank() || !bootstrap.contains(":")) {
@@ -269,6 +286,9 @@ public final class JobConfig implements Serializable {
             if (batchSize < 1 || batchSize > 256) throw new IllegalArgumentException("--batch-size must be 1..256, got " + batchSize);
             if (batchTimeoutMs < 0) throw new IllegalArgumentException("--batch-timeout must be >= 0");
             if (maxPixels < 1) throw new IllegalArgumentException("--max-pixels must be >= 1");
+            if (spatiotemporalKernel != null && !spatiotemporalKernel.equals("scalar") && !spatiotemporalKernel.equals("vector")) {
+                throw new IllegalArgumentException("--spatiotemporal-kernel must be scalar or vector, got '" + spatiotemporalKernel + "'");
+            }
             if (actionVotes < 1) throw new IllegalArgumentException("actions.votes must be >= 1");
             if (maxSeqGap < 1 || maxTimeGapMs < 1) throw new IllegalArgumentException("track.maxSeqGap and track.maxTimeGap must be > 0");
             for (String k : kafkaProperties.keySet()) {

@@ -29,7 +29,9 @@ import java.util.stream.Collectors;
 public final class VigilYaml {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    record File(Kafka kafka, Job job, Detect detect, Track track, Actions actions, Testing testing) {}
+    record File(Kafka kafka, Job job, Detect detect, Track track, Actions actions, Spatiotemporal spatiotemporal, Testing testing) {}
+
+    record Spatiotemporal(String model, String kernel) {}
 
     record Kafka(String bootstrap, String group, @JsonProperty("startFrom") String startFrom, Map<String, String> properties) {}
 
@@ -92,6 +94,10 @@ public final class VigilYaml {
             if (f.actions().model() != null) b.actionModel(f.actions().model());
             if (f.actions().votes() != null) b.actionVotes(f.actions().votes());
             if (f.actions().threshold() != null) b.actionThreshold(f.actions().threshold());
+        }
+        if (f.spatiotemporal() != null) {
+            if (f.spatiotemporal().model() != null) b.spatiotemporalModel(f.spatiotemporal().model());
+            if (f.spatiotemporal().kernel() != null) b.spatiotemporalKernel(f.spatiotemporal().kernel());
         }
         if (f.testing() != null && f.testing().failAfterFrames() != null) {
             b.failAfterFrames(f.testing().failAfterFrames().stream().mapToLong(Long::longValue).toArray());

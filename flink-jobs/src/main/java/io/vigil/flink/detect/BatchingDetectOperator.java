@@ -57,6 +57,8 @@ public class BatchingDetectOperator extends AbstractStreamOperator<DetectionEven
     private transient Histogram batchSizes;
     private transient Histogram inferenceMs;
     private transient long processedThisAttempt;
+    private transient io.vigil.models.detect.Preprocessor tensorPre;
+    private transient java.nio.FloatBuffer tensorBuf;
 
     public BatchingDetectOperator(DetectSettings settings) {
         this.settings = settings;
@@ -71,6 +73,12 @@ public class BatchingDetectOperator extends AbstractStreamOperator<DetectionEven
         modelId = bundle.modelId();
         jpeg = new JpegCodec();
         buffer = new ArrayList<>(settings.batchSize());
+        if (settings.tensorWidth() > 0 && settings.tensorHeight() > 0) {
+            // the spatiotemporal stage's input: the whole frame stretched, RGB, 0..1
+            tensorPre = new io.vigil.models.detect.Preprocessor(settings.tensorWidth(), settings.tensorHeight(),
+                    io.vigil.models.detect.ResizeMode.STRETCH, true, 0, 1f / 255, null, null);
+            tensorBuf = java.nio.FloatBuffer.allocate(3 * settings.tensorWidth() * settings.tensorHeight());
+        }
         var g = getMetricGroup();
         framesOk = g.counter("framesDetected");
         framesBad = g.counter("framesRejected");
@@ -130,6 +138,7 @@ public class BatchingDetectOperator extends AbstractStreamOperator<DetectionEven
         if (buffer.isEmpty()) return;
         List<StreamRecord<FrameEnvelope>> ok = new ArrayList<>(buffer.size());
         List<FrameInput> inputs = new ArrayList<>(buffer.size());
+        List<float[]> tensors = new ArrayList<>(tensorPre == null ? 0 : buffer.size());
         for (StreamRecord<FrameEnvelope> r : buffer) {
             FrameEnvelope f = r.getValue();
             BgrImage img;
@@ -145,6 +154,11 @@ public class BatchingDetectOperator extends AbstractStreamOperator<DetectionEven
             }
             ok.add(r);
             inputs.add(new FrameInput(img.pixels(), img.width(), img.height()));
+            if (tensorPre != null) {
+                tensorBuf.clear();
+                tensorPre.apply(img.pixels(), img.width(), img.height(), tensorBuf);
+                tensors.add(tensorBuf.array().clone());
+            }
         }
         buffer.clear();
         if (inputs.isEmpty()) return;
@@ -156,6 +170,7 @@ public class BatchingDetectOperator extends AbstractStreamOperator<DetectionEven
         for (int i = 0; i < ok.size(); i++) {
             StreamRecord<FrameEnvelope> r = ok.get(i);
             DetectionEvent e = toEvent(r.getValue(), results.get(i).detections());
+            if (tensorPre != null) e.tensor = tensors.get(i);
             if (r.hasTimestamp()) output.collect(new StreamRecord<>(e, r.getTimestamp()));
             else output.collect(new StreamRecord<>(e));
             framesOk.inc();

@@ -16,6 +16,10 @@ public class DetectionEvent {
     public DetectedObject[] objects;
     /** Set when the camera's temporal state was reset at this frame, with why (frame gap, idle camera). */
     public String reset;
+    /** The spatiotemporal model's pooled vector for this frame [d_model], when that stage is configured. */
+    public float[] embedding;
+    /** In flight only (never published): the small [3][H][W] frame tensor for the spatiotemporal stage. */
+    public float[] tensor;
 
     public DetectionEvent() {}
 }

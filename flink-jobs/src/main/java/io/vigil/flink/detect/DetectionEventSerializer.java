@@ -73,6 +73,10 @@ public final class DetectionEventSerializer implements KafkaRecordSerializationS
             sb.append('}');
         }
         sb.append(']');
+        if (e.embedding != null) {
+            sb.append(",\"embedding\":");
+            Json.array(sb, e.embedding, 5);
+        }
         if (e.reset != null) {
             sb.append(",\"reset\":");
             Json.string(sb, e.reset);

@@ -1,0 +1,78 @@
+package io.vigil.flink.spatiotemporal;
+
+import io.vigil.flink.detect.DetectionEvent;
+import io.vigil.spatiotemporal.model.SpatiotemporalModel;
+import io.vigil.spatiotemporal.stream.StreamState;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Per camera: one step of the spatiotemporal selective-scan model per frame, on the small frame tensor the
+ * Detect operator attached, from the camera's {@link StreamState} in Flink keyed state (with its own versioned
+ * serializer), so each frame costs the same however long the camera has streamed. The pooled per-frame vector
+ * leaves in the event's {@code embedding} for downstream heads. A frame not newer than the last (a replay) is
+ * passed on without a step; a seq jump over {@code maxSeqGap} resets the state and says so in {@code reset}.
+ */
+public class SpatiotemporalOperator extends KeyedProcessFunction<String, DetectionEvent, DetectionEvent> {
+    private static final long serialVersionUID = 1L;
+
+    private final SpatiotemporalSettings settings;
+    private transient SpatiotemporalModel model;
+    private transient ValueState<StreamState> state;
+    private transient ValueState<Long> lastSeq;
+    private transient float[] out;
+    private transient Counter steps;
+    private transient Counter resets;
+
+    public SpatiotemporalOperator(SpatiotemporalSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        model = SpatiotemporalModel.load(Path.of(settings.modelPath()), settings.kernel());
+        StateTtlConfig ttl = StateTtlConfig.newBuilder(Duration.ofMillis(settings.stateTtlMs())).build();
+        ValueStateDescriptor<StreamState> sd = new ValueStateDescriptor<>("ssmState", StreamStateSerializer.INSTANCE);
+        sd.enableTimeToLive(ttl);
+        state = getRuntimeContext().getState(sd);
+        ValueStateDescriptor<Long> qd = new ValueStateDescriptor<>("ssmLastSeq", Types.LONG);
+        qd.enableTimeToLive(ttl);
+        lastSeq = getRuntimeContext().getState(qd);
+        out = new float[model.config().dModel()];
+        steps = getRuntimeContext().getMetricGroup().counter("ssmSteps");
+        resets = getRuntimeContext().getMetricGroup().counter("ssmResets");
+    }
+
+    @Override
+    public void processElement(DetectionEvent e, Context ctx, Collector<DetectionEvent> collector) throws Exception {
+        float[] tensor = e.tensor;
+        e.tensor = null;
+        Long prev = lastSeq.value();
+        if (tensor == null || (prev != null && e.frame <= prev)) {
+            collector.collect(e);
+            return;
+        }
+        StreamState st = state.value();
+        if (st == null) st = model.newState();
+        if (prev != null && e.frame - prev > settings.maxSeqGap()) {
+            st.reset();
+            resets.inc();
+            String why = "spatiotemporal state reset: " + (e.frame - prev - 1) + " frames missing";
+            e.reset = e.reset == null ? why : e.reset + "; " + why;
+        }
+        model.step(tensor, st, out);
+        steps.inc();
+        state.update(st);
+        lastSeq.update(e.frame);
+        e.embedding = out.clone();
+        collector.collect(e);
+    }
+}

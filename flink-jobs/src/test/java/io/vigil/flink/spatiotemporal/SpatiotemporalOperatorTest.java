@@ -1,0 +1,115 @@
+package io.vigil.flink.spatiotemporal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vigil.flink.detect.DetectedObject;
+import io.vigil.flink.detect.DetectionEvent;
+import io.vigil.spatiotemporal.model.SpatiotemporalModel;
+import io.vigil.spatiotemporal.stream.StreamState;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SpatiotemporalOperatorTest {
+    @TempDir
+    Path tmp;
+
+    private static DetectionEvent event(String camera, long f) {
+        DetectionEvent e = new DetectionEvent();
+        e.camera = camera;
+        e.frame = f;
+        e.tsMicros = f * 100_000;
+        e.width = 16;
+        e.height = 16;
+        e.model = "m";
+        e.objects = new DetectedObject[0];
+        e.tensor = SsmFixture.frame(camera.hashCode() * 1000L + f);
+        return e;
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, DetectionEvent, DetectionEvent> harness(Path model, String kernel) throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new SpatiotemporalOperator(new SpatiotemporalSettings(model.toString(), kernel, 50, 3_600_000))),
+                e -> e.camera, Types.STRING);
+    }
+
+    @Test
+    void embeddingsEqualTheModelSteppedPerCamera() throws Exception {
+        Path model = SsmFixture.write(tmp);
+        SpatiotemporalModel ref = SpatiotemporalModel.load(model, "scalar");
+        StreamState a = ref.newState();
+        StreamState b = ref.newState();
+        float[] want = new float[16];
+        try (var h = harness(model, "scalar")) {
+            h.open();
+            for (long f = 0; f < 6; f++) {
+                h.processElement(new StreamRecord<>(event("a", f), f));
+                h.processElement(new StreamRecord<>(event("b", f), f));
+            }
+            List<DetectionEvent> out = h.extractOutputValues();
+            assertEquals(12, out.size());
+            for (DetectionEvent e : out) {
+                ref.step(SsmFixture.frame(e.camera.hashCode() * 1000L + e.frame), e.camera.equals("a") ? a : b, want);
+                assertArrayEquals(want, e.embedding, e.camera + " frame " + e.frame);
+                assertNull(e.tensor, "the tensor never leaves the job");
+            }
+            assertEquals(4, h.numKeyedStateEntries(), "state + last seq for each camera");
+        }
+    }
+
+    @Test
+    void snapshotRestoreContinueIsBitIdentical() throws Exception {
+        Path model = SsmFixture.write(tmp);
+        List<float[]> straight = new ArrayList<>();
+        try (var h = harness(model, "vector")) {
+            h.open();
+            for (long f = 0; f < 12; f++) h.processElement(new StreamRecord<>(event("a", f), f));
+            for (DetectionEvent e : h.extractOutputValues()) straight.add(e.embedding);
+        }
+        List<float[]> resumed = new ArrayList<>();
+        OperatorSubtaskState snap;
+        try (var h = harness(model, "vector")) {
+            h.open();
+            for (long f = 0; f < 5; f++) h.processElement(new StreamRecord<>(event("a", f), f));
+            snap = h.snapshot(1, 5);
+            for (DetectionEvent e : h.extractOutputValues()) resumed.add(e.embedding);
+        }
+        try (var h = harness(model, "vector")) {
+            h.setup();
+            h.initializeState(snap);
+            h.open();
+            for (long f = 5; f < 12; f++) h.processElement(new StreamRecord<>(event("a", f), f));
+            for (DetectionEvent e : h.extractOutputValues()) resumed.add(e.embedding);
+        }
+        assertEquals(straight.size(), resumed.size());
+        for (int i = 0; i < straight.size(); i++) assertArrayEquals(straight.get(i), resumed.get(i), "frame " + i);
+    }
+
+    @Test
+    void replaysPassWithoutAStepAndGapsResetWithAReason() throws Exception {
+        Path model = SsmFixture.write(tmp);
+        try (var h = harness(model, "scalar")) {
+            h.open();
+            for (long f = 0; f < 3; f++) h.processElement(new StreamRecord<>(event("a", f), f));
+            h.processElement(new StreamRecord<>(event("a", 1), 1));
+            h.processElement(new StreamRecord<>(event("a", 100), 100));
+            List<DetectionEvent> out = h.extractOutputValues();
+            assertNull(out.get(3).embedding, "a replayed frame does not advance the state");
+            assertTrue(out.get(4).reset.contains("97 frames missing"), out.get(4).reset);
+            SpatiotemporalModel ref = SpatiotemporalModel.load(model, "scalar");
+            float[] fresh = new float[16];
+            ref.step(SsmFixture.frame("a".hashCode() * 1000L + 100), ref.newState(), fresh);
+            assertArrayEquals(fresh, out.get(4).embedding, "after the reset the state starts from zero");
+        }
+    }
+}
