@@ -178,6 +178,99 @@ public final class SpatiotemporalModel {
         state.advance();
     }
 
+    /** Runs each stream's sequences through this model's own Java blocks. */
+    public SequenceRunner javaRunner() {
+        return (layer, direction, seqs, len, states, outs) -> {
+            for (int b = 0; b < seqs.length; b++) blocks[layer][direction].forward(seqs[b], len, states[b], outs[b]);
+        };
+    }
+
+    /**
+     * One frame for each of several streams, with the block work done by {@code runner} (e.g. batched through
+     * ONNX Runtime). Same math as {@link #step}; each stream's carried state advances as if stepped alone.
+     *
+     * @param frames  [streams][C·H·W]
+     * @param states  [streams], one per stream, all distinct
+     * @param results [streams][d_model]
+     */
+    public void stepBatch(float[][] frames, StreamState[] states, float[][] results, SequenceRunner runner) {
+        int n = frames.length;
+        int t = cfg.tokens();
+        int dm = cfg.dModel();
+        int c = cfg.channels(), h = cfg.height(), w = cfg.width(), p = cfg.patch();
+        int pl = c * p * p;
+        int cols = cfg.cols();
+        float[][] xs = new float[n][t * dm];
+        float[][] xns = new float[n][t * dm];
+        float[][] accs = new float[n][t * dm];
+        float[] patch = new float[t * pl];
+        for (int b = 0; b < n; b++) {
+            if (frames[b].length != c * h * w) throw new IllegalArgumentException("frame " + b + " has " + frames[b].length + " floats");
+            for (int g = 0; g < t; g++) {
+                int pr = g / cols, pc = g % cols;
+                int o = g * pl;
+                for (int ch = 0; ch < c; ch++) {
+                    for (int yy = 0; yy < p; yy++) {
+                        System.arraycopy(frames[b], (ch * h + pr * p + yy) * w + pc * p, patch, o, p);
+                        o += p;
+                    }
+                }
+            }
+            MatVec.apply(patchW, dm, pl, patch, 0, pl, t, xs[b], 0, dm);
+            for (int g = 0; g < t; g++) for (int j = 0; j < dm; j++) xs[b][g * dm + j] += patchB[j];
+        }
+        List<ScanDirection> dirs = plan.directions();
+        float inv = 1f / dirs.size();
+        for (int l = 0; l < cfg.layers(); l++) {
+            for (int b = 0; b < n; b++) {
+                rmsNorm(xs[b], normW[l], xns[b], t, dm);
+                java.util.Arrays.fill(accs[b], 0f);
+            }
+            for (int d = 0; d < dirs.size(); d++) {
+                ScanDirection dir = dirs.get(d);
+                int len = dir.length();
+                float[][] seqs = new float[n][len * dm];
+                float[][] outs = new float[n][len * dm];
+                MambaState[] sts = new MambaState[n];
+                for (int b = 0; b < n; b++) {
+                    sts[b] = d == plan.carried() ? states[b].layer(l) : blocks[l][d].newState();
+                    if (dir.scale() == 1) {
+                        for (int i = 0; i < len; i++) System.arraycopy(xns[b], dir.order()[i] * dm, seqs[b], i * dm, dm);
+                    } else {
+                        int[] of = seqIndexOfPatch[d];
+                        for (int g = 0; g < of.length; g++) for (int j = 0; j < dm; j++) seqs[b][of[g] * dm + j] += xns[b][g * dm + j];
+                        for (int i = 0; i < len; i++) for (int j = 0; j < dm; j++) seqs[b][i * dm + j] *= poolScale[d][i];
+                    }
+                }
+                runner.forward(l, d, seqs, len, sts, outs);
+                for (int b = 0; b < n; b++) {
+                    if (dir.scale() == 1) {
+                        for (int i = 0; i < len; i++) {
+                            int dst = dir.order()[i] * dm;
+                            for (int j = 0; j < dm; j++) accs[b][dst + j] += outs[b][i * dm + j];
+                        }
+                    } else {
+                        int[] of = seqIndexOfPatch[d];
+                        for (int g = 0; g < of.length; g++) for (int j = 0; j < dm; j++) accs[b][g * dm + j] += outs[b][of[g] * dm + j];
+                    }
+                }
+            }
+            for (int b = 0; b < n; b++) for (int i = 0; i < t * dm; i++) xs[b][i] += accs[b][i] * inv;
+        }
+        for (int b = 0; b < n; b++) {
+            rmsNorm(xs[b], normF, xns[b], t, dm);
+            java.util.Arrays.fill(results[b], 0, dm, 0f);
+            for (int g = 0; g < t; g++) for (int j = 0; j < dm; j++) results[b][j] += xns[b][g * dm + j];
+            for (int j = 0; j < dm; j++) results[b][j] /= t;
+            states[b].advance();
+        }
+    }
+
+    /** The block weights of (layer, direction), e.g. to export its step graph. */
+    public io.vigil.spatiotemporal.ssm.MambaWeights blockWeights(int layer, int direction) {
+        return blocks[layer][direction].weights();
+    }
+
     /** seq[i] = mean of xn over the patches of coarse cell order[i]. */
     private void pool(int d, ScanDirection dir, int dm) {
         int[] seqOf = seqIndexOfPatch[d];

@@ -117,6 +117,33 @@ class StreamingTest {
     }
 
     @Test
+    void stepBatchWithTheJavaRunnerIsBitIdenticalToSteppingEachStream() {
+        for (String path : new String[] {"spatiotemporal", "cross-scan", "hierarchical"}) {
+            SpatiotemporalModel model = SpatiotemporalModel.random(cfg(path), 21, null);
+            int streams = 3;
+            StreamState[] batched = new StreamState[streams];
+            StreamState[] single = new StreamState[streams];
+            for (int b = 0; b < streams; b++) {
+                batched[b] = model.newState();
+                single[b] = model.newState();
+            }
+            Random r = new Random(4);
+            float[][] res = new float[streams][16];
+            float[] one = new float[16];
+            for (int f = 0; f < 4; f++) {
+                float[][] frames = new float[streams][];
+                for (int b = 0; b < streams; b++) frames[b] = frame(r);
+                model.stepBatch(frames, batched, res, model.javaRunner());
+                for (int b = 0; b < streams; b++) {
+                    model.step(frames[b], single[b], one);
+                    assertArrayEquals(one, res[b], path + " frame " + f + " stream " + b);
+                    assertEquals(single[b], batched[b]);
+                }
+            }
+        }
+    }
+
+    @Test
     void saveLoadGivesTheSameOutputs() {
         SpatiotemporalModel model = SpatiotemporalModel.random(cfg("bidirectional"), 5, null);
         Path file = tmp.resolve("m.safetensors");

@@ -1,0 +1,17 @@
+package io.vigil.spatiotemporal.model;
+
+import io.vigil.spatiotemporal.ssm.MambaState;
+
+/**
+ * Runs the Mamba block of (layer, direction) over one sequence per stream, for several streams at once, leaving
+ * each stream's state after its sequence. The Java kernel does it stream by stream; an ONNX Runtime step graph
+ * does it token by token with the streams stacked along the batch axis.
+ */
+public interface SequenceRunner {
+    /**
+     * @param seqs   [streams][len][d_model]
+     * @param states [streams], read and advanced
+     * @param outs   [streams][len][d_model], written
+     */
+    void forward(int layer, int direction, float[][] seqs, int len, MambaState[] states, float[][] outs);
+}
