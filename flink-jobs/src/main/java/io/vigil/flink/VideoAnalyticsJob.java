@@ -11,6 +11,7 @@ import io.vigil.flink.detect.DetectionEvent;
 import io.vigil.flink.detect.DetectionEventSerializer;
 import io.vigil.flink.kafka.FrameDeserializer;
 import io.vigil.flink.kafka.FrameEnvelope;
+import io.vigil.flink.spatiotemporal.BatchedSpatiotemporalOperator;
 import io.vigil.flink.spatiotemporal.SpatiotemporalOperator;
 import io.vigil.flink.spatiotemporal.SpatiotemporalSettings;
 import io.vigil.flink.track.TrackOperator;
@@ -131,7 +132,7 @@ public final class VideoAnalyticsJob {
             var cfg = SpatiotemporalModel.load(java.nio.file.Path.of(stm), "scalar").config(); // validates the file here, on the client
             tw = cfg.width();
             th = cfg.height();
-            ss = new SpatiotemporalSettings(stm, config.spatiotemporalKernel(), config.maxSeqGap(), 3_600_000L);
+            ss = new SpatiotemporalSettings(stm, config.spatiotemporalKernel(), config.maxSeqGap(), 3_600_000L, config.spatiotemporalBackend());
         }
         DetectSettings ds = new DetectSettings(model, config.provider().toString(), config.inferenceThreads(), config.scoreThreshold(),
                 config.batchSize(), config.batchTimeoutMs(), config.maxPixels(), config.failAfterFrames(), tw, th);
@@ -148,8 +149,11 @@ public final class VideoAnalyticsJob {
         DataStream<DetectionEvent> out = tracked;
         if (ss != null) {
             // same key, same subtask: reinterpreting avoids a second shuffle
-            out = DataStreamUtils.reinterpretAsKeyedStream(tracked, e -> e.camera, Types.STRING)
-                    .process(new SpatiotemporalOperator(ss)).name("spatiotemporal").uid("spatiotemporal");
+            var keyed = DataStreamUtils.reinterpretAsKeyedStream(tracked, e -> e.camera, Types.STRING);
+            out = "onnx".equals(ss.backend())
+                    ? keyed.transform("spatiotemporal", TypeInformation.of(DetectionEvent.class),
+                            new BatchedSpatiotemporalOperator(ss, config.batchSize(), config.batchTimeoutMs())).uid("spatiotemporal")
+                    : keyed.process(new SpatiotemporalOperator(ss)).name("spatiotemporal").uid("spatiotemporal");
         }
         out.sinkTo(detections).name("detections-sink").uid("detections-sink");
         tracked.getSideOutput(TrackOperator.ACTIONS).sinkTo(actions).name("actions-sink").uid("actions-sink");

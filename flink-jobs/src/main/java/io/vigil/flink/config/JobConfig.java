@@ -43,6 +43,7 @@ public final class JobConfig implements Serializable {
     private final java.util.Map<String, String> kafkaProperties;
     private final String spatiotemporalModel;
     private final String spatiotemporalKernel;
+    private final String spatiotemporalBackend;
 
     private JobConfig(Builder b) {
         bootstrap = b.bootstrap;
@@ -68,6 +69,7 @@ public final class JobConfig implements Serializable {
         kafkaProperties = java.util.Map.copyOf(b.kafkaProperties);
         spatiotemporalModel = b.spatiotemporalModel;
         spatiotemporalKernel = b.spatiotemporalKernel;
+        spatiotemporalBackend = b.spatiotemporalBackend;
     }
 
     public static Builder builder() { return new Builder(); }
@@ -102,6 +104,8 @@ public final class JobConfig implements Serializable {
     public String spatiotemporalModel() { return spatiotemporalModel; }
     /** scalar or vector, or null for the JVM's best. */
     public String spatiotemporalKernel() { return spatiotemporalKernel; }
+    /** java (the Vector API kernel, camera by camera) or onnx (exported step graphs, cameras batched). */
+    public String spatiotemporalBackend() { return spatiotemporalBackend; }
 
     public static final String USAGE = String.join("\n",
             "  --bootstrap HOST:PORT        Kafka (default 127.0.0.1:9092)",
@@ -120,6 +124,7 @@ public final class JobConfig implements Serializable {
             "  --max-pixels N               frames with more pixels are dead-lettered (default 33177600 = 8K UHD)",
             "  --action-model PATH|NAME     windowed action model per confirmed person track (default none)",
             "  --spatiotemporal-model FILE  spatiotemporal SSM (safetensors) stepped per camera per frame (default none)",
+            "  --spatiotemporal-backend java|onnx   the kernel camera by camera, or ONNX step graphs with cameras batched",
             "  --config vigil.yaml          read everything from a YAML file; flags after it override");
 
     /** Parses {@code --key value} pairs; unknown flags and bad values fail naming the flag. */
@@ -162,6 +167,7 @@ public final class JobConfig implements Serializable {
                 case "action-model" -> b.actionModel(v);
                 case "spatiotemporal-model" -> b.spatiotemporalModel(v);
                 case "spatiotemporal-kernel" -> b.spatiotemporalKernel(v);
+                case "spatiotemporal-backend" -> b.spatiotemporalBackend(v);
                 case "fail-after-frames" -> b.failAfterFrames(java.util.Arrays.stream(v.split(",")).mapToLong(x -> Long.parseLong(x.trim())).toArray());
                 default -> throw new IllegalArgumentException("unknown flag --" + k + "\n" + USAGE);
             }
@@ -181,6 +187,7 @@ public final class JobConfig implements Serializable {
         if (actionModel != null) a.addAll(List.of("--action-model", actionModel));
         if (spatiotemporalModel != null) a.addAll(List.of("--spatiotemporal-model", spatiotemporalModel));
         if (spatiotemporalKernel != null) a.addAll(List.of("--spatiotemporal-kernel", spatiotemporalKernel));
+        a.addAll(List.of("--spatiotemporal-backend", spatiotemporalBackend));
         if (failAfterFrames != null) {
             a.addAll(List.of("--fail-after-frames", java.util.Arrays.stream(failAfterFrames).mapToObj(Long::toString)
                     .collect(java.util.stream.Collectors.joining(","))));
@@ -242,6 +249,7 @@ public final class JobConfig implements Serializable {
         private final java.util.Map<String, String> kafkaProperties = new java.util.LinkedHashMap<>();
         private String spatiotemporalModel;
         private String spatiotemporalKernel;
+        private String spatiotemporalBackend = "java";
 
         public Builder bootstrap(String v) { bootstrap = v; return this; }
         public Builder modelPath(String v) { modelPath = v; return this; }
@@ -266,6 +274,7 @@ public final class JobConfig implements Serializable {
         public Builder kafkaProperty(String k, String v) { kafkaProperties.put(k, v); return this; }
         public Builder spatiotemporalModel(String v) { spatiotemporalModel = v; return this; }
         public Builder spatiotemporalKernel(String v) { spatiotemporalKernel = v; return this; }
+        public Builder spatiotemporalBackend(String v) { spatiotemporalBackend = v; return this; }
 
         public JobConfig build() {
             if (bootstrap == null || bootstrap.isBlank() || !bootstrap.contains(":")) {
@@ -288,6 +297,9 @@ public final class JobConfig implements Serializable {
             if (maxPixels < 1) throw new IllegalArgumentException("--max-pixels must be >= 1");
             if (spatiotemporalKernel != null && !spatiotemporalKernel.equals("scalar") && !spatiotemporalKernel.equals("vector")) {
                 throw new IllegalArgumentException("--spatiotemporal-kernel must be scalar or vector, got '" + spatiotemporalKernel + "'");
+            }
+            if (!"java".equals(spatiotemporalBackend) && !"onnx".equals(spatiotemporalBackend)) {
+                throw new IllegalArgumentException("--spatiotemporal-backend must be java or onnx, got '" + spatiotemporalBackend + "'");
             }
             if (actionVotes < 1) throw new IllegalArgumentException("actions.votes must be >= 1");
             if (maxSeqGap < 1 || maxTimeGapMs < 1) throw new IllegalArgumentException("track.maxSeqGap and track.maxTimeGap must be > 0");
