@@ -132,7 +132,8 @@ public final class VideoAnalyticsJob {
             var cfg = SpatiotemporalModel.load(java.nio.file.Path.of(stm), "scalar").config(); // validates the file here, on the client
             tw = cfg.width();
             th = cfg.height();
-            ss = new SpatiotemporalSettings(stm, config.spatiotemporalKernel(), config.maxSeqGap(), 3_600_000L, config.spatiotemporalBackend());
+            ss = new SpatiotemporalSettings(stm, config.spatiotemporalKernel(), config.maxSeqGap(), 3_600_000L, config.spatiotemporalBackend(),
+                    config.spatiotemporalHead() == null ? null : ModelLocator.resolve(config.spatiotemporalHead()).toAbsolutePath().toString());
         }
         DetectSettings ds = new DetectSettings(model, config.provider().toString(), config.inferenceThreads(), config.scoreThreshold(),
                 config.batchSize(), config.batchTimeoutMs(), config.maxPixels(), config.failAfterFrames(), tw, th);
@@ -147,6 +148,7 @@ public final class VideoAnalyticsJob {
                 .process(new TrackOperator(ts))
                 .name("track").uid("track");
         DataStream<DetectionEvent> out = tracked;
+        DataStream<ActionEvent> actionEvents = tracked.getSideOutput(TrackOperator.ACTIONS);
         if (ss != null) {
             // same key, same subtask: reinterpreting avoids a second shuffle
             var keyed = DataStreamUtils.reinterpretAsKeyedStream(tracked, e -> e.camera, Types.STRING);
@@ -154,9 +156,10 @@ public final class VideoAnalyticsJob {
                     ? keyed.transform("spatiotemporal", TypeInformation.of(DetectionEvent.class),
                             new BatchedSpatiotemporalOperator(ss, config.batchSize(), config.batchTimeoutMs())).uid("spatiotemporal")
                     : keyed.process(new SpatiotemporalOperator(ss)).name("spatiotemporal").uid("spatiotemporal");
+            actionEvents = actionEvents.union(((SingleOutputStreamOperator<DetectionEvent>) out).getSideOutput(TrackOperator.ACTIONS));
         }
         out.sinkTo(detections).name("detections-sink").uid("detections-sink");
-        tracked.getSideOutput(TrackOperator.ACTIONS).sinkTo(actions).name("actions-sink").uid("actions-sink");
+        actionEvents.sinkTo(actions).name("actions-sink").uid("actions-sink");
         detected.getSideOutput(BatchingDetectOperator.DEADLETTER).sinkTo(deadLetters).name("deadletter-sink").uid("deadletter-sink");
     }
 

@@ -44,6 +44,7 @@ public final class JobConfig implements Serializable {
     private final String spatiotemporalModel;
     private final String spatiotemporalKernel;
     private final String spatiotemporalBackend;
+    private final String spatiotemporalHead;
 
     private JobConfig(Builder b) {
         bootstrap = b.bootstrap;
@@ -70,6 +71,7 @@ public final class JobConfig implements Serializable {
         spatiotemporalModel = b.spatiotemporalModel;
         spatiotemporalKernel = b.spatiotemporalKernel;
         spatiotemporalBackend = b.spatiotemporalBackend;
+        spatiotemporalHead = b.spatiotemporalHead;
     }
 
     public static Builder builder() { return new Builder(); }
@@ -106,6 +108,8 @@ public final class JobConfig implements Serializable {
     public String spatiotemporalKernel() { return spatiotemporalKernel; }
     /** java (the Vector API kernel, camera by camera) or onnx (exported step graphs, cameras batched). */
     public String spatiotemporalBackend() { return spatiotemporalBackend; }
+    /** A trained recurrent action head on the spatiotemporal vectors, or null. */
+    public String spatiotemporalHead() { return spatiotemporalHead; }
 
     public static final String USAGE = String.join("\n",
             "  --bootstrap HOST:PORT        Kafka (default 127.0.0.1:9092)",
@@ -125,6 +129,7 @@ public final class JobConfig implements Serializable {
             "  --action-model PATH|NAME     windowed action model per confirmed person track (default none)",
             "  --spatiotemporal-model FILE  spatiotemporal SSM (safetensors) stepped per camera per frame (default none)",
             "  --spatiotemporal-backend java|onnx   the kernel camera by camera, or ONNX step graphs with cameras batched",
+            "  --spatiotemporal-head PATH   a trained recurrent action head on the per-frame vectors (default none)",
             "  --config vigil.yaml          read everything from a YAML file; flags after it override");
 
     /** Parses {@code --key value} pairs; unknown flags and bad values fail naming the flag. */
@@ -168,6 +173,7 @@ public final class JobConfig implements Serializable {
                 case "spatiotemporal-model" -> b.spatiotemporalModel(v);
                 case "spatiotemporal-kernel" -> b.spatiotemporalKernel(v);
                 case "spatiotemporal-backend" -> b.spatiotemporalBackend(v);
+                case "spatiotemporal-head" -> b.spatiotemporalHead(v);
                 case "fail-after-frames" -> b.failAfterFrames(java.util.Arrays.stream(v.split(",")).mapToLong(x -> Long.parseLong(x.trim())).toArray());
                 default -> throw new IllegalArgumentException("unknown flag --" + k + "\n" + USAGE);
             }
@@ -188,6 +194,7 @@ public final class JobConfig implements Serializable {
         if (spatiotemporalModel != null) a.addAll(List.of("--spatiotemporal-model", spatiotemporalModel));
         if (spatiotemporalKernel != null) a.addAll(List.of("--spatiotemporal-kernel", spatiotemporalKernel));
         a.addAll(List.of("--spatiotemporal-backend", spatiotemporalBackend));
+        if (spatiotemporalHead != null) a.addAll(List.of("--spatiotemporal-head", spatiotemporalHead));
         if (failAfterFrames != null) {
             a.addAll(List.of("--fail-after-frames", java.util.Arrays.stream(failAfterFrames).mapToObj(Long::toString)
                     .collect(java.util.stream.Collectors.joining(","))));
@@ -250,6 +257,7 @@ public final class JobConfig implements Serializable {
         private String spatiotemporalModel;
         private String spatiotemporalKernel;
         private String spatiotemporalBackend = "java";
+        private String spatiotemporalHead;
 
         public Builder bootstrap(String v) { bootstrap = v; return this; }
         public Builder modelPath(String v) { modelPath = v; return this; }
@@ -275,6 +283,7 @@ public final class JobConfig implements Serializable {
         public Builder spatiotemporalModel(String v) { spatiotemporalModel = v; return this; }
         public Builder spatiotemporalKernel(String v) { spatiotemporalKernel = v; return this; }
         public Builder spatiotemporalBackend(String v) { spatiotemporalBackend = v; return this; }
+        public Builder spatiotemporalHead(String v) { spatiotemporalHead = v; return this; }
 
         public JobConfig build() {
             if (bootstrap == null || bootstrap.isBlank() || !bootstrap.contains(":")) {
@@ -297,6 +306,9 @@ public final class JobConfig implements Serializable {
             if (maxPixels < 1) throw new IllegalArgumentException("--max-pixels must be >= 1");
             if (spatiotemporalKernel != null && !spatiotemporalKernel.equals("scalar") && !spatiotemporalKernel.equals("vector")) {
                 throw new IllegalArgumentException("--spatiotemporal-kernel must be scalar or vector, got '" + spatiotemporalKernel + "'");
+            }
+            if (spatiotemporalHead != null && spatiotemporalModel == null) {
+                throw new IllegalArgumentException("--spatiotemporal-head needs --spatiotemporal-model");
             }
             if (!"java".equals(spatiotemporalBackend) && !"onnx".equals(spatiotemporalBackend)) {
                 throw new IllegalArgumentException("--spatiotemporal-backend must be java or onnx, got '" + spatiotemporalBackend + "'");

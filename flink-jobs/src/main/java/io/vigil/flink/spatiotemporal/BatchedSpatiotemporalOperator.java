@@ -45,6 +45,8 @@ public class BatchedSpatiotemporalOperator extends AbstractStreamOperator<Detect
     private transient boolean timerSet;
     private transient Counter steps;
     private transient Counter rounds;
+    private transient RecurrentHead head;
+    private transient ValueState<byte[]> headState;
 
     public BatchedSpatiotemporalOperator(SpatiotemporalSettings settings, int batchSize, long batchTimeoutMs) {
         this.settings = settings;
@@ -67,6 +69,13 @@ public class BatchedSpatiotemporalOperator extends AbstractStreamOperator<Detect
         buffer = new ArrayList<>();
         steps = getMetricGroup().counter("ssmSteps");
         rounds = getMetricGroup().counter("ssmBatches");
+        if (settings.headPath() != null) {
+            head = new RecurrentHead(settings.headPath());
+            ValueStateDescriptor<byte[]> hd = new ValueStateDescriptor<>("headState",
+                    org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+            hd.enableTimeToLive(ttl);
+            headState = getPartitionedState(hd);
+        }
         getMetricGroup().gauge("ssmMeanBatchSize", () -> rounds.getCount() == 0 ? 0.0 : (double) steps.getCount() / rounds.getCount());
     }
 
@@ -126,6 +135,7 @@ public class BatchedSpatiotemporalOperator extends AbstractStreamOperator<Detect
         List<DetectionEvent> stepping = new ArrayList<>();
         List<StreamState> states = new ArrayList<>();
         List<float[]> frames = new ArrayList<>();
+        List<Boolean> wasReset = new ArrayList<>();
         for (StreamRecord<DetectionEvent> r : round) {
             DetectionEvent e = r.getValue();
             float[] tensor = e.tensor;
@@ -135,7 +145,9 @@ public class BatchedSpatiotemporalOperator extends AbstractStreamOperator<Detect
             if (tensor == null || (prev != null && e.frame <= prev)) continue;
             StreamState st = state.value();
             if (st == null) st = model.newState();
-            if (prev != null && e.frame - prev > settings.maxSeqGap()) {
+            boolean reset = prev != null && e.frame - prev > settings.maxSeqGap();
+            wasReset.add(reset);
+            if (reset) {
                 st.reset();
                 String why = "spatiotemporal state reset: " + (e.frame - prev - 1) + " frames missing";
                 e.reset = e.reset == null ? why : e.reset + "; " + why;
@@ -158,11 +170,26 @@ public class BatchedSpatiotemporalOperator extends AbstractStreamOperator<Detect
             rounds.inc();
         }
         for (StreamRecord<DetectionEvent> r : round) output.collect(r);
+        if (head != null && !stepping.isEmpty()) {
+            float[][][] hs = new float[stepping.size()][][];
+            for (int i = 0; i < hs.length; i++) {
+                setCurrentKey(stepping.get(i).camera);
+                byte[] hb = headState.value();
+                hs[i] = hb == null || wasReset.get(i) ? head.newState() : RecurrentHead.fromBytes(hb);
+            }
+            io.vigil.flink.action.ActionEvent[] acts = head.step(stepping, hs);
+            for (int i = 0; i < hs.length; i++) {
+                setCurrentKey(stepping.get(i).camera);
+                headState.update(RecurrentHead.toBytes(hs[i]));
+                output.collect(io.vigil.flink.track.TrackOperator.ACTIONS, new StreamRecord<>(acts[i]));
+            }
+        }
     }
 
     @Override
     public void close() throws Exception {
         if (runner != null) runner.close();
+        if (head != null) head.close();
         super.close();
     }
 }

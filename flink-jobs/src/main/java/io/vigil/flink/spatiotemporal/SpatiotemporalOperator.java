@@ -1,6 +1,9 @@
 package io.vigil.flink.spatiotemporal;
 
+import io.vigil.flink.action.ActionEvent;
 import io.vigil.flink.detect.DetectionEvent;
+import io.vigil.flink.track.TrackOperator;
+import java.util.List;
 import io.vigil.spatiotemporal.model.SpatiotemporalModel;
 import io.vigil.spatiotemporal.stream.StreamState;
 import java.nio.file.Path;
@@ -20,6 +23,7 @@ import org.apache.flink.util.Collector;
  * serializer), so each frame costs the same however long the camera has streamed. The pooled per-frame vector
  * leaves in the event's {@code embedding} for downstream heads. A frame not newer than the last (a replay) is
  * passed on without a step; a seq jump over {@code maxSeqGap} resets the state and says so in {@code reset}.
+ * With a trained recurrent head configured, its labels for the camera leave on the actions side output.
  */
 public class SpatiotemporalOperator extends KeyedProcessFunction<String, DetectionEvent, DetectionEvent> {
     private static final long serialVersionUID = 1L;
@@ -31,6 +35,8 @@ public class SpatiotemporalOperator extends KeyedProcessFunction<String, Detecti
     private transient float[] out;
     private transient Counter steps;
     private transient Counter resets;
+    private transient RecurrentHead head;
+    private transient ValueState<byte[]> headState;
 
     public SpatiotemporalOperator(SpatiotemporalSettings settings) {
         this.settings = settings;
@@ -49,6 +55,13 @@ public class SpatiotemporalOperator extends KeyedProcessFunction<String, Detecti
         out = new float[model.config().dModel()];
         steps = getRuntimeContext().getMetricGroup().counter("ssmSteps");
         resets = getRuntimeContext().getMetricGroup().counter("ssmResets");
+        if (settings.headPath() != null) {
+            head = new RecurrentHead(settings.headPath());
+            ValueStateDescriptor<byte[]> hd = new ValueStateDescriptor<>("headState",
+                    org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+            hd.enableTimeToLive(ttl);
+            headState = getRuntimeContext().getState(hd);
+        }
     }
 
     @Override
@@ -62,7 +75,8 @@ public class SpatiotemporalOperator extends KeyedProcessFunction<String, Detecti
         }
         StreamState st = state.value();
         if (st == null) st = model.newState();
-        if (prev != null && e.frame - prev > settings.maxSeqGap()) {
+        boolean reset = prev != null && e.frame - prev > settings.maxSeqGap();
+        if (reset) {
             st.reset();
             resets.inc();
             String why = "spatiotemporal state reset: " + (e.frame - prev - 1) + " frames missing";
@@ -74,5 +88,17 @@ public class SpatiotemporalOperator extends KeyedProcessFunction<String, Detecti
         lastSeq.update(e.frame);
         e.embedding = out.clone();
         collector.collect(e);
+        if (head != null) {
+            byte[] hb = headState.value();
+            float[][] hs = hb == null || reset ? head.newState() : RecurrentHead.fromBytes(hb);
+            ActionEvent a = head.step(List.of(e), new float[][][] {hs})[0];
+            headState.update(RecurrentHead.toBytes(hs));
+            ctx.output(TrackOperator.ACTIONS, a);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (head != null) head.close();
     }
 }
