@@ -16,7 +16,12 @@ public final class LocalJob implements AutoCloseable {
     }
 
     public static LocalJob start(JobConfig config) throws Exception {
-        Configuration conf = new Configuration();
+        return start(config, new Configuration());
+    }
+
+    /** With extra Flink settings (e.g. a metric reporter for tests). */
+    public static LocalJob start(JobConfig config, Configuration extra) throws Exception {
+        Configuration conf = new Configuration(extra);
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(config.parallelism(), conf);
         VideoAnalyticsJob.forKafka(config).build(env);

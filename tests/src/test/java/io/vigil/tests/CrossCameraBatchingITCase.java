@@ -1,0 +1,91 @@
+package io.vigil.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.deploy.demo.LocalJob;
+import io.vigil.deploy.kafka.EmbeddedKafka;
+import io.vigil.flink.config.JobConfig;
+import io.vigil.models.bundle.ModelBundle;
+import io.vigil.models.detect.Detection;
+import io.vigil.models.detect.Detector;
+import io.vigil.models.detect.DetectorOptions;
+import io.vigil.video.gateway.CameraConfig;
+import io.vigil.video.gateway.CameraGateway;
+import io.vigil.video.gateway.KafkaFramePublisher;
+import io.vigil.video.image.BgrImage;
+import io.vigil.video.image.JpegCodec;
+import io.vigil.video.kafka.Topics;
+import io.vigil.video.source.SampleMedia;
+import io.vigil.video.source.SourceSpec;
+import io.vigil.video.source.VideoSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.junit.jupiter.api.Test;
+
+/**
+ * 8 cameras into one Detect subtask: its meanBatchSize metric shows frames of several cameras per inference call,
+ * and every camera's detections equal running the detector on that frame alone (batch size 1).
+ */
+class CrossCameraBatchingITCase {
+    private static final int CAMERAS = 8;
+    private static final int FRAMES = 40;
+
+    @Test
+    void framesOfManyCamerasShareBatchesWithoutChangingDetections() throws Exception {
+        EmbeddedKafka kafka = SharedStack.kafka();
+        String bs = kafka.bootstrap();
+        InMemoryReporter reporter = InMemoryReporter.createWithRetainedMetrics();
+        JobConfig config = JobConfig.fromArgs(new String[] {"--bootstrap", bs, "--model", TestPaths.model("yolox-nano").toString(),
+                "--group", "batch-" + System.nanoTime(), "--checkpoint-interval", "1s", "--start-from", "latest",
+                "--batch-size", "8", "--batch-timeout", "100ms", "--parallelism", "1"});
+        try (LocalJob job = LocalJob.start(config, reporter.addToConfiguration(new Configuration()));
+             CameraGateway gw = new CameraGateway(new KafkaFramePublisher(bs));
+             EventReader detections = new EventReader(bs, Topics.DETECTIONS)) {
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (job.client().getJobStatus().get() != JobStatus.RUNNING && System.currentTimeMillis() < deadline) Thread.sleep(200);
+            Thread.sleep(4000);
+            for (int c = 0; c < CAMERAS; c++) {
+                gw.start(CameraConfig.builder().id("batch-" + c).source(SampleMedia.require(SampleMedia.VTEST).toString())
+                        .paced(false).maxFrames(FRAMES).build());
+            }
+            assertTrue(gw.awaitFinished(Duration.ofSeconds(60)));
+            List<JsonNode> events = detections.collect(e -> e.path("camera").asText().startsWith("batch-"),
+                    got -> got.size() >= CAMERAS * FRAMES, Duration.ofSeconds(180));
+            assertEquals(CAMERAS * FRAMES, events.size());
+
+            double mean = reporter.findMetrics(job.client().getJobID(), "meanBatchSize").values().stream()
+                    .mapToDouble(m -> ((Number) ((Gauge<?>) m).getValue()).doubleValue()).max().orElse(0);
+            System.out.printf("cross-camera batching: mean batch size %.2f frames over %d frames of %d cameras%n", mean, events.size(), CAMERAS);
+            assertTrue(mean > 1.0, "mean batch size at the Detect operator: " + mean);
+
+            // batch size 1, here: the same JPEGs the gateway published, decoded and detected one at a time
+            List<List<Detection>> alone = new ArrayList<>();
+            try (VideoSource src = VideoSource.open(SourceSpec.parse(SampleMedia.require(SampleMedia.VTEST).toString()), 5_000_000);
+                 JpegCodec jpeg = new JpegCodec();
+                 Detector det = Detector.open(ModelBundle.load(TestPaths.model("yolox-nano")), DetectorOptions.defaults().withMaxBatch(1))) {
+                for (int i = 0; i < FRAMES && src.next(); i++) {
+                    BgrImage img = jpeg.decode(src.encodeJpeg(80, 0, 0).bytes());
+                    alone.add(det.detect(img.pixels(), img.width(), img.height()).detections());
+                }
+            }
+            for (JsonNode e : events) {
+                List<Detection> want = alone.get((int) e.path("frame").asLong());
+                JsonNode objs = e.path("objects");
+                assertEquals(want.size(), objs.size(), e.path("camera").asText() + " frame " + e.path("frame"));
+                for (int i = 0; i < want.size(); i++) {
+                    assertEquals(want.get(i).label(), objs.get(i).path("label").asText());
+                    assertEquals(want.get(i).score(), objs.get(i).path("score").asDouble(), 1e-4);
+                    assertEquals(want.get(i).x1(), objs.get(i).path("box").get(0).asDouble(), 0.051);
+                    assertEquals(want.get(i).y2(), objs.get(i).path("box").get(3).asDouble(), 0.051);
+                }
+            }
+        }
+    }
+}
