@@ -132,7 +132,8 @@ public final class VideoAnalyticsJob {
             var cfg = SpatiotemporalModel.load(java.nio.file.Path.of(stm), "scalar").config(); // validates the file here, on the client
             tw = cfg.width();
             th = cfg.height();
-            ss = new SpatiotemporalSettings(stm, config.spatiotemporalKernel(), config.maxSeqGap(), 3_600_000L, config.spatiotemporalBackend(),
+            ss = new SpatiotemporalSettings(stm, config.spatiotemporalKernel(), config.maxSeqGap(), config.maxTimeGapMs(), 3_600_000L,
+                    config.spatiotemporalBackend(),
                     config.spatiotemporalHead() == null ? null : ModelLocator.resolve(config.spatiotemporalHead()).toAbsolutePath().toString());
         }
         DetectSettings ds = new DetectSettings(model, config.provider().toString(), config.inferenceThreads(), config.scoreThreshold(),

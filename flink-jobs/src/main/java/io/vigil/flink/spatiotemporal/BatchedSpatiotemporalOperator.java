@@ -41,6 +41,7 @@ public class BatchedSpatiotemporalOperator extends AbstractStreamOperator<Detect
     private transient OnnxSequenceRunner runner;
     private transient ValueState<StreamState> state;
     private transient ValueState<Long> lastSeq;
+    private transient ValueState<Long> lastTs;
     private transient List<StreamRecord<DetectionEvent>> buffer;
     private transient boolean timerSet;
     private transient Counter steps;
@@ -66,6 +67,9 @@ public class BatchedSpatiotemporalOperator extends AbstractStreamOperator<Detect
         qd.enableTimeToLive(ttl);
         state = getPartitionedState(sd);
         lastSeq = getPartitionedState(qd);
+        ValueStateDescriptor<Long> td = new ValueStateDescriptor<>("ssmLastTsMicros", Types.LONG);
+        td.enableTimeToLive(ttl);
+        lastTs = getPartitionedState(td);
         buffer = new ArrayList<>();
         steps = getMetricGroup().counter("ssmSteps");
         rounds = getMetricGroup().counter("ssmBatches");
@@ -145,11 +149,11 @@ public class BatchedSpatiotemporalOperator extends AbstractStreamOperator<Detect
             if (tensor == null || (prev != null && e.frame <= prev)) continue;
             StreamState st = state.value();
             if (st == null) st = model.newState();
-            boolean reset = prev != null && e.frame - prev > settings.maxSeqGap();
+            String why = SpatiotemporalOperator.resetReason(settings, prev, e, lastTs.value());
+            boolean reset = why != null;
             wasReset.add(reset);
             if (reset) {
                 st.reset();
-                String why = "spatiotemporal state reset: " + (e.frame - prev - 1) + " frames missing";
                 e.reset = e.reset == null ? why : e.reset + "; " + why;
             }
             stepping.add(e);
@@ -164,6 +168,7 @@ public class BatchedSpatiotemporalOperator extends AbstractStreamOperator<Detect
                 setCurrentKey(e.camera);
                 state.update(states.get(i));
                 lastSeq.update(e.frame);
+                lastTs.update(e.tsMicros);
                 e.embedding = results[i];
             }
             steps.inc(stepping.size());

@@ -32,6 +32,7 @@ public class SpatiotemporalOperator extends KeyedProcessFunction<String, Detecti
     private transient SpatiotemporalModel model;
     private transient ValueState<StreamState> state;
     private transient ValueState<Long> lastSeq;
+    private transient ValueState<Long> lastTs;
     private transient float[] out;
     private transient Counter steps;
     private transient Counter resets;
@@ -52,6 +53,9 @@ public class SpatiotemporalOperator extends KeyedProcessFunction<String, Detecti
         ValueStateDescriptor<Long> qd = new ValueStateDescriptor<>("ssmLastSeq", Types.LONG);
         qd.enableTimeToLive(ttl);
         lastSeq = getRuntimeContext().getState(qd);
+        ValueStateDescriptor<Long> td = new ValueStateDescriptor<>("ssmLastTsMicros", Types.LONG);
+        td.enableTimeToLive(ttl);
+        lastTs = getRuntimeContext().getState(td);
         out = new float[model.config().dModel()];
         steps = getRuntimeContext().getMetricGroup().counter("ssmSteps");
         resets = getRuntimeContext().getMetricGroup().counter("ssmResets");
@@ -75,17 +79,18 @@ public class SpatiotemporalOperator extends KeyedProcessFunction<String, Detecti
         }
         StreamState st = state.value();
         if (st == null) st = model.newState();
-        boolean reset = prev != null && e.frame - prev > settings.maxSeqGap();
+        String why = resetReason(settings, prev, e, lastTs.value());
+        boolean reset = why != null;
         if (reset) {
             st.reset();
             resets.inc();
-            String why = "spatiotemporal state reset: " + (e.frame - prev - 1) + " frames missing";
             e.reset = e.reset == null ? why : e.reset + "; " + why;
         }
         model.step(tensor, st, out);
         steps.inc();
         state.update(st);
         lastSeq.update(e.frame);
+        lastTs.update(e.tsMicros);
         e.embedding = out.clone();
         collector.collect(e);
         if (head != null) {
@@ -100,5 +105,15 @@ public class SpatiotemporalOperator extends KeyedProcessFunction<String, Detecti
     @Override
     public void close() {
         if (head != null) head.close();
+    }
+
+    /** Why the state must restart at this frame (a seq jump or an idle camera), or null. */
+    static String resetReason(SpatiotemporalSettings s, Long prevSeq, DetectionEvent e, Long prevTs) {
+        if (prevSeq == null) return null;
+        if (e.frame - prevSeq > s.maxSeqGap()) return "spatiotemporal state reset: " + (e.frame - prevSeq - 1) + " frames missing";
+        if (prevTs != null && (e.tsMicros - prevTs) / 1000 > s.maxTimeGapMs()) {
+            return "spatiotemporal state reset: camera idle for " + (e.tsMicros - prevTs) / 1000 + " ms";
+        }
+        return null;
     }
 }

@@ -63,7 +63,7 @@ class BatchedSpatiotemporalOperatorTest {
                 ref.step(SsmFixture.frame(e.camera.hashCode() * 1000L + e.frame), s, want);
                 for (int j = 0; j < 16; j++) assertEquals(want[j], e.embedding[j], 1e-4 + 1e-4 * Math.abs(want[j]), e.camera + " frame " + e.frame);
             }
-            assertEquals(6, h.numKeyedStateEntries());
+            assertEquals(9, h.numKeyedStateEntries(), "state, last seq and last time for each of 3 cameras");
         }
     }
 

@@ -63,7 +63,7 @@ class SpatiotemporalOperatorTest {
                 assertArrayEquals(want, e.embedding, e.camera + " frame " + e.frame);
                 assertNull(e.tensor, "the tensor never leaves the job");
             }
-            assertEquals(4, h.numKeyedStateEntries(), "state + last seq for each camera");
+            assertEquals(6, h.numKeyedStateEntries(), "state, last seq and last time for each camera");
         }
     }
 
@@ -106,6 +106,11 @@ class SpatiotemporalOperatorTest {
             List<DetectionEvent> out = h.extractOutputValues();
             assertNull(out.get(3).embedding, "a replayed frame does not advance the state");
             assertTrue(out.get(4).reset.contains("97 frames missing"), out.get(4).reset);
+            DetectionEvent idle = event("a", 101);
+            idle.tsMicros += 120_000_000; // two minutes without frames
+            h.processElement(new StreamRecord<>(idle, 101));
+            String why = h.extractOutputValues().get(5).reset;
+            assertTrue(why != null && why.contains("camera idle for"), why);
             SpatiotemporalModel ref = SpatiotemporalModel.load(model, "scalar");
             float[] fresh = new float[16];
             ref.step(SsmFixture.frame("a".hashCode() * 1000L + 100), ref.newState(), fresh);
