@@ -23,7 +23,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = "Benchmarks (separate commands, never part of the test suite).",
-        subcommands = {BenchCommand.Detect.class, BenchCommand.Ingest.class})
+        subcommands = {BenchCommand.Scan.class, BenchCommand.Streaming.class, BenchCommand.Detect.class, BenchCommand.Ingest.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -31,6 +31,55 @@ final class BenchCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
+    }
+
+    /** Prints CSV rows as an aligned table and writes them to {@code csv} when given. */
+    static void report(List<String> rows, Path csv) throws IOException {
+        List<String[]> cells = rows.stream().map(r -> r.split(",")).toList();
+        int[] w = new int[cells.get(0).length];
+        for (String[] c : cells) for (int i = 0; i < c.length; i++) w[i] = Math.max(w[i], c[i].length());
+        for (String[] c : cells) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < c.length; i++) sb.append(String.format("%" + (i == 0 ? "-" : "") + w[i] + "s  ", c[i]));
+            System.out.println(sb.toString().stripTrailing());
+        }
+        if (csv != null) {
+            Files.write(csv, rows);
+            System.out.println("wrote " + csv);
+        }
+    }
+
+    @Command(name = "scan", description = "Selective-scan kernels (scalar vs vector) in state updates per second, one thread, several shapes.")
+    static final class Scan implements Callable<Integer> {
+        @Option(names = "--csv", description = "also write the table as CSV here")
+        Path csv;
+
+        @Override
+        public Integer call() throws IOException {
+            System.out.println("selective scan, d_state 16, one thread, median of 7 runs (" + Runtime.getRuntime().availableProcessors() + " cores here)");
+            report(io.vigil.spatiotemporal.bench.ScanBench.run(new int[] {64, 192, 384, 768, 1536}, new int[] {1, 16, 196}, 16), csv);
+            return 0;
+        }
+    }
+
+    @Command(name = "streaming", description = {"Per-frame cost of the streaming SSM step after 1..10,000 frames, against re-running",
+            "the same model over a clip of W frames and against softmax attention over the last W frames."})
+    static final class Streaming implements Callable<Integer> {
+        @Option(names = "--csv", description = "also write the table as CSV here")
+        Path csv;
+
+        @Option(names = "--quick", description = "histories up to 1,000 and windows up to 128 (a few seconds instead of minutes)")
+        boolean quick;
+
+        @Override
+        public Integer call() throws IOException {
+            int[] hist = quick ? new int[] {1, 10, 100, 1000} : new int[] {1, 10, 100, 1000, 10_000};
+            int[] clip = quick ? new int[] {8, 32} : new int[] {8, 32, 128};
+            int[] att = quick ? new int[] {8, 32, 128} : new int[] {8, 32, 128, 1000};
+            System.out.println("model: d_model 96, d_state 16, expand 2, 2 layers, 14x14 grid = 196 tokens, vector kernel; ms per frame, median");
+            report(io.vigil.spatiotemporal.bench.StreamingBench.run(hist, clip, att, null), csv);
+            return 0;
+        }
     }
 
     @Command(name = "ingest", description = {"The gateway's per-frame work on one thread: FFmpeg grab + decode, resize, JPEG",

@@ -1,0 +1,25 @@
+package io.vigil.spatiotemporal.bench;
+
+import io.vigil.spatiotemporal.ssm.SelectiveScanKernels;
+
+/** dot and axpy for the attention baseline: the Vector API when enabled, plain loops otherwise. */
+final class Dot {
+    static final boolean VECTOR = SelectiveScanKernels.vectorAvailable();
+
+    private Dot() {}
+
+    static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        if (VECTOR) return VectorDot.dot(a, ao, b, bo, n);
+        float s = 0;
+        for (int i = 0; i < n; i++) s += a[ao + i] * b[bo + i];
+        return s;
+    }
+
+    static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
+        if (VECTOR) {
+            VectorDot.axpy(alpha, x, xo, y, yo, n);
+            return;
+        }
+        for (int i = 0; i < n; i++) y[yo + i] += alpha * x[xo + i];
+    }
+}
