@@ -23,7 +23,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = "Benchmarks (separate commands, never part of the test suite).",
-        subcommands = {BenchCommand.Scan.class, BenchCommand.Streaming.class, BenchCommand.Detect.class, BenchCommand.Ingest.class})
+        subcommands = {BenchCommand.Scan.class, BenchCommand.Streaming.class, BenchCommand.Pipeline.class, BenchCommand.Detect.class,
+                BenchCommand.Ingest.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -78,6 +79,39 @@ final class BenchCommand implements Runnable {
             int[] att = quick ? new int[] {8, 32, 128} : new int[] {8, 32, 128, 1000};
             System.out.println("model: d_model 96, d_state 16, expand 2, 2 layers, 14x14 grid = 196 tokens, vector kernel; ms per frame, median");
             report(io.vigil.spatiotemporal.bench.StreamingBench.run(hist, clip, att, null), csv);
+            return 0;
+        }
+    }
+
+    @Command(name = "pipeline", description = {"The embedded stack end to end with N cameras, as fast as possible and at 25 fps:",
+            "frames/s, capture-to-event latency, mean batch, CPU by stage, next to the detector alone in the same run."})
+    static final class Pipeline implements Callable<Integer> {
+        @Option(names = "--cameras", split = ",", defaultValue = "1,2,4,8", description = "(default ${DEFAULT-VALUE})")
+        int[] cameras;
+
+        @Option(names = "--modes", split = ",", defaultValue = "fast,25fps", description = "fast and/or 25fps (default ${DEFAULT-VALUE})")
+        List<String> modes;
+
+        @Option(names = "--seconds", defaultValue = "20", description = "measured seconds per row (default ${DEFAULT-VALUE})")
+        int seconds;
+
+        @Option(names = "--warmup", defaultValue = "10", description = "seconds before measuring (default ${DEFAULT-VALUE})")
+        int warmup;
+
+        @Option(names = "--model", description = "detector (default yolox-nano)")
+        String model;
+
+        @Option(names = "--csv", description = "also write the table as CSV here")
+        Path csv;
+
+        @Override
+        public Integer call() throws Exception {
+            for (String m : modes) if (!m.equals("fast") && !m.equals("25fps")) throw new IllegalArgumentException("--modes takes fast and 25fps, got " + m);
+            var opts = new io.vigil.deploy.bench.PipelineBench.Options(SampleMedia.require(SampleMedia.VTEST), ModelLocator.resolve(model),
+                    cameras, modes, seconds, warmup);
+            System.out.println("pipeline: embedded broker + gateway + job (parallelism 1, at-least-once, batch 8/20 ms) on "
+                    + Runtime.getRuntime().availableProcessors() + " cores; CPU in % of one core");
+            report(io.vigil.deploy.bench.PipelineBench.run(opts), csv);
             return 0;
         }
     }

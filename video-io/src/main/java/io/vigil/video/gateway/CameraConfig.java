@@ -17,6 +17,7 @@ public final class CameraConfig {
     private final boolean loop;
     private final boolean paced;
     private final long maxFrames;
+    private final double paceFps;
 
     private CameraConfig(Builder b) {
         this.id = b.id;
@@ -28,6 +29,7 @@ public final class CameraConfig {
         this.loop = b.loop;
         this.paced = b.paced;
         this.maxFrames = b.maxFrames;
+        this.paceFps = b.paceFps;
     }
 
     public static Builder builder() { return new Builder(); }
@@ -45,6 +47,8 @@ public final class CameraConfig {
     public boolean paced() { return paced; }
     /** Stop after publishing this many frames; 0 = no limit. */
     public long maxFrames() { return maxFrames; }
+    /** Files only: pace at this rate instead of the file's own (benchmarks replaying at 25 fps); 0 = native. */
+    public double paceFps() { return paceFps; }
 
     @Override
     public String toString() {
@@ -61,6 +65,7 @@ public final class CameraConfig {
         private boolean loop = false;
         private boolean paced = true;
         private long maxFrames = 0;
+        private double paceFps = 0;
 
         public Builder id(String id) { this.id = id; return this; }
         public Builder source(SourceSpec source) { this.source = source; return this; }
@@ -71,6 +76,7 @@ public final class CameraConfig {
         public Builder loop(boolean loop) { this.loop = loop; return this; }
         public Builder paced(boolean paced) { this.paced = paced; return this; }
         public Builder maxFrames(long n) { this.maxFrames = n; return this; }
+        public Builder paceFps(double fps) { this.paceFps = fps; return this; }
 
         public CameraConfig build() {
             if (id == null || id.isBlank()) throw new IllegalArgumentException("camera.id is missing");

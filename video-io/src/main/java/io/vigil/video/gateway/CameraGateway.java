@@ -269,7 +269,7 @@ public final class CameraGateway implements AutoCloseable {
                 while (running) {
                     try (VideoSource src = VideoSource.open(spec, options.netTimeout().toNanos() / 1000)) {
                         if (sampler == null || !isFile) {
-                            sampler = new FrameSampler(src.frameRate(), config.targetFps());
+                            sampler = new FrameSampler(config.paceFps() > 0 ? config.paceFps() : src.frameRate(), config.targetFps());
                             startNanos = System.nanoTime();
                             startMicros = epochMicros();
                             sourceFrames = 0;
@@ -288,7 +288,8 @@ public final class CameraGateway implements AutoCloseable {
                             long n = sourceFrames++;
                             long tsMicros;
                             if (config.paced() && isFile) {
-                                long offsetNanos = (long) (n * 1e9 / src.frameRate());
+                                double rate = config.paceFps() > 0 ? config.paceFps() : src.frameRate();
+                                long offsetNanos = (long) (n * 1e9 / rate);
                                 long wait = startNanos + offsetNanos - System.nanoTime();
                                 if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
                                 tsMicros = startMicros + offsetNanos / 1000;
