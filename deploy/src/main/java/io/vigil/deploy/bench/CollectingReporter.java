@@ -32,11 +32,11 @@ public final class CollectingReporter implements MetricReporter {
         METRICS.remove(group.getMetricIdentifier(name));
     }
 
-    /** The newest value of gauges whose identifier ends with {@code suffix} (the largest when several). */
-    public static double gauge(String suffix) {
+    /** The value of the gauges named {@code name} in operators whose scope contains {@code operator} (the largest). */
+    public static double gauge(String operator, String name) {
         double best = Double.NaN;
         for (Map.Entry<String, Metric> e : METRICS.entrySet()) {
-            if (e.getKey().endsWith(suffix) && e.getValue() instanceof org.apache.flink.metrics.Gauge<?> g && g.getValue() instanceof Number n) {
+            if (e.getKey().endsWith("." + name) && e.getKey().contains("." + operator + ".") && e.getValue() instanceof org.apache.flink.metrics.Gauge<?> g && g.getValue() instanceof Number n) {
                 best = Double.isNaN(best) ? n.doubleValue() : Math.max(best, n.doubleValue());
             }
         }

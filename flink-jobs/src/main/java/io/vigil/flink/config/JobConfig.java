@@ -18,7 +18,7 @@ public final class JobConfig implements Serializable {
 
     public enum Delivery { AT_LEAST_ONCE, EXACTLY_ONCE }
 
-    public enum StartFrom { COMMITTED, EARLIEST, LATEST }
+    public enum StartFrom { COMMITTED, EARLIEST, LATEST, TIMESTAMP }
 
     private final String bootstrap;
     private final String modelPath;
@@ -45,6 +45,7 @@ public final class JobConfig implements Serializable {
     private final String spatiotemporalKernel;
     private final String spatiotemporalBackend;
     private final String spatiotemporalHead;
+    private final long startTimestampMs;
 
     private JobConfig(Builder b) {
         bootstrap = b.bootstrap;
@@ -72,6 +73,7 @@ public final class JobConfig implements Serializable {
         spatiotemporalKernel = b.spatiotemporalKernel;
         spatiotemporalBackend = b.spatiotemporalBackend;
         spatiotemporalHead = b.spatiotemporalHead;
+        startTimestampMs = b.startTimestampMs;
     }
 
     public static Builder builder() { return new Builder(); }
@@ -110,6 +112,8 @@ public final class JobConfig implements Serializable {
     public String spatiotemporalBackend() { return spatiotemporalBackend; }
     /** A trained recurrent action head on the spatiotemporal vectors, or null. */
     public String spatiotemporalHead() { return spatiotemporalHead; }
+    /** With start-from timestamp: the first record time (epoch ms) a new group reads. */
+    public long startTimestampMs() { return startTimestampMs; }
 
     public static final String USAGE = String.join("\n",
             "  --bootstrap HOST:PORT        Kafka (default 127.0.0.1:9092)",
@@ -119,6 +123,7 @@ public final class JobConfig implements Serializable {
             "  --checkpoint-interval DUR    e.g. 5s; 0 disables (default 5s)",
             "  --delivery at-least-once|exactly-once   (default exactly-once)",
             "  --start-from committed|earliest|latest  where a new group starts (default committed, else earliest)",
+            "  --start-timestamp EPOCHMS    start at the first frame written at or after this time",
             "  --provider cpu|cuda[:N]      ONNX Runtime execution provider (default cpu)",
             "  --inference-threads N        intra-op threads per session (default 0 = ONNX Runtime's choice)",
             "  --score-threshold X          override the model's threshold",
@@ -174,6 +179,7 @@ public final class JobConfig implements Serializable {
                 case "spatiotemporal-kernel" -> b.spatiotemporalKernel(v);
                 case "spatiotemporal-backend" -> b.spatiotemporalBackend(v);
                 case "spatiotemporal-head" -> b.spatiotemporalHead(v);
+                case "start-timestamp" -> b.startTimestampMs(Long.parseLong(v.trim())).startFrom(StartFrom.TIMESTAMP);
                 case "fail-after-frames" -> b.failAfterFrames(java.util.Arrays.stream(v.split(",")).mapToLong(x -> Long.parseLong(x.trim())).toArray());
                 default -> throw new IllegalArgumentException("unknown flag --" + k + "\n" + USAGE);
             }
@@ -185,9 +191,10 @@ public final class JobConfig implements Serializable {
     public List<String> toArgs() {
         List<String> a = new ArrayList<>(List.of("--bootstrap", bootstrap, "--model", modelPath, "--group", groupId,
                 "--parallelism", Integer.toString(parallelism), "--checkpoint-interval", checkpointIntervalMs + "ms",
-                "--delivery", flag(delivery), "--start-from", flag(startFrom), "--provider", provider,
+                "--delivery", flag(delivery), "--start-from", startFrom == StartFrom.TIMESTAMP ? "committed" : flag(startFrom), "--provider", provider,
                 "--inference-threads", Integer.toString(inferenceThreads), "--job-name", jobName));
         if (scoreThreshold != null) a.addAll(List.of("--score-threshold", scoreThreshold.toString()));
+        if (startFrom == StartFrom.TIMESTAMP) a.addAll(List.of("--start-timestamp", Long.toString(startTimestampMs)));
         a.addAll(List.of("--batch-size", Integer.toString(batchSize), "--batch-timeout", batchTimeoutMs + "ms",
                 "--max-pixels", Long.toString(maxPixels)));
         if (actionModel != null) a.addAll(List.of("--action-model", actionModel));
@@ -258,6 +265,7 @@ public final class JobConfig implements Serializable {
         private String spatiotemporalKernel;
         private String spatiotemporalBackend = "java";
         private String spatiotemporalHead;
+        private long startTimestampMs = -1;
 
         public Builder bootstrap(String v) { bootstrap = v; return this; }
         public Builder modelPath(String v) { modelPath = v; return this; }
@@ -284,6 +292,7 @@ public final class JobConfig implements Serializable {
         public Builder spatiotemporalKernel(String v) { spatiotemporalKernel = v; return this; }
         public Builder spatiotemporalBackend(String v) { spatiotemporalBackend = v; return this; }
         public Builder spatiotemporalHead(String v) { spatiotemporalHead = v; return this; }
+        public Builder startTimestampMs(long v) { startTimestampMs = v; return this; }
 
         public JobConfig build() {
             if (bootstrap == null || bootstrap.isBlank() || !bootstrap.contains(":")) {
@@ -306,6 +315,9 @@ public final class JobConfig implements Serializable {
             if (maxPixels < 1) throw new IllegalArgumentException("--max-pixels must be >= 1");
             if (spatiotemporalKernel != null && !spatiotemporalKernel.equals("scalar") && !spatiotemporalKernel.equals("vector")) {
                 throw new IllegalArgumentException("--spatiotemporal-kernel must be scalar or vector, got '" + spatiotemporalKernel + "'");
+            }
+            if (startFrom == StartFrom.TIMESTAMP && startTimestampMs < 0) {
+                throw new IllegalArgumentException("--start-from timestamp needs --start-timestamp EPOCHMS");
             }
             if (spatiotemporalHead != null && spatiotemporalModel == null) {
                 throw new IllegalArgumentException("--spatiotemporal-head needs --spatiotemporal-model");

@@ -41,6 +41,9 @@ public final class Sessions {
         opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         if (intraOpThreads > 0) opts.setIntraOpNumThreads(intraOpThreads);
         opts.setInterOpNumThreads(1);
+        // ONNX Runtime's workers spin between runs by default: in a pipeline that burns a core the decoder, Kafka
+        // and Flink need (measured with vigil bench pipeline). They sleep instead.
+        opts.addConfigEntry("session.intra_op.allow_spinning", "0");
         return opts;
     }
 
