@@ -1,5 +1,6 @@
 package io.vigil.flink.detect;
 
+import io.vigil.flink.MicroBatchOperator;
 import io.vigil.flink.deadletter.DeadLetter;
 import io.vigil.flink.kafka.FrameEnvelope;
 import io.vigil.models.bundle.ModelBundle;
@@ -15,14 +16,10 @@ import io.vigil.video.image.JpegCodec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MeterView;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
@@ -38,8 +35,7 @@ import org.slf4j.LoggerFactory;
  * format, unknown codec, more pixels than {@code maxPixels}, corrupt image, or an image whose size disagrees
  * with its headers. The job never fails on bad input.
  */
-public class BatchingDetectOperator extends AbstractStreamOperator<DetectionEvent>
-        implements OneInputStreamOperator<FrameEnvelope, DetectionEvent>, ProcessingTimeCallback {
+public class BatchingDetectOperator extends MicroBatchOperator<FrameEnvelope, DetectionEvent> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(BatchingDetectOperator.class);
     public static final OutputTag<DeadLetter> DEADLETTER = new OutputTag<>("deadletter") { };
@@ -49,8 +45,6 @@ public class BatchingDetectOperator extends AbstractStreamOperator<DetectionEven
     private transient Detector detector;
     private transient JpegCodec jpeg;
     private transient String modelId;
-    private transient List<StreamRecord<FrameEnvelope>> buffer;
-    private transient boolean timerSet;
     private transient Counter framesOk;
     private transient Counter framesBad;
     private transient Counter batches;
@@ -61,6 +55,7 @@ public class BatchingDetectOperator extends AbstractStreamOperator<DetectionEven
     private transient java.nio.FloatBuffer tensorBuf;
 
     public BatchingDetectOperator(DetectSettings settings) {
+        super(settings.batchSize(), settings.batchTimeoutMs());
         this.settings = settings;
     }
 
@@ -72,7 +67,6 @@ public class BatchingDetectOperator extends AbstractStreamOperator<DetectionEven
                 .withThreads(settings.threads()).withScoreThreshold(settings.scoreThreshold()).withMaxBatch(settings.batchSize()));
         modelId = bundle.modelId();
         jpeg = new JpegCodec();
-        buffer = new ArrayList<>(settings.batchSize());
         if (settings.tensorWidth() > 0 && settings.tensorHeight() > 0) {
             // the spatiotemporal stage's input: the whole frame stretched, RGB, 0..1
             tensorPre = new io.vigil.models.detect.Preprocessor(settings.tensorWidth(), settings.tensorHeight(),
@@ -102,40 +96,11 @@ public class BatchingDetectOperator extends AbstractStreamOperator<DetectionEven
             reject(f, "frame of " + f.width + "x" + f.height + " is over the limit of " + settings.maxPixels() + " pixels", element);
             return;
         }
-        buffer.add(element);
-        if (buffer.size() >= settings.batchSize()) {
-            flush();
-        } else if (!timerSet) {
-            timerSet = true;
-            getProcessingTimeService().registerTimer(getProcessingTimeService().getCurrentProcessingTime() + settings.batchTimeoutMs(), this);
-        }
+        super.processElement(element);
     }
 
     @Override
-    public void onProcessingTime(long time) throws Exception {
-        timerSet = false;
-        flush();
-    }
-
-    @Override
-    public void processWatermark(Watermark mark) throws Exception {
-        flush();
-        super.processWatermark(mark);
-    }
-
-    @Override
-    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        flush();
-    }
-
-    @Override
-    public void finish() throws Exception {
-        flush();
-        super.finish();
-    }
-
-    private void flush() {
-        if (buffer.isEmpty()) return;
+    protected void process(List<StreamRecord<FrameEnvelope>> buffer) {
         List<StreamRecord<FrameEnvelope>> ok = new ArrayList<>(buffer.size());
         List<FrameInput> inputs = new ArrayList<>(buffer.size());
         List<float[]> tensors = new ArrayList<>(tensorPre == null ? 0 : buffer.size());
@@ -160,7 +125,6 @@ public class BatchingDetectOperator extends AbstractStreamOperator<DetectionEven
                 tensors.add(tensorBuf.array().clone());
             }
         }
-        buffer.clear();
         if (inputs.isEmpty()) return;
         long t0 = System.nanoTime();
         List<DetectionResult> results = detector.detectBatch(inputs);

@@ -1,5 +1,6 @@
 package io.vigil.flink.spatiotemporal;
 
+import io.vigil.flink.MicroBatchOperator;
 import io.vigil.flink.detect.DetectionEvent;
 import io.vigil.models.export.OnnxSequenceRunner;
 import io.vigil.models.runtime.ExecutionProvider;
@@ -11,15 +12,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
@@ -29,30 +26,24 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * from keyed state, stepped together in one batch per round (a camera appears once per round, so its frames
  * stay in order), and written back. Same results as the {@code java} backend to 1e-4; same state and serializer.
  */
-public class BatchedSpatiotemporalOperator extends AbstractStreamOperator<DetectionEvent>
-        implements OneInputStreamOperator<DetectionEvent, DetectionEvent>, ProcessingTimeCallback {
+public class BatchedSpatiotemporalOperator extends MicroBatchOperator<DetectionEvent, DetectionEvent> {
     private static final long serialVersionUID = 1L;
 
     private final SpatiotemporalSettings settings;
-    private final int batchSize;
-    private final long batchTimeoutMs;
 
     private transient SpatiotemporalModel model;
     private transient OnnxSequenceRunner runner;
     private transient ValueState<StreamState> state;
     private transient ValueState<Long> lastSeq;
     private transient ValueState<Long> lastTs;
-    private transient List<StreamRecord<DetectionEvent>> buffer;
-    private transient boolean timerSet;
     private transient Counter steps;
     private transient Counter rounds;
     private transient RecurrentHead head;
     private transient ValueState<byte[]> headState;
 
     public BatchedSpatiotemporalOperator(SpatiotemporalSettings settings, int batchSize, long batchTimeoutMs) {
+        super(batchSize, batchTimeoutMs);
         this.settings = settings;
-        this.batchSize = batchSize;
-        this.batchTimeoutMs = batchTimeoutMs;
     }
 
     @Override
@@ -70,7 +61,6 @@ public class BatchedSpatiotemporalOperator extends AbstractStreamOperator<Detect
         ValueStateDescriptor<Long> td = new ValueStateDescriptor<>("ssmLastTsMicros", Types.LONG);
         td.enableTimeToLive(ttl);
         lastTs = getPartitionedState(td);
-        buffer = new ArrayList<>();
         steps = getMetricGroup().counter("ssmSteps");
         rounds = getMetricGroup().counter("ssmBatches");
         if (settings.headPath() != null) {
@@ -84,40 +74,7 @@ public class BatchedSpatiotemporalOperator extends AbstractStreamOperator<Detect
     }
 
     @Override
-    public void processElement(StreamRecord<DetectionEvent> element) throws Exception {
-        buffer.add(element);
-        if (buffer.size() >= batchSize) {
-            flush();
-        } else if (!timerSet) {
-            timerSet = true;
-            getProcessingTimeService().registerTimer(getProcessingTimeService().getCurrentProcessingTime() + batchTimeoutMs, this);
-        }
-    }
-
-    @Override
-    public void onProcessingTime(long time) throws Exception {
-        timerSet = false;
-        flush();
-    }
-
-    @Override
-    public void processWatermark(Watermark mark) throws Exception {
-        flush();
-        super.processWatermark(mark);
-    }
-
-    @Override
-    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        flush();
-    }
-
-    @Override
-    public void finish() throws Exception {
-        flush();
-        super.finish();
-    }
-
-    private void flush() throws Exception {
+    protected void process(List<StreamRecord<DetectionEvent>> buffer) throws Exception {
         List<StreamRecord<DetectionEvent>> round = new ArrayList<>();
         Set<String> cameras = new HashSet<>();
         for (StreamRecord<DetectionEvent> r : buffer) {
@@ -130,7 +87,6 @@ public class BatchedSpatiotemporalOperator extends AbstractStreamOperator<Detect
             round.add(r);
         }
         runRound(round);
-        buffer.clear();
     }
 
     /** Steps every camera of the round once, in one batch, then emits the round in arrival order. */
