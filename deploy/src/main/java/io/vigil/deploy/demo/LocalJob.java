@@ -42,8 +42,10 @@ public final class LocalJob implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        if (!client.getJobExecutionResult().isDone()) {
-            client.cancel().get();
+        try {
+            if (!client.getJobExecutionResult().isDone()) client.cancel().get();
+        } catch (IllegalStateException e) {
+            // the job already ended (e.g. stopped with a savepoint) and its MiniCluster shut down with it
         }
     }
 }
