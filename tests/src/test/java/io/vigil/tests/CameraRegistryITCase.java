@@ -43,6 +43,10 @@ class CameraRegistryITCase {
                 RtspReconnectITCase.waitFor(() -> !frames.of(c).isEmpty(), 10_000, "first frame of " + c);
             }
             assertTrue(CameraRegistry.list(bs).keySet().containsAll(List.of("reg-a", "reg-b", "reg-c")));
+            try (EventReader specs = new EventReader(bs, io.vigil.video.kafka.Topics.CAMERAS)) {
+                Schemas.assertValid(io.vigil.video.kafka.Topics.CAMERAS, specs.collect(n -> n.path("url").asText().equals(video),
+                        got -> got.size() >= 3, java.time.Duration.ofSeconds(10)));
+            }
 
             // an invalid subscription is reported and changes nothing else
             try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers", bs), new ByteArraySerializer(), new ByteArraySerializer())) {

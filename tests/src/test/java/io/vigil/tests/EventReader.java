@@ -37,6 +37,7 @@ public final class EventReader implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline && !done.test(out)) {
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                if (r.value() == null) continue; // a tombstone on a compacted topic
                 try {
                     JsonNode n = JSON.readTree(r.value());
                     if (keep.test(n)) out.add(n);

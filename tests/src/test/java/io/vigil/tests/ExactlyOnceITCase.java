@@ -77,6 +77,7 @@ class ExactlyOnceITCase {
                 for (long i = 0; i < FRAMES; i++) assertTrue(s.contains(i), "eo-" + c + " frame " + i + " lost");
             }
             assertEquals(CAMERAS * FRAMES, events.size());
+            Schemas.assertValid(Topics.DETECTIONS, events);
             assertEmbeddingsEqualAnUninterruptedRun(events, ssm);
             assertTrue(events.stream().anyMatch(e -> e.path("objects").findValues("track").size() > 0), "objects carry track ids");
 
@@ -87,6 +88,7 @@ class ExactlyOnceITCase {
                 assertTrue(dl.stream().anyMatch(d -> d.path("reason").asText().contains(reason)), reason + " in " + dl);
             }
             assertTrue(dl.stream().allMatch(d -> d.path("topic").asText().equals(Topics.FRAMES) && d.has("offset") && d.has("partition")));
+            Schemas.assertValid(Topics.DEADLETTER, dl);
             List<JsonNode> good = events.stream().filter(e -> e.path("camera").asText().equals("eo-bad")).toList();
             assertEquals(0, good.size(), "eo-bad is not one of the 4 cameras counted above");
 
@@ -94,6 +96,7 @@ class ExactlyOnceITCase {
             assertTrue(labels.stream().anyMatch(a -> a.path("labels").get(0).path("label").asText().equals("Move")),
                     "walkers labelled Move: " + labels.subList(0, Math.min(5, labels.size())));
             assertTrue(labels.stream().allMatch(a -> a.path("track").asLong() > 0 && a.path("model").asText().startsWith("gesture-point-history-lstm@")));
+            Schemas.assertValid(Topics.ACTIONS, labels);
             job.checkAlive();
         }
     }

@@ -78,6 +78,7 @@ class PipelineEndToEndITCase {
                 assertTrue(e.path("latencyMs").asLong() >= 0);
             }
             assertSixPersons(cam.get(100));
+            Schemas.assertValid(Topics.DETECTIONS, events);
 
             // the corrupt and header-less records were skipped; the good frame after them was processed
             List<JsonNode> bad = events.stream().filter(e -> e.path("camera").asText().equals("e2e-bad")).toList();

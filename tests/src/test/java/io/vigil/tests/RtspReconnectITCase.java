@@ -73,6 +73,7 @@ class RtspReconnectITCase {
             assertTrue(onKafka.stream().anyMatch(n -> n.path("state").asText().equals("reconnecting") || n.path("state").asText().equals("stalled")),
                     onKafka.toString());
             assertFalse(onKafka.toString().contains(PASSWORD), "status events leak the password: " + onKafka);
+            Schemas.assertValid(Topics.CAMERA_STATUS, onKafka);
             assertTrue(onKafka.toString().contains("admin:***@") || onKafka.stream().noneMatch(n -> n.path("reason").asText().contains("rtsp://")));
             String logText = logs.text();
             assertTrue(logText.contains(cam), "the capture saw the gateway's lines");
