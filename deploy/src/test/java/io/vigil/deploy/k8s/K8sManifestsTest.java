@@ -1,0 +1,92 @@
+package io.vigil.deploy.k8s;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.databind.MappingIterator;
+import io.vigil.video.kafka.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Kubernetes manifests parse as YAML and carry what a deployment needs. They cannot be applied here (no
+ * cluster, no Docker engine): this checks structure and required fields only.
+ */
+class K8sManifestsTest {
+    private static List<JsonNode> docs() throws Exception {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        List<JsonNode> out = new ArrayList<>();
+        try (Stream<Path> files = Files.list(Path.of("k8s"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                try (MappingIterator<JsonNode> it = yaml.readerFor(JsonNode.class).readValues(f.toFile())) {
+                    while (it.hasNext()) {
+                        JsonNode d = it.next();
+                        if (d == null || d.isEmpty()) continue;
+                        for (String k : List.of("apiVersion", "kind")) assertTrue(d.hasNonNull(k), f + ": a document without " + k);
+                        assertTrue(d.path("metadata").hasNonNull("name"), f + ": " + d.path("kind").asText() + " without metadata.name");
+                        out.add(d);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<JsonNode> ofKind(List<JsonNode> all, String kind) {
+        return all.stream().filter(d -> d.path("kind").asText().equals(kind)).toList();
+    }
+
+    @Test
+    void flinkDeploymentRunsTheJobOnGpusWithTheVectorModule() throws Exception {
+        List<JsonNode> fd = ofKind(docs(), "FlinkDeployment");
+        assertEquals(1, fd.size());
+        JsonNode spec = fd.get(0).path("spec");
+        assertEquals("io.vigil.flink.VideoAnalyticsJob", spec.path("job").path("entryClass").asText());
+        assertTrue(spec.path("job").path("jarURI").asText().endsWith(".jar"));
+        assertTrue(spec.path("flinkConfiguration").path("env.java.opts.all").asText().contains("--add-modules jdk.incubator.vector"));
+        JsonNode tm = spec.path("taskManager").path("podTemplate").path("spec").path("containers").get(0);
+        assertEquals(1, tm.path("resources").path("limits").path("nvidia.com/gpu").asInt());
+        assertTrue(spec.path("image").asText().contains("gpu"));
+    }
+
+    @Test
+    void everyVigilTopicIsDeclaredWithItsSettings() throws Exception {
+        List<JsonNode> topics = ofKind(docs(), "KafkaTopic");
+        Set<String> names = topics.stream().map(t -> t.path("metadata").path("name").asText()).collect(Collectors.toSet());
+        assertEquals(Set.copyOf(Topics.ALL), names);
+        JsonNode cameras = topics.stream().filter(t -> t.path("metadata").path("name").asText().equals(Topics.CAMERAS)).findFirst().orElseThrow();
+        assertEquals("compact", cameras.path("spec").path("config").path("cleanup.policy").asText());
+        for (JsonNode t : topics) assertEquals("vigil-kafka", t.path("metadata").path("labels").path("strimzi.io/cluster").asText());
+        assertEquals(1, ofKind(docs(), "Kafka").size());
+    }
+
+    @Test
+    void gatewayConfigAndSecretsArePresentAndNoRealPasswordIsCommitted() throws Exception {
+        List<JsonNode> all = docs();
+        assertEquals(1, ofKind(all, "Deployment").size());
+        JsonNode gw = ofKind(all, "Deployment").get(0).path("spec").path("template").path("spec").path("containers").get(0);
+        assertEquals("gateway", gw.path("args").get(0).asText());
+        JsonNode cfg = ofKind(all, "ConfigMap").get(0).path("data").path("vigil.yaml");
+        assertTrue(cfg.asText().contains("delivery: exactly-once"));
+        // the shipped vigil.yaml is one the job accepts
+        Path f = Files.createTempFile("vigil", ".yaml");
+        Files.writeString(f, cfg.asText());
+        var jc = io.vigil.flink.config.JobConfig.fromArgs(new String[] {"--config", f.toString()});
+        assertEquals("SASL_SSL", jc.kafkaProperties().get("security.protocol"));
+        assertEquals("cuda:0", jc.provider().toString());
+        Files.delete(f);
+        JsonNode secret = ofKind(all, "Secret").get(0);
+        assertTrue(secret.path("stringData").path("sasl.jaas.config").asText().contains("CHANGE-ME"));
+        assertFalse(secret.toString().matches(".*password=\"(?!CHANGE-ME)[^\"]+\".*"));
+    }
+}
