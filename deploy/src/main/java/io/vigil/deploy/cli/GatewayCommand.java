@@ -27,6 +27,22 @@ final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--stall-timeout", defaultValue = "5s", description = "no frame for this long = stalled (default ${DEFAULT-VALUE})")
     String stall;
 
+    @Option(names = "--kafka-property", description = {"Kafka client setting KEY=VALUE, repeatable (security.protocol, sasl.*, ssl.*);",
+            "the environment variable VIGIL_KAFKA_SASL_JAAS sets sasl.jaas.config without putting it on the command line"})
+    java.util.Map<String, String> kafkaProperties = new java.util.LinkedHashMap<>();
+
+    /** The client settings every producer and consumer of the gateway gets; values are never printed. */
+    Properties clientProperties() {
+        Properties p = new Properties();
+        p.putAll(kafkaProperties);
+        String jaas = System.getenv("VIGIL_KAFKA_SASL_JAAS");
+        if (jaas != null && !jaas.isBlank()) p.put("sasl.jaas.config", jaas);
+        for (String k : p.stringPropertyNames()) {
+            if (k.equals("bootstrap.servers") || k.equals("client.id")) throw new IllegalArgumentException("--kafka-property " + k + " is set by Vigil itself");
+        }
+        return p;
+    }
+
     @Override
     public Integer call() throws Exception {
         Path seqs = seqDir != null ? seqDir : Path.of(System.getProperty("user.home"), ".vigil", "gateway");
@@ -34,10 +50,12 @@ final class GatewayCommand implements Callable<Integer> {
                 .withStallTimeout(io.vigil.flink.config.Durations.parse("stall-timeout", stall));
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-        try (KafkaStatusSink status = new KafkaStatusSink(bootstrap, new Properties());
-             CameraGateway gw = new CameraGateway(new KafkaFramePublisher(bootstrap), status, opts);
-             AutoCloseable follow = CameraRegistry.follow(bootstrap, gw)) {
-            System.out.println("vigil gateway: following vigil.cameras on " + bootstrap + "; Ctrl-C to stop");
+        Properties client = clientProperties();
+        try (KafkaStatusSink status = new KafkaStatusSink(bootstrap, client);
+             CameraGateway gw = new CameraGateway(new KafkaFramePublisher(bootstrap, io.vigil.video.kafka.Topics.FRAMES, client), status, opts);
+             AutoCloseable follow = CameraRegistry.follow(bootstrap, client, gw)) {
+            System.out.println("vigil gateway: following vigil.cameras on " + bootstrap
+                    + (client.isEmpty() ? "" : " with client settings " + client.stringPropertyNames()) + "; Ctrl-C to stop");
             while (!stop.await(10, TimeUnit.SECONDS)) {
                 for (CameraStats s : gw.stats()) {
                     System.out.printf(Locale.ROOT, "%-20s %-12s published %7d  dropped %5d  reconnects %3d  %5.1f fps%n",

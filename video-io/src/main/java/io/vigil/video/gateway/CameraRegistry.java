@@ -88,7 +88,12 @@ public final class CameraRegistry {
 
     /** Follows the registry on its own thread, applying each subscription to the gateway as it arrives. */
     public static AutoCloseable follow(String bootstrap, CameraGateway gateway) {
-        KafkaConsumer<byte[], byte[]> c = consumer(bootstrap);
+        return follow(bootstrap, new Properties(), gateway);
+    }
+
+    /** As {@link #follow(String, CameraGateway)} with extra client settings (security.protocol, sasl.*, ssl.*). */
+    public static AutoCloseable follow(String bootstrap, Properties client, CameraGateway gateway) {
+        KafkaConsumer<byte[], byte[]> c = consumer(bootstrap, client);
         List<TopicPartition> parts = assignAll(c);
         c.seekToBeginning(parts);
         Thread t = new Thread(() -> {
@@ -123,7 +128,12 @@ public final class CameraRegistry {
     }
 
     private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
+        return consumer(bootstrap, new Properties());
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, Properties client) {
         Properties p = new Properties();
+        p.putAll(client);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "vigil-registry-" + UUID.randomUUID());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
