@@ -41,6 +41,7 @@ public final class SpatiotemporalModel {
     private final SpatiotemporalConfig cfg;
     private final ScanPlan plan;
     private final float[] patchW;      // [d_model][C·p·p]
+    private final float[] patchWT;     // [C·p·p][d_model], for MatVec.applyT
     private final float[] patchB;      // [d_model]
     private final float[][] normW;     // [layers][d_model]
     private final float[] normF;       // [d_model]
@@ -60,6 +61,7 @@ public final class SpatiotemporalModel {
         this.cfg = cfg;
         this.plan = ScanPaths.create(cfg.path(), cfg.rows(), cfg.cols(), cfg.window(), cfg.step());
         this.patchW = patchW;
+        this.patchWT = MatVec.transpose(patchW, cfg.dModel(), cfg.channels() * cfg.patch() * cfg.patch());
         this.patchB = patchB;
         this.normW = normW;
         this.normF = normF;
@@ -138,7 +140,7 @@ public final class SpatiotemporalModel {
                 }
             }
         }
-        MatVec.apply(patchW, dm, pl, patches, 0, pl, t, x, 0, dm);
+        MatVec.applyT(patchWT, dm, pl, patches, 0, pl, t, x, 0, dm);
         for (int g = 0; g < t; g++) for (int j = 0; j < dm; j++) x[g * dm + j] += patchB[j];
 
         List<ScanDirection> dirs = plan.directions();
@@ -216,7 +218,7 @@ public final class SpatiotemporalModel {
                     }
                 }
             }
-            MatVec.apply(patchW, dm, pl, patch, 0, pl, t, xs[b], 0, dm);
+            MatVec.applyT(patchWT, dm, pl, patch, 0, pl, t, xs[b], 0, dm);
             for (int g = 0; g < t; g++) for (int j = 0; j < dm; j++) xs[b][g * dm + j] += patchB[j];
         }
         List<ScanDirection> dirs = plan.directions();

@@ -38,6 +38,10 @@ public final class MambaWeights {
     final float[] a;        // [E][N] = -exp(A_log)
     final float[] dSkip;    // [E]
     final float[] outProj;  // [d_model][E]
+    final float[] inProjT;  // [d_model][2E]   transposed copies for MatVec.applyT
+    final float[] xProjT;   // [E][R+2N]
+    final float[] dtProjWT; // [R][E]
+    final float[] outProjT; // [E][d_model]
 
     private MambaWeights(Map<String, float[]> t, int dModel, int dInner, int dState, int dConv, int dtRank) {
         this.dModel = dModel;
@@ -56,6 +60,10 @@ public final class MambaWeights {
         outProj = t.get("out_proj.weight");
         a = new float[aLog.length];
         for (int i = 0; i < a.length; i++) a[i] = (float) -Math.exp(aLog[i]);
+        inProjT = MatVec.transpose(inProj, 2 * dInner, dModel);
+        xProjT = MatVec.transpose(xProj, dtRank + 2 * dState, dInner);
+        dtProjWT = MatVec.transpose(dtProjW, dInner, dtRank);
+        outProjT = MatVec.transpose(outProj, dModel, dInner);
     }
 
     public static final List<String> NAMES = List.of("in_proj.weight", "conv1d.weight", "conv1d.bias", "x_proj.weight",

@@ -10,6 +10,22 @@ final class VectorMatVec {
 
     private VectorMatVec() {}
 
+    /** @return how many outputs (a multiple of the lane count) were written; the caller does the rest */
+    static int applyT(float[] wT, int out, int in, float[] x, int xOff, int xStride, int len, float[] y, int yOff, int yStride) {
+        int bound = F.loopBound(out);
+        for (int ob = 0; ob < bound; ob += F.length()) {
+            for (int t = 0; t < len; t++) {
+                int xr = xOff + t * xStride;
+                FloatVector acc = FloatVector.zero(F);
+                for (int i = 0; i < in; i++) {
+                    acc = FloatVector.fromArray(F, wT, i * out + ob).fma(FloatVector.broadcast(F, x[xr + i]), acc);
+                }
+                acc.intoArray(y, yOff + t * yStride + ob);
+            }
+        }
+        return bound;
+    }
+
     static void apply(float[] w, int out, int in, float[] x, int xOff, int xStride, int len, float[] y, int yOff, int yStride) {
         int bound = F.loopBound(in);
         for (int t = 0; t < len; t++) {

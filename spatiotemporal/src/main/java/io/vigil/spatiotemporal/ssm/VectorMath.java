@@ -62,6 +62,13 @@ final class VectorMath {
         return FloatVector.broadcast(F, v);
     }
 
+    /** a[i] = a[i] · sigmoid(a[i]) for i in [from, to), in place; returns where the vector part stopped. */
+    static int siluInPlace(float[] a, int from, int to) {
+        int i = from;
+        for (; i + F.length() <= to; i += F.length()) silu(FloatVector.fromArray(F, a, i)).intoArray(a, i);
+        return i;
+    }
+
     /** x · sigmoid(x). */
     static FloatVector silu(FloatVector x) {
         return x.div(exp(x.neg()).add(1f));
