@@ -10,7 +10,6 @@ import io.vigil.models.bundle.ModelDescriptor;
 import io.vigil.models.bundle.ModelException;
 import io.vigil.models.runtime.ExecutionProvider;
 import io.vigil.models.runtime.OrtRuntime;
-import io.vigil.models.runtime.Sessions;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,12 +41,7 @@ public final class RecurrentActionModel implements AutoCloseable {
         if (a == null || !"recurrent".equals(a.contract())) {
             throw new ModelException(bundle.modelId() + " does not have the recurrent contract");
         }
-        OrtSession s;
-        try {
-            s = Sessions.open(bundle.onnxFile(), provider, threads).session();
-        } catch (OrtException e) {
-            throw new ModelException("ONNX Runtime cannot load " + bundle.onnxFile() + ": " + e.getMessage(), e);
-        }
+        OrtSession s = ActionSessions.open(bundle, provider, threads);
         try {
             Map<String, NodeInfo> in = s.getInputInfo();
             Map<String, NodeInfo> out = s.getOutputInfo();
@@ -75,13 +69,7 @@ public final class RecurrentActionModel implements AutoCloseable {
             }
             return m;
         } catch (OrtException | RuntimeException e) {
-            try {
-                s.close();
-            } catch (OrtException ignored) {
-                // the first error is the one to report
-            }
-            if (e instanceof ModelException me) throw me;
-            throw new ModelException("cannot read the graph of " + bundle.onnxFile() + ": " + e.getMessage(), e);
+            throw ActionSessions.rejected(s, bundle, e);
         }
     }
 

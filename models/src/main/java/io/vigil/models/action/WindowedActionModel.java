@@ -11,7 +11,6 @@ import io.vigil.models.bundle.ModelDescriptor;
 import io.vigil.models.bundle.ModelException;
 import io.vigil.models.runtime.ExecutionProvider;
 import io.vigil.models.runtime.OrtRuntime;
-import io.vigil.models.runtime.Sessions;
 import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.List;
@@ -42,12 +41,7 @@ public final class WindowedActionModel implements AutoCloseable {
         if (!"action".equals(bundle.descriptor().kind()) || a == null || !"windowed".equals(a.contract())) {
             throw new ModelException(bundle.modelId() + " is not a windowed action model");
         }
-        OrtSession s;
-        try {
-            s = Sessions.open(bundle.onnxFile(), provider, threads).session();
-        } catch (OrtException e) {
-            throw new ModelException("ONNX Runtime cannot load " + bundle.onnxFile() + ": " + e.getMessage(), e);
-        }
+        OrtSession s = ActionSessions.open(bundle, provider, threads);
         try {
             Map<String, NodeInfo> in = s.getInputInfo();
             NodeInfo x = in.get(a.input());
@@ -66,13 +60,7 @@ public final class WindowedActionModel implements AutoCloseable {
             }
             return new WindowedActionModel(bundle, s, shape[0] < 0);
         } catch (OrtException | RuntimeException e) {
-            try {
-                s.close();
-            } catch (OrtException ignored) {
-                // the first error is the one to report
-            }
-            if (e instanceof ModelException m) throw m;
-            throw new ModelException("cannot read the graph of " + bundle.onnxFile() + ": " + e.getMessage(), e);
+            throw ActionSessions.rejected(s, bundle, e);
         }
     }
 
