@@ -78,7 +78,8 @@ class ExactlyOnceITCase {
             }
             assertEquals(CAMERAS * FRAMES, events.size());
             Schemas.assertValid(Topics.DETECTIONS, events);
-            assertEmbeddingsEqualAnUninterruptedRun(events, ssm);
+            SsmReference.assertEmbeddingsEqualAnUninterruptedRun(events, ssm,
+                    java.util.stream.IntStream.range(0, CAMERAS).mapToObj(c -> "eo-" + c).toList(), FRAMES);
             assertTrue(events.stream().anyMatch(e -> e.path("objects").findValues("track").size() > 0), "objects carry track ids");
 
             List<JsonNode> dl = dead.collect(d -> d.path("camera").asText().equals("eo-bad"), got -> got.size() >= badReasons.size(),
@@ -98,40 +99,6 @@ class ExactlyOnceITCase {
             assertTrue(labels.stream().allMatch(a -> a.path("track").asLong() > 0 && a.path("model").asText().startsWith("gesture-point-history-lstm@")));
             Schemas.assertValid(Topics.ACTIONS, labels);
             job.checkAlive();
-        }
-    }
-
-    /**
-     * The spatiotemporal stage (golden fixture weights) carried its per-camera state through both failures: every
-     * frame's embedding equals the model stepped once over that camera's frames in order, computed here.
-     */
-    private static void assertEmbeddingsEqualAnUninterruptedRun(List<JsonNode> events, java.nio.file.Path ssm) {
-        var model = io.vigil.spatiotemporal.model.SpatiotemporalModel.load(ssm, "scalar");
-        var pre = new io.vigil.models.detect.Preprocessor(16, 16, io.vigil.models.detect.ResizeMode.STRETCH, true, 0, 1f / 255, null, null);
-        List<float[]> tensors = new java.util.ArrayList<>();
-        try (var src = io.vigil.video.source.VideoSource.open(io.vigil.video.source.SourceSpec.parse(SampleMedia.require(SampleMedia.VTEST).toString()), 5_000_000);
-             var jpeg = new io.vigil.video.image.JpegCodec()) {
-            for (int i = 0; i < FRAMES && src.next(); i++) {
-                var img = jpeg.decode(src.encodeJpeg(80, 0, 0).bytes()); // what the gateway published, as the job decodes it
-                java.nio.FloatBuffer fb = java.nio.FloatBuffer.allocate(3 * 16 * 16);
-                pre.apply(img.pixels(), img.width(), img.height(), fb);
-                tensors.add(fb.array());
-            }
-        }
-        float[] want = new float[16];
-        for (int c = 0; c < CAMERAS; c++) {
-            String cam = "eo-" + c;
-            List<JsonNode> mine = events.stream().filter(e -> e.path("camera").asText().equals(cam))
-                    .sorted(java.util.Comparator.comparingLong(e -> e.path("frame").asLong())).toList();
-            var state = model.newState();
-            for (JsonNode e : mine) {
-                model.step(tensors.get((int) e.path("frame").asLong()), state, want);
-                JsonNode got = e.path("embedding");
-                assertEquals(16, got.size(), cam + " frame " + e.path("frame") + " has no embedding");
-                for (int j = 0; j < 16; j++) {
-                    assertEquals(want[j], got.get(j).asDouble(), 1e-4, cam + " frame " + e.path("frame").asLong() + " embedding[" + j + "]");
-                }
-            }
         }
     }
 

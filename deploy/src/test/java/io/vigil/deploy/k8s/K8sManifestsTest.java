@@ -53,7 +53,12 @@ class K8sManifestsTest {
         JsonNode spec = fd.get(0).path("spec");
         assertEquals("io.vigil.flink.VideoAnalyticsJob", spec.path("job").path("entryClass").asText());
         assertTrue(spec.path("job").path("jarURI").asText().endsWith(".jar"));
-        assertTrue(spec.path("flinkConfiguration").path("env.java.opts.all").asText().contains("--add-modules jdk.incubator.vector"));
+        String opts = spec.path("flinkConfiguration").path("env.java.opts.all").asText();
+        assertTrue(opts.contains("--add-modules jdk.incubator.vector"), opts);
+        for (String o : io.vigil.deploy.cluster.FlinkConf.JVM_OPTIONS) assertTrue(opts.contains(o), "env.java.opts.all lacks " + o);
+        assertEquals(io.vigil.deploy.cluster.FlinkConf.PARENT_FIRST,
+                spec.path("flinkConfiguration").path("classloader.parent-first-patterns.additional").asText());
+        assertTrue(spec.path("flinkConfiguration").has("execution.checkpointing.dir"), "Flink 2.x checkpoint dir key");
         JsonNode tm = spec.path("taskManager").path("podTemplate").path("spec").path("containers").get(0);
         assertEquals(1, tm.path("resources").path("limits").path("nvidia.com/gpu").asInt());
         assertTrue(spec.path("image").asText().contains("gpu"));
