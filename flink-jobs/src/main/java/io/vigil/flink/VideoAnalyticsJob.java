@@ -140,7 +140,8 @@ public final class VideoAnalyticsJob {
             th = cfg.height();
             ss = new SpatiotemporalSettings(stm, config.spatiotemporalKernel(), config.maxSeqGap(), config.maxTimeGapMs(), 3_600_000L,
                     config.spatiotemporalBackend(),
-                    config.spatiotemporalHead() == null ? null : ModelLocator.resolve(config.spatiotemporalHead()).toAbsolutePath().toString());
+                    config.spatiotemporalHead() == null ? null : ModelLocator.resolve(config.spatiotemporalHead()).toAbsolutePath().toString(),
+                    config.saliency());
         }
         DetectSettings ds = new DetectSettings(model, config.provider().toString(), config.inferenceThreads(), config.scoreThreshold(),
                 config.batchSize(), config.batchTimeoutMs(), config.maxPixels(), config.failAfterFrames(), tw, th);

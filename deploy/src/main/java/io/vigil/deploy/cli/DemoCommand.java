@@ -59,6 +59,16 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--provider", defaultValue = "cpu", description = "ONNX Runtime provider: cpu or cuda[:N] (default ${DEFAULT-VALUE})")
     String provider;
 
+    @Option(names = "--dashboard-port", defaultValue = "8090", description = "the dashboard's port; 0 = any free one, -1 = no dashboard (default ${DEFAULT-VALUE})")
+    int dashboardPort;
+
+    @Option(names = "--dashboard-bind", defaultValue = "127.0.0.1", description = "the dashboard's address (default ${DEFAULT-VALUE}: this machine only)")
+    String dashboardBind;
+
+    @Option(names = "--spatiotemporal-model", description = "a spatiotemporal SSM (safetensors) stepped per camera per frame; its per-patch "
+            + "implicit attention is the dashboard's explain heatmap")
+    Path spatiotemporalModel;
+
     @Override
     public Integer call() throws Exception {
         if (cameras < 1) throw new IllegalArgumentException("--cameras must be >= 1");
@@ -92,13 +102,16 @@ final class DemoCommand implements Callable<Integer> {
             String action = io.vigil.models.bundle.ModelLocator.byName("gesture-point-history-lstm").map(p -> p.toAbsolutePath().toString()).orElse(null);
             JobConfig cfg = JobConfig.builder().bootstrap(kafka.bootstrap()).modelPath(modelPath.toAbsolutePath().toString())
                     .parallelism(parallelism).provider(provider).groupId("vigil-demo").checkpointInterval(java.time.Duration.ofSeconds(1))
-                    .actionModel(action).build();
+                    .actionModel(action)
+                    .spatiotemporalModel(spatiotemporalModel == null ? null : spatiotemporalModel.toAbsolutePath().toString())
+                    .saliency(spatiotemporalModel != null).build();
             if (action != null) say("actions: person tracks labelled by %s", action);
             try (DetectionStats stats = new DetectionStats(kafka.bootstrap());
                  LocalJob job = LocalJob.start(cfg);
                  KafkaStatusSink status = new KafkaStatusSink(kafka.bootstrap(), new java.util.Properties());
                  CameraGateway gateway = new CameraGateway(new KafkaFramePublisher(kafka.bootstrap()), status, GatewayOptions.defaults());
-                 AutoCloseable registry = CameraRegistry.follow(kafka.bootstrap(), gateway)) {
+                 AutoCloseable registry = CameraRegistry.follow(kafka.bootstrap(), gateway);
+                 AutoCloseable dashboard = startDashboard(kafka.bootstrap())) {
                 say("Flink job started on a local MiniCluster (parallelism %d)", parallelism);
                 // cameras are subscribed the way users do it: through vigil.cameras
                 for (int i = 1; i <= cameras; i++) {
@@ -121,7 +134,8 @@ final class DemoCommand implements Callable<Integer> {
                     lastEvents = ev;
                     lastTick = now;
                     for (CameraStats cs : gateway.stats()) {
-                        if (cs.state().equals("failed")) throw new IllegalStateException("camera " + cs.camera() + " failed: " + cs.lastError());
+                        // the demo's own cameras; one subscribed from the dashboard may fail on its own
+                        if (cs.state().equals("failed") && cs.camera().matches("cam-\\d+")) throw new IllegalStateException("camera " + cs.camera() + " failed: " + cs.lastError());
                     }
                     job.checkAlive();
                     if (durationMs > 0 && now - t0 >= durationMs) break;
@@ -137,6 +151,19 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private AutoCloseable startDashboard(String bootstrap) throws java.io.IOException {
+        if (dashboardPort < 0) return () -> { };
+        io.vigil.deploy.dashboard.DashboardServer d;
+        try {
+            d = io.vigil.deploy.dashboard.DashboardServer.start(bootstrap, new java.util.Properties(), dashboardBind, dashboardPort);
+        } catch (java.net.BindException busy) {
+            d = io.vigil.deploy.dashboard.DashboardServer.start(bootstrap, new java.util.Properties(), dashboardBind, 0);
+            say("port %d is busy: the dashboard took another", dashboardPort);
+        }
+        say("dashboard on %s", d.url());
+        return d;
     }
 
     private SourceSpec resolveSource() {

@@ -45,6 +45,7 @@ public final class JobConfig implements Serializable {
     private final String spatiotemporalKernel;
     private final String spatiotemporalBackend;
     private final String spatiotemporalHead;
+    private final boolean saliency;
     private final long startTimestampMs;
 
     private JobConfig(Builder b) {
@@ -73,6 +74,7 @@ public final class JobConfig implements Serializable {
         spatiotemporalKernel = b.spatiotemporalKernel;
         spatiotemporalBackend = b.spatiotemporalBackend;
         spatiotemporalHead = b.spatiotemporalHead;
+        saliency = b.saliency;
         startTimestampMs = b.startTimestampMs;
     }
 
@@ -112,6 +114,8 @@ public final class JobConfig implements Serializable {
     public String spatiotemporalBackend() { return spatiotemporalBackend; }
     /** A trained recurrent action head on the spatiotemporal vectors, or null. */
     public String spatiotemporalHead() { return spatiotemporalHead; }
+    /** Per-frame patch saliency (the SSM's implicit attention) in each detection event. */
+    public boolean saliency() { return saliency; }
     /** With start-from timestamp: the first record time (epoch ms) a new group reads. */
     public long startTimestampMs() { return startTimestampMs; }
 
@@ -135,6 +139,7 @@ public final class JobConfig implements Serializable {
             "  --spatiotemporal-model FILE  spatiotemporal SSM (safetensors) stepped per camera per frame (default none)",
             "  --spatiotemporal-backend java|onnx   the kernel camera by camera, or ONNX step graphs with cameras batched",
             "  --spatiotemporal-head PATH   a trained recurrent action head on the per-frame vectors (default none)",
+            "  --saliency true|false        add the SSM's per-patch implicit attention to each event (java backend; default false)",
             "  --config vigil.yaml          read everything from a YAML file; flags after it override");
 
     /** Parses {@code --key value} pairs; unknown flags and bad values fail naming the flag. */
@@ -179,6 +184,7 @@ public final class JobConfig implements Serializable {
                 case "spatiotemporal-kernel" -> b.spatiotemporalKernel(v);
                 case "spatiotemporal-backend" -> b.spatiotemporalBackend(v);
                 case "spatiotemporal-head" -> b.spatiotemporalHead(v);
+                case "saliency" -> b.saliency(boolFlag(k, v));
                 case "start-timestamp" -> b.startTimestampMs(Long.parseLong(v.trim())).startFrom(StartFrom.TIMESTAMP);
                 case "fail-after-frames" -> b.failAfterFrames(java.util.Arrays.stream(v.split(",")).mapToLong(x -> Long.parseLong(x.trim())).toArray());
                 default -> throw new IllegalArgumentException("unknown flag --" + k + "\n" + USAGE);
@@ -202,6 +208,7 @@ public final class JobConfig implements Serializable {
         if (spatiotemporalKernel != null) a.addAll(List.of("--spatiotemporal-kernel", spatiotemporalKernel));
         a.addAll(List.of("--spatiotemporal-backend", spatiotemporalBackend));
         if (spatiotemporalHead != null) a.addAll(List.of("--spatiotemporal-head", spatiotemporalHead));
+        if (saliency) a.addAll(List.of("--saliency", "true"));
         if (failAfterFrames != null) {
             a.addAll(List.of("--fail-after-frames", java.util.Arrays.stream(failAfterFrames).mapToObj(Long::toString)
                     .collect(java.util.stream.Collectors.joining(","))));
@@ -211,6 +218,14 @@ public final class JobConfig implements Serializable {
 
     private static String flag(Enum<?> e) {
         return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    private static boolean boolFlag(String k, String v) {
+        return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw new IllegalArgumentException("--" + k + " must be true or false, got '" + v + "'");
+        };
     }
 
     private static int intFlag(String k, String v) {
@@ -265,6 +280,7 @@ public final class JobConfig implements Serializable {
         private String spatiotemporalKernel;
         private String spatiotemporalBackend = "java";
         private String spatiotemporalHead;
+        private boolean saliency;
         private long startTimestampMs = -1;
 
         public Builder bootstrap(String v) { bootstrap = v; return this; }
@@ -292,6 +308,7 @@ public final class JobConfig implements Serializable {
         public Builder spatiotemporalKernel(String v) { spatiotemporalKernel = v; return this; }
         public Builder spatiotemporalBackend(String v) { spatiotemporalBackend = v; return this; }
         public Builder spatiotemporalHead(String v) { spatiotemporalHead = v; return this; }
+        public Builder saliency(boolean v) { saliency = v; return this; }
         public Builder startTimestampMs(long v) { startTimestampMs = v; return this; }
 
         public JobConfig build() {
@@ -318,6 +335,10 @@ public final class JobConfig implements Serializable {
             }
             if (startFrom == StartFrom.TIMESTAMP && startTimestampMs < 0) {
                 throw new IllegalArgumentException("--start-from timestamp needs --start-timestamp EPOCHMS");
+            }
+            if (saliency && spatiotemporalModel == null) throw new IllegalArgumentException("--saliency needs --spatiotemporal-model");
+            if (saliency && !"java".equals(spatiotemporalBackend)) {
+                throw new IllegalArgumentException("--saliency needs --spatiotemporal-backend java (the ONNX step graphs do not expose the scan's intermediates)");
             }
             if (spatiotemporalHead != null && spatiotemporalModel == null) {
                 throw new IllegalArgumentException("--spatiotemporal-head needs --spatiotemporal-model");

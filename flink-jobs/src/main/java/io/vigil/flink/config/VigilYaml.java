@@ -31,7 +31,7 @@ public final class VigilYaml {
 
     record File(Kafka kafka, Job job, Detect detect, Track track, Actions actions, Spatiotemporal spatiotemporal, Testing testing) {}
 
-    record Spatiotemporal(String model, String kernel, String backend, String head) {}
+    record Spatiotemporal(String model, String kernel, String backend, String head, Boolean saliency) {}
 
     record Kafka(String bootstrap, String group, @JsonProperty("startFrom") String startFrom, Map<String, String> properties) {}
 
@@ -100,6 +100,7 @@ public final class VigilYaml {
             if (f.spatiotemporal().kernel() != null) b.spatiotemporalKernel(f.spatiotemporal().kernel());
             if (f.spatiotemporal().backend() != null) b.spatiotemporalBackend(f.spatiotemporal().backend());
             if (f.spatiotemporal().head() != null) b.spatiotemporalHead(f.spatiotemporal().head());
+            if (f.spatiotemporal().saliency() != null) b.saliency(f.spatiotemporal().saliency());
         }
         if (f.testing() != null && f.testing().failAfterFrames() != null) {
             b.failAfterFrames(f.testing().failAfterFrames().stream().mapToLong(Long::longValue).toArray());

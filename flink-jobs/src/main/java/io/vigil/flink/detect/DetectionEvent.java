@@ -18,6 +18,8 @@ public class DetectionEvent {
     public String reset;
     /** The spatiotemporal model's pooled vector for this frame [d_model], when that stage is configured. */
     public float[] embedding;
+    /** The SSM's implicit attention per patch for this frame (0..1, max = 1), when asked for. */
+    public Saliency saliency;
     /** In flight only (never published): the small [3][H][W] frame tensor for the spatiotemporal stage. */
     public float[] tensor;
 

@@ -77,6 +77,11 @@ public final class DetectionEventSerializer implements KafkaRecordSerializationS
             sb.append(",\"embedding\":");
             Json.array(sb, e.embedding, 5);
         }
+        if (e.saliency != null) {
+            sb.append(",\"saliency\":{\"rows\":").append(e.saliency.rows).append(",\"cols\":").append(e.saliency.cols).append(",\"values\":");
+            Json.array(sb, e.saliency.values, 3);
+            sb.append('}');
+        }
         if (e.reset != null) {
             sb.append(",\"reset\":");
             Json.string(sb, e.reset);

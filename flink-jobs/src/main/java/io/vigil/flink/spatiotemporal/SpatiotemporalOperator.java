@@ -92,6 +92,7 @@ public class SpatiotemporalOperator extends KeyedProcessFunction<String, Detecti
         lastSeq.update(e.frame);
         lastTs.update(e.tsMicros);
         e.embedding = out.clone();
+        if (settings.saliency()) e.saliency = saliency();
         collector.collect(e);
         if (head != null) {
             byte[] hb = headState.value();
@@ -100,6 +101,17 @@ public class SpatiotemporalOperator extends KeyedProcessFunction<String, Detecti
             headState.update(RecurrentHead.toBytes(hs));
             ctx.output(TrackOperator.ACTIONS, a);
         }
+    }
+
+    /** The frame's patch saliency scaled to a maximum of 1 (all zero stays zero). */
+    private io.vigil.flink.detect.Saliency saliency() {
+        var cfg = model.config();
+        float[] v = new float[cfg.tokens()];
+        model.saliency(v);
+        float max = 0f;
+        for (float f : v) max = Math.max(max, f);
+        if (max > 0f) for (int i = 0; i < v.length; i++) v[i] /= max;
+        return new io.vigil.flink.detect.Saliency(cfg.rows(), cfg.cols(), v);
     }
 
     @Override

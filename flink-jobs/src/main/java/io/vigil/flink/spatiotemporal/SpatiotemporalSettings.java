@@ -12,18 +12,23 @@ import java.io.Serializable;
  * @param maxSeqGap   a jump of more frames resets the camera's SSM state (said in the event)
  * @param maxTimeGapMs a camera idle for longer restarts from zero state too (said in the event)
  * @param stateTtlMs  a camera's state is dropped after this long without frames
+ * @param saliency    add each frame's per-patch implicit attention to its event (java backend)
  */
 public record SpatiotemporalSettings(String modelPath, String kernel, long maxSeqGap, long maxTimeGapMs, long stateTtlMs, String backend,
-                                     String headPath) implements Serializable {
+                                     String headPath, boolean saliency) implements Serializable {
     public SpatiotemporalSettings(String modelPath, String kernel, long maxSeqGap, long stateTtlMs) {
-        this(modelPath, kernel, maxSeqGap, 60_000, stateTtlMs, "java", null);
+        this(modelPath, kernel, maxSeqGap, 60_000, stateTtlMs, "java", null, false);
     }
 
     public SpatiotemporalSettings(String modelPath, String kernel, long maxSeqGap, long stateTtlMs, String backend) {
-        this(modelPath, kernel, maxSeqGap, 60_000, stateTtlMs, backend, null);
+        this(modelPath, kernel, maxSeqGap, 60_000, stateTtlMs, backend, null, false);
     }
 
     public SpatiotemporalSettings withHead(String path) {
-        return new SpatiotemporalSettings(modelPath, kernel, maxSeqGap, maxTimeGapMs, stateTtlMs, backend, path);
+        return new SpatiotemporalSettings(modelPath, kernel, maxSeqGap, maxTimeGapMs, stateTtlMs, backend, path, saliency);
+    }
+
+    public SpatiotemporalSettings withSaliency(boolean on) {
+        return new SpatiotemporalSettings(modelPath, kernel, maxSeqGap, maxTimeGapMs, stateTtlMs, backend, headPath, on);
     }
 }

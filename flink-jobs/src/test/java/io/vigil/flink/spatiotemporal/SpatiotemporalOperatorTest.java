@@ -68,6 +68,36 @@ class SpatiotemporalOperatorTest {
     }
 
     @Test
+    void saliencyIsTheModelsImplicitAttentionScaledToOne() throws Exception {
+        Path model = SsmFixture.write(tmp);
+        SpatiotemporalModel ref = SpatiotemporalModel.load(model, "scalar");
+        StreamState st = ref.newState();
+        float[] out = new float[16];
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new SpatiotemporalOperator(
+                new SpatiotemporalSettings(model.toString(), "scalar", 50, 3_600_000).withSaliency(true))), (DetectionEvent e) -> e.camera, Types.STRING)) {
+            h.open();
+            for (long f = 0; f < 3; f++) h.processElement(new StreamRecord<>(event("a", f), f));
+            for (DetectionEvent e : h.extractOutputValues()) {
+                ref.step(SsmFixture.frame("a".hashCode() * 1000L + e.frame), st, out);
+                float[] want = new float[ref.config().tokens()];
+                ref.saliency(want);
+                float max = 0;
+                for (float v : want) max = Math.max(max, v);
+                assertEquals(ref.config().rows(), e.saliency.rows);
+                assertEquals(ref.config().cols(), e.saliency.cols);
+                float top = 0;
+                for (int i = 0; i < want.length; i++) {
+                    assertEquals(want[i] / max, e.saliency.values[i], 1e-6, "patch " + i);
+                    top = Math.max(top, e.saliency.values[i]);
+                }
+                assertEquals(1f, top, 1e-6);
+                String json = io.vigil.flink.detect.DetectionEventSerializer.toJson(e, 1);
+                org.junit.jupiter.api.Assertions.assertTrue(json.contains("\"saliency\":{\"rows\":" + e.saliency.rows), json);
+            }
+        }
+    }
+
+    @Test
     void snapshotRestoreContinueIsBitIdentical() throws Exception {
         Path model = SsmFixture.write(tmp);
         List<float[]> straight = new ArrayList<>();

@@ -55,6 +55,7 @@ public final class SpatiotemporalModel {
     private final float[] out;         // [T][d_model]
     private final int[][] seqIndexOfPatch; // [directions][T]: sequence position of each patch's coarse cell
     private final float[][] poolScale;     // [directions][cells]: 1 / patches pooled into the cell
+    private float[] saliencyRel;           // [carried direction length], made on first saliency()
 
     private SpatiotemporalModel(SpatiotemporalConfig cfg, float[] patchW, float[] patchB, float[][] normW, float[] normF,
                                 MambaWeights[][] weights, String kernel) {
@@ -178,6 +179,28 @@ public final class SpatiotemporalModel {
         for (int g = 0; g < t; g++) for (int j = 0; j < dm; j++) result[j] += xn[g * dm + j];
         for (int j = 0; j < dm; j++) result[j] /= t;
         state.advance();
+    }
+
+    /**
+     * Which patches drove the last {@link #step}'s output: the implicit attention
+     * ({@link MambaBlock#implicitAttention}) of the first layer's carried scan, mapped from scan positions back to
+     * the patch grid. Later layers mix tokens, so this is the first scan's view, the one closest to the pixels.
+     *
+     * @param perPatch [rows·cols] in grid order, written: ‖contribution‖ of each patch (a pooled cell's value goes to
+     *                 each of its patches)
+     */
+    public void saliency(float[] perPatch) {
+        int d = plan.carried();
+        ScanDirection dir = plan.directions().get(d);
+        int len = dir.length();
+        if (saliencyRel == null) saliencyRel = new float[len];
+        blocks[0][d].implicitAttention(len, saliencyRel, null);
+        int t = cfg.tokens();
+        if (dir.scale() == 1) {
+            for (int i = 0; i < len; i++) perPatch[dir.order()[i]] = saliencyRel[i];
+        } else {
+            for (int g = 0; g < t; g++) perPatch[g] = saliencyRel[seqIndexOfPatch[d][g]];
+        }
     }
 
     /** Runs each stream's sequences through this model's own Java blocks. */

@@ -33,6 +33,9 @@ public final class MambaBlock {
     private float[] cMat;    // [L][N]
     private float[] delta;   // [L][E]
     private float[] scanOut; // [L][E]
+    private float[] attnG;   // [E][N]   implicit attention workspaces, made on first use
+    private float[] attnC;   // [L][E]
+    private float[] attnR;   // [L][d_model]
 
     public MambaBlock(MambaWeights weights, SelectiveScanKernel kernel) {
         this.w = weights;
@@ -99,6 +102,63 @@ public final class MambaBlock {
         MatVec.applyT(w.dtProjWT, e, r, dtLow, 0, r, len, delta, 0, e);
         kernel.scan(e, n, len, u, delta, w.a, bMat, cMat, w.dSkip, z, w.dtProjB, true, state.ssm, scanOut);
         MatVec.applyT(w.outProjT, w.dModel, e, scanOut, 0, e, len, y, yOff, w.dModel);
+    }
+
+    /**
+     * The selective scan's implicit attention over the last {@link #forward} chunk (Ali et al., "The Hidden Attention
+     * of Mamba Models"): with Δ, B, C and the gate held at their values, the chunk's summed output is linear in the
+     * tokens, Σ_t y_t = Σ_s r_s + (the part carried in from the state before the chunk), where
+     *
+     * <pre>
+     * G_s[e,n] = C_s[n]·g_s[e] + Ā_{s+1}[e,n]·G_{s+1}[e,n]      g = SiLU(z), Ā_t = exp(Δ_t·A), G_L = 0
+     * r_s      = out_proj · ( Δ_s ⊙ u_s ⊙ Σ_n G_s[·,n]·B_s[n]  +  D ⊙ u_s ⊙ g_s )
+     * </pre>
+     *
+     * that is token s's Δ·B·x carried through the decays to every later output. Writes ‖r_s‖₂ for each token.
+     *
+     * @param len       the last chunk's length
+     * @param relevance [len], written
+     * @param contrib   [len][d_model] r_s, written when not null
+     */
+    public void implicitAttention(int len, float[] relevance, float[] contrib) {
+        final int e = w.dInner;
+        final int n = w.dState;
+        final int dm = w.dModel;
+        if (attnG == null || attnG.length < e * n) attnG = new float[e * n];
+        if (attnC == null || attnC.length < capacity * e) attnC = new float[capacity * e];
+        if (attnR == null || attnR.length < capacity * dm) attnR = new float[capacity * dm];
+        float[] g = attnG;                 // [E][N], G_s as s runs backwards
+        java.util.Arrays.fill(g, 0, e * n, 0f);
+        for (int s = len - 1; s >= 0; s--) {
+            for (int c = 0; c < e; c++) {
+                float gate = silu(z[s * e + c]);
+                float ds = softplus(delta[s * e + c] + w.dtProjB[c]);
+                float next = s + 1 < len ? softplus(delta[(s + 1) * e + c] + w.dtProjB[c]) : 0f;
+                float sum = 0f;
+                for (int k = 0; k < n; k++) {
+                    int cn = c * n + k;
+                    float decay = s + 1 < len ? (float) Math.exp(next * w.a[cn]) : 0f;
+                    g[cn] = cMat[s * n + k] * gate + decay * g[cn];
+                    sum += g[cn] * bMat[s * n + k];
+                }
+                attnC[s * e + c] = ds * u[s * e + c] * sum + w.dSkip[c] * u[s * e + c] * gate;
+            }
+        }
+        MatVec.applyT(w.outProjT, dm, e, attnC, 0, e, len, attnR, 0, dm);
+        for (int s = 0; s < len; s++) {
+            double sq = 0;
+            for (int j = 0; j < dm; j++) sq += (double) attnR[s * dm + j] * attnR[s * dm + j];
+            relevance[s] = (float) Math.sqrt(sq);
+        }
+        if (contrib != null) System.arraycopy(attnR, 0, contrib, 0, len * dm);
+    }
+
+    private static float softplus(float x) {
+        return x > 20f ? x : (float) Math.log1p(Math.exp(x));
+    }
+
+    private static float silu(float x) {
+        return x / (1f + (float) Math.exp(-x));
     }
 
     /** Intermediates of the last {@link #forward} call, copied out, for checking against reference vectors. */

@@ -32,16 +32,26 @@ public final class CameraRegistry {
     private CameraRegistry() {}
 
     public static void put(String bootstrap, CameraSpec spec) {
+        put(bootstrap, null, spec);
+    }
+
+    /** With client settings (security.protocol, sasl.*, ssl.*). */
+    public static void put(String bootstrap, Properties client, CameraSpec spec) {
         spec.validate();
-        send(bootstrap, spec.id(), spec.toJson());
+        send(bootstrap, client, spec.id(), spec.toJson());
     }
 
     public static void remove(String bootstrap, String cameraId) {
-        send(bootstrap, cameraId, null);
+        remove(bootstrap, null, cameraId);
     }
 
-    private static void send(String bootstrap, String key, byte[] value) {
+    public static void remove(String bootstrap, Properties client, String cameraId) {
+        send(bootstrap, client, cameraId, null);
+    }
+
+    private static void send(String bootstrap, Properties client, String key, byte[] value) {
         Properties p = new Properties();
+        if (client != null) p.putAll(client);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");

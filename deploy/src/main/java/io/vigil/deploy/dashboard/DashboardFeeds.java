@@ -1,0 +1,163 @@
+package io.vigil.deploy.dashboard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.video.kafka.FrameCodec;
+import io.vigil.video.kafka.FrameHeaders;
+import io.vigil.video.kafka.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Two Kafka consumers feeding {@link DashboardState}: one for the JSON topics (read_committed; the last minutes of
+ * detections, actions and status so the charts start filled, every subscription from the start of the compacted
+ * topic) and one for the frames topic from its end (the newest JPEGs). No consumer group: the dashboard commits
+ * nothing and never takes partitions from anyone.
+ */
+public final class DashboardFeeds implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DashboardFeeds.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final Duration HISTORY = Duration.ofSeconds(CameraView.HISTORY_SECONDS);
+
+    private final KafkaConsumer<byte[], byte[]> events;
+    private final KafkaConsumer<byte[], byte[]> frames;
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running = true;
+
+    public DashboardFeeds(String bootstrap, Properties client, DashboardState state) {
+        events = consumer(bootstrap, client, "read_committed");
+        frames = consumer(bootstrap, client, "read_uncommitted");
+        threads.add(new Thread(() -> pollEvents(state), "dashboard-events"));
+        threads.add(new Thread(() -> pollFrames(state), "dashboard-frames"));
+    }
+
+    public DashboardFeeds start() {
+        threads.forEach(t -> {
+            t.setDaemon(true);
+            t.start();
+        });
+        return this;
+    }
+
+    private void pollEvents(DashboardState state) {
+        try {
+            long since = System.currentTimeMillis() - HISTORY.toMillis();
+            List<TopicPartition> fromTime = partitions(events, Topics.DETECTIONS, Topics.ACTIONS, Topics.CAMERA_STATUS);
+            List<TopicPartition> fromStart = partitions(events, Topics.CAMERAS);
+            List<TopicPartition> all = new ArrayList<>(fromTime);
+            all.addAll(fromStart);
+            events.assign(all);
+            events.seekToBeginning(fromStart);
+            Map<TopicPartition, Long> query = new HashMap<>();
+            fromTime.forEach(tp -> query.put(tp, since));
+            Map<TopicPartition, OffsetAndTimestamp> at = events.offsetsForTimes(query);
+            for (TopicPartition tp : fromTime) {
+                OffsetAndTimestamp o = at.get(tp);
+                if (o != null) events.seek(tp, o.offset());
+                else events.seekToEnd(List.of(tp));
+            }
+            while (running) {
+                for (ConsumerRecord<byte[], byte[]> r : events.poll(Duration.ofMillis(500))) {
+                    try {
+                        apply(state, r);
+                    } catch (Exception e) {
+                        LOG.warn("dashboard: skipped a record of {} at offset {}: {}", r.topic(), r.offset(), e.toString());
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (Exception e) {
+            LOG.error("dashboard: the event feed stopped", e);
+        }
+    }
+
+    private static void apply(DashboardState state, ConsumerRecord<byte[], byte[]> r) throws Exception {
+        switch (r.topic()) {
+            case Topics.CAMERAS -> {
+                String id = new String(r.key(), StandardCharsets.UTF_8);
+                state.spec(id, r.value() == null ? null : JSON.readTree(r.value()));
+            }
+            case Topics.DETECTIONS -> { if (r.value() != null) state.detection(JSON.readTree(r.value())); }
+            case Topics.ACTIONS -> { if (r.value() != null) state.action(JSON.readTree(r.value())); }
+            case Topics.CAMERA_STATUS -> {
+                if (r.value() == null) return;
+                JsonNode s = JSON.readTree(r.value());
+                // Once a camera is unsubscribed its old status records must not bring it back on the page.
+                if (!"removed".equals(s.path("state").asText())) state.status(s);
+            }
+            default -> { }
+        }
+    }
+
+    private void pollFrames(DashboardState state) {
+        try {
+            List<TopicPartition> tps = partitions(frames, Topics.FRAMES);
+            frames.assign(tps);
+            frames.seekToEnd(tps);
+            while (running) {
+                for (ConsumerRecord<byte[], byte[]> r : frames.poll(Duration.ofMillis(500))) {
+                    String seq = FrameCodec.peek(r.headers(), FrameHeaders.SEQ);
+                    String codec = FrameCodec.peek(r.headers(), FrameHeaders.CODEC);
+                    if (r.key() == null || r.value() == null || seq == null || !FrameHeaders.CODEC_JPEG.equals(codec)) continue;
+                    try {
+                        state.frame(new String(r.key(), StandardCharsets.UTF_8), Long.parseLong(seq.trim()), r.value());
+                    } catch (NumberFormatException e) {
+                        // a malformed frame: the job dead-letters it; nothing to show
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (Exception e) {
+            LOG.error("dashboard: the frame feed stopped", e);
+        }
+    }
+
+    private static List<TopicPartition> partitions(KafkaConsumer<?, ?> c, String... topics) {
+        List<TopicPartition> out = new ArrayList<>();
+        for (String t : topics) {
+            List<PartitionInfo> ps = c.partitionsFor(t, Duration.ofSeconds(30));
+            if (ps == null || ps.isEmpty()) throw new IllegalStateException("topic " + t + " does not exist on the broker");
+            for (PartitionInfo p : ps) out.add(new TopicPartition(t, p.partition()));
+        }
+        return out;
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, Properties client, String isolation) {
+        Properties p = new Properties();
+        if (client != null) p.putAll(client);
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "vigil-dashboard-" + UUID.randomUUID().toString().substring(0, 8));
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(16 << 20));
+        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        events.wakeup();
+        frames.wakeup();
+        for (Thread t : threads) t.join(5000);
+        events.close(Duration.ofSeconds(2));
+        frames.close(Duration.ofSeconds(2));
+    }
+}

@@ -1,0 +1,178 @@
+package io.vigil.deploy.dashboard;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.vigil.video.gateway.CameraRegistry;
+import io.vigil.video.gateway.CameraSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live dashboard: a page (served from this jar, no CDN) showing every camera's latest frame with boxes, track
+ * ids, trails and action labels, its status, fps, latency and an object-count chart, updated over Server-Sent Events
+ * from Kafka; cameras are subscribed and removed from the page through {@code vigil.cameras}.
+ *
+ * <pre>
+ * GET    /                        the page (index.html, app.js, style.css)
+ * GET    /api/snapshot            every camera as JSON
+ * GET    /api/events              SSE: snapshot, then frame | camera | removed events
+ * GET    /api/frame?camera=&amp;seq=  a published frame (JPEG), the newest without seq
+ * POST   /api/cameras             subscribe: a vigil.cameras spec as JSON
+ * DELETE /api/cameras/{id}        unsubscribe
+ * </pre>
+ *
+ * Binds 127.0.0.1 unless told otherwise. Writes are refused from other origins (a page elsewhere must not drive the
+ * camera registry through the user's browser).
+ */
+public final class DashboardServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DashboardServer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, String> ASSETS = Map.of("/", "index.html", "/index.html", "index.html",
+            "/app.js", "app.js", "/style.css", "style.css");
+
+    private final HttpServer http;
+    private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "dashboard-http");
+        t.setDaemon(true);
+        return t;
+    });
+    private final SseHub hub = new SseHub();
+    private final DashboardState state = new DashboardState(hub::broadcast);
+    private final DashboardFeeds feeds;
+    private final String bootstrap;
+    private final Properties client;
+    private volatile boolean running = true;
+
+    private DashboardServer(String bootstrap, Properties client, String bind, int port) throws IOException {
+        this.bootstrap = bootstrap;
+        this.client = client;
+        http = HttpServer.create(new InetSocketAddress(bind, port), 64);
+        http.setExecutor(pool);
+        http.createContext("/", this::handle);
+        feeds = new DashboardFeeds(bootstrap, client, state);
+    }
+
+    /** Starts serving on bind:port (port 0 = any free one) and following the topics. */
+    public static DashboardServer start(String bootstrap, Properties client, String bind, int port) throws IOException {
+        DashboardServer s = new DashboardServer(bootstrap, client, bind, port);
+        s.http.start();
+        s.feeds.start();
+        return s;
+    }
+
+    public String url() {
+        String host = http.getAddress().getAddress().isAnyLocalAddress() ? "127.0.0.1" : http.getAddress().getHostString();
+        return "http://" + host + ":" + http.getAddress().getPort() + "/";
+    }
+
+    DashboardState state() {
+        return state;
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String path = ex.getRequestURI().getPath();
+            String method = ex.getRequestMethod();
+            if (method.equals("GET") && ASSETS.containsKey(path)) {
+                asset(ex, ASSETS.get(path));
+            } else if (method.equals("GET") && path.equals("/api/snapshot")) {
+                send(ex, 200, "application/json", JSON.writeValueAsBytes(state.snapshot()));
+            } else if (method.equals("GET") && path.equals("/api/events")) {
+                ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+                ex.getResponseHeaders().set("Cache-Control", "no-store");
+                ex.sendResponseHeaders(200, 0);
+                try (OutputStream out = ex.getResponseBody()) {
+                    hub.serve(out, "event: snapshot\ndata: " + JSON.writeValueAsString(state.snapshot()) + "\n\n", () -> running);
+                } catch (IOException gone) {
+                    // the page went away
+                }
+            } else if (method.equals("GET") && path.equals("/api/frame")) {
+                Map<String, String> q = query(ex.getRequestURI().getRawQuery());
+                String seq = q.get("seq");
+                byte[] jpeg = state.frameJpeg(q.getOrDefault("camera", ""), seq == null || seq.isBlank() ? null : Long.parseLong(seq));
+                if (jpeg == null) send(ex, 404, "text/plain; charset=utf-8", "no such frame (kept: the newest 64 per camera)".getBytes(StandardCharsets.UTF_8));
+                else {
+                    ex.getResponseHeaders().set("Cache-Control", "max-age=60");
+                    send(ex, 200, "image/jpeg", jpeg);
+                }
+            } else if (path.equals("/api/cameras") && method.equals("POST")) {
+                if (!sameOrigin(ex)) return;
+                CameraSpec spec = CameraSpec.parse(null, ex.getRequestBody().readAllBytes());
+                CameraRegistry.put(bootstrap, client, spec);
+                send(ex, 200, "application/json", JSON.writeValueAsBytes(Map.of("subscribed", spec.id())));
+            } else if (path.startsWith("/api/cameras/") && method.equals("DELETE")) {
+                if (!sameOrigin(ex)) return;
+                String id = URLDecoder.decode(path.substring("/api/cameras/".length()), StandardCharsets.UTF_8);
+                if (id.isBlank()) throw new IllegalArgumentException("camera id missing");
+                CameraRegistry.remove(bootstrap, client, id);
+                send(ex, 200, "application/json", JSON.writeValueAsBytes(Map.of("removed", id)));
+            } else {
+                send(ex, 404, "text/plain; charset=utf-8", ("not found: " + method + " " + path).getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IllegalArgumentException e) {
+            // a bad spec or seq: the message names the field, never a password (CameraSpec.InvalidException)
+            send(ex, 400, "text/plain; charset=utf-8", e.getMessage().getBytes(StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            LOG.warn("dashboard: {} {} failed", ex.getRequestMethod(), ex.getRequestURI().getPath(), e);
+            send(ex, 500, "text/plain; charset=utf-8", String.valueOf(e.getMessage()).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Browsers send Origin on cross-site writes; only this server's own page may subscribe or remove cameras. */
+    private boolean sameOrigin(HttpExchange ex) throws IOException {
+        String origin = ex.getRequestHeaders().getFirst("Origin");
+        String host = ex.getRequestHeaders().getFirst("Host");
+        if (origin == null || (host != null && (origin.equals("http://" + host)))) return true;
+        send(ex, 403, "text/plain; charset=utf-8", ("cross-origin write refused from " + origin).getBytes(StandardCharsets.UTF_8));
+        return false;
+    }
+
+    private static void asset(HttpExchange ex, String name) throws IOException {
+        try (InputStream in = DashboardServer.class.getResourceAsStream(name)) {
+            if (in == null) throw new IllegalStateException("dashboard asset " + name + " missing from the jar");
+            String type = name.endsWith(".html") ? "text/html; charset=utf-8" : name.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8";
+            ex.getResponseHeaders().set("Content-Security-Policy", "default-src 'self'; img-src 'self' blob:; style-src 'self'");
+            send(ex, 200, type, in.readAllBytes());
+        }
+    }
+
+    private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> m = new java.util.HashMap<>();
+        if (raw == null) return m;
+        for (String kv : raw.split("&")) {
+            int i = kv.indexOf('=');
+            if (i > 0) m.put(URLDecoder.decode(kv.substring(0, i), StandardCharsets.UTF_8), URLDecoder.decode(kv.substring(i + 1), StandardCharsets.UTF_8));
+        }
+        return m;
+    }
+
+    @Override
+    public void close() throws Exception {
+        running = false;
+        http.stop(0);
+        feeds.close();
+        pool.shutdownNow();
+    }
+}

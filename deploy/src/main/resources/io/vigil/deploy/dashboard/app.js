@@ -1,0 +1,199 @@
+// Vigil dashboard. Every text that comes from Kafka (camera ids, labels, URLs, reasons) goes into the page through
+// textContent or canvas fillText, never as HTML.
+'use strict';
+
+const cams = new Map();        // camera id -> card state
+const HISTORY_S = 300;
+const COLORS = ['#4fc3f7', '#ffb74d', '#81c784', '#e57373', '#ba68c8', '#fff176', '#4db6ac', '#f06292'];
+const main = document.getElementById('cameras');
+const explain = document.getElementById('explain');
+
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined && text !== null) e.textContent = String(text);
+  return e;
+}
+
+function card(id) {
+  let c = cams.get(id);
+  if (c) return c;
+  const root = el('section', 'card');
+  root.setAttribute('data-camera', id);
+  const head = el('div', 'row');
+  const title = el('h2', 'name', id);
+  const state = el('span', 'badge state', 'waiting');
+  const remove = el('button', 'remove', 'remove');
+  remove.addEventListener('click', () => unsubscribe(id));
+  head.append(title, state, remove);
+  const stats = el('div', 'row stats');
+  const count = el('span', 'count', '0');
+  const fps = el('span', 'fps', '– fps');
+  const latency = el('span', 'latency', '– ms');
+  const frameNo = el('span', 'frameNo', '');
+  stats.append(el('span', null, 'objects'), count, fps, latency, frameNo);
+  const tags = el('div', 'row tags');
+  const url = el('div', 'url');
+  const reason = el('div', 'reason');
+  const canvas = el('canvas', 'frame');
+  canvas.width = 768; canvas.height = 432;
+  canvas.dataset.boxes = '0';
+  const chart = el('canvas', 'chart');
+  chart.width = 400; chart.height = 60;
+  root.append(head, stats, tags, url, reason, canvas, chart);
+  main.append(root);
+  document.getElementById('empty').hidden = true;
+  c = { id, root, state, count, fps, latency, frameNo, tags, url, reason, canvas, chart,
+        history: new Map(), pending: null, loading: false, lastImage: null, lastView: null };
+  cams.set(id, c);
+  return c;
+}
+
+function applyCamera(s) {
+  const c = card(s.camera);
+  if (s.spec) {
+    c.url.textContent = s.spec.url || '';
+    c.tags.replaceChildren();
+    for (const [k, v] of Object.entries(s.spec.labels || {})) c.tags.append(el('span', 'tag', k + '=' + v));
+    if (s.spec.fps) c.tags.append(el('span', 'tag', 'publish ' + s.spec.fps + ' fps'));
+  }
+  if (s.status) {
+    c.state.textContent = s.status.state;
+    c.state.className = 'badge state ' + s.status.state;
+    c.reason.textContent = s.status.reason || '';
+  }
+  if (s.history) for (const [sec, n] of s.history) c.history.set(sec, n);
+  if (s.latest) frame(s.latest);
+  drawChart(c);
+}
+
+function frame(v) {
+  const c = card(v.camera);
+  c.count.textContent = String(v.count);
+  c.fps.textContent = v.fps.toFixed(1) + ' fps';
+  c.latency.textContent = 'latency ' + v.latencyMs + ' ms';
+  c.frameNo.textContent = 'frame ' + v.frame;
+  const sec = Math.floor(v.ts / 1000);
+  c.history.set(sec, Math.max(c.history.get(sec) || 0, v.count));
+  for (const k of c.history.keys()) if (k < sec - HISTORY_S) c.history.delete(k);
+  drawChart(c);
+  // Only the newest view waits while an image loads: a slow page skips frames, it never falls behind.
+  c.pending = v;
+  if (!c.loading) loadNext(c);
+}
+
+function loadNext(c) {
+  const v = c.pending;
+  if (!v) return;
+  c.pending = null;
+  c.loading = true;
+  const img = new Image();
+  img.onload = () => { c.lastImage = img; draw(c, v, img); done(); };
+  img.onerror = () => { draw(c, v, null); done(); };  // the frame is no longer kept: boxes on black
+  img.src = '/api/frame?camera=' + encodeURIComponent(v.camera) + '&seq=' + v.frame;
+  function done() { c.loading = false; if (c.pending) loadNext(c); }
+}
+
+function draw(c, v, img) {
+  const cv = c.canvas, g = cv.getContext('2d');
+  if (cv.width !== v.width || cv.height !== v.height) { cv.width = v.width; cv.height = v.height; }
+  g.fillStyle = '#000'; g.fillRect(0, 0, cv.width, cv.height);
+  if (img) g.drawImage(img, 0, 0, cv.width, cv.height);
+  if (explain.checked && v.saliency) heatmap(g, v.saliency, cv.width, cv.height);
+  g.lineWidth = 2;
+  g.font = '14px system-ui, sans-serif';
+  for (const [track, pts] of Object.entries(v.trails || {})) {
+    g.strokeStyle = COLORS[Number(track) % COLORS.length];
+    g.globalAlpha = 0.7;
+    g.beginPath();
+    pts.forEach(([x, y], i) => (i ? g.lineTo : g.moveTo).call(g, x * cv.width, y * cv.height));
+    g.stroke();
+    g.globalAlpha = 1;
+  }
+  let boxes = 0;
+  for (const o of v.objects) {
+    const [x1, y1, x2, y2] = o.box;
+    const color = o.track ? COLORS[o.track % COLORS.length] : '#9e9e9e';
+    g.strokeStyle = color;
+    g.strokeRect(x1, y1, x2 - x1, y2 - y1);
+    const text = (o.track ? '#' + o.track + ' ' : '') + o.label + ' ' + o.score.toFixed(2) + (o.action ? ' · ' + o.action : '');
+    const w = g.measureText(text).width + 6;
+    g.fillStyle = color; g.fillRect(x1, Math.max(0, y1 - 17), w, 17);
+    g.fillStyle = '#000'; g.fillText(text, x1 + 3, Math.max(13, y1 - 4));
+    boxes++;
+  }
+  cv.dataset.boxes = String(boxes);
+  cv.dataset.frame = String(v.frame);
+  cv.dataset.image = img ? 'frame' : 'none';
+  cv.dataset.heatmap = explain.checked && v.saliency ? 'shown' : 'off';
+  c.lastView = v;
+}
+
+// The SSM's implicit attention over the frame's patches (0..1), red where a patch drove the output most.
+function heatmap(g, s, w, h) {
+  const cw = w / s.cols, ch = h / s.rows;
+  for (let r = 0; r < s.rows; r++) {
+    for (let k = 0; k < s.cols; k++) {
+      const a = s.values[r * s.cols + k];
+      g.fillStyle = 'rgba(255,' + Math.round(200 * (1 - a)) + ',0,' + (0.55 * a).toFixed(3) + ')';
+      g.fillRect(k * cw, r * ch, cw + 1, ch + 1);
+    }
+  }
+}
+
+function drawChart(c) {
+  const cv = c.chart, g = cv.getContext('2d');
+  g.clearRect(0, 0, cv.width, cv.height);
+  const now = Math.max(0, ...c.history.keys());
+  if (!now) return;
+  const max = Math.max(1, ...c.history.values());
+  g.strokeStyle = '#2c333d'; g.strokeRect(0, 0, cv.width, cv.height);
+  g.strokeStyle = '#4fc3f7'; g.lineWidth = 1.5; g.beginPath();
+  let first = true;
+  for (let s = now - HISTORY_S + 1; s <= now; s++) {
+    if (!c.history.has(s)) { first = true; continue; }
+    const x = (s - (now - HISTORY_S)) / HISTORY_S * cv.width;
+    const y = cv.height - 4 - c.history.get(s) / max * (cv.height - 12);
+    if (first) g.moveTo(x, y); else g.lineTo(x, y);
+    first = false;
+  }
+  g.stroke();
+  g.fillStyle = '#8b96a5'; g.font = '10px system-ui, sans-serif';
+  g.fillText('objects per frame, last 5 min (max ' + max + ')', 4, 10);
+}
+
+function removeCamera(id) {
+  const c = cams.get(id);
+  if (!c) return;
+  c.root.remove();
+  cams.delete(id);
+  document.getElementById('empty').hidden = cams.size > 0;
+}
+
+async function unsubscribe(id) {
+  const r = await fetch('/api/cameras/' + encodeURIComponent(id), { method: 'DELETE' });
+  document.getElementById('formMsg').textContent = r.ok ? 'removed ' + id : await r.text();
+}
+
+document.getElementById('subscribe').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const f = new FormData(ev.target);
+  const spec = { id: f.get('id'), url: f.get('url') };
+  if (f.get('fps')) spec.fps = Number(f.get('fps'));
+  const r = await fetch('/api/cameras', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(spec) });
+  document.getElementById('formMsg').textContent = r.ok ? 'subscribed ' + spec.id : await r.text();
+});
+
+explain.addEventListener('change', () => { for (const c of cams.values()) if (c.lastView) draw(c, c.lastView, c.lastImage); });
+
+function connect() {
+  const conn = document.getElementById('conn');
+  const es = new EventSource('/api/events');
+  es.addEventListener('open', () => { conn.textContent = 'live'; conn.className = 'badge live'; });
+  es.addEventListener('error', () => { conn.textContent = 'reconnecting'; conn.className = 'badge down'; });
+  es.addEventListener('snapshot', (e) => { for (const s of JSON.parse(e.data)) applyCamera(s); });
+  es.addEventListener('camera', (e) => applyCamera(JSON.parse(e.data)));
+  es.addEventListener('frame', (e) => frame(JSON.parse(e.data)));
+  es.addEventListener('removed', (e) => removeCamera(JSON.parse(e.data).camera));
+}
+connect();
