@@ -81,7 +81,7 @@ public final class DashboardServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
+        try {
             String path = ex.getRequestURI().getPath();
             String method = ex.getRequestMethod();
             if (method.equals("GET") && ASSETS.containsKey(path)) {
@@ -126,6 +126,8 @@ public final class DashboardServer implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("dashboard: {} {} failed", ex.getRequestMethod(), ex.getRequestURI().getPath(), e);
             send(ex, 500, "text/plain; charset=utf-8", String.valueOf(e.getMessage()).getBytes(StandardCharsets.UTF_8));
+        } finally {
+            ex.close();
         }
     }
 

@@ -1,0 +1,72 @@
+package io.vigil.deploy.dashboard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+/** The HTTP side alone (no broker: the feeds just wait for one). */
+class DashboardServerTest {
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private HttpResponse<String> send(HttpRequest.Builder r) throws Exception {
+        return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void servesThePageLocallyAndGuardsWrites() throws Exception {
+        int unused;
+        try (ServerSocket s = new ServerSocket(0)) {
+            unused = s.getLocalPort();
+        }
+        Properties p = new Properties();
+        p.put("request.timeout.ms", "1000");
+        p.put("default.api.timeout.ms", "1000");
+        try (DashboardServer d = DashboardServer.start("127.0.0.1:" + unused, p, "127.0.0.1", 0)) {
+            assertTrue(d.url().startsWith("http://127.0.0.1:"), d.url());
+            HttpResponse<String> page = send(HttpRequest.newBuilder(URI.create(d.url())));
+            assertEquals(200, page.statusCode());
+            assertTrue(page.body().contains("<script src=\"app.js\""), "assets from the jar, no CDN");
+            assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").contains("default-src 'self'"));
+            for (String asset : new String[] {"app.js", "style.css"}) {
+                assertEquals(200, send(HttpRequest.newBuilder(URI.create(d.url() + asset))).statusCode(), asset);
+            }
+            assertTrue(!send(HttpRequest.newBuilder(URI.create(d.url() + "app.js"))).body().contains("innerHTML"),
+                    "the page never writes event text as HTML");
+
+            HttpResponse<String> cross = send(HttpRequest.newBuilder(URI.create(d.url() + "api/cameras/lobby"))
+                    .header("Origin", "http://evil.example").DELETE());
+            assertEquals(403, cross.statusCode());
+            assertTrue(cross.body().contains("cross-origin write refused from http://evil.example"));
+
+            HttpResponse<String> bad = send(HttpRequest.newBuilder(URI.create(d.url() + "api/cameras"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"lobby\",\"url\":\"rtsp://a/b\",\"fps\":-3}")));
+            assertEquals(400, bad.statusCode());
+            assertTrue(bad.body().contains("fps must be > 0"), bad.body());
+
+            assertEquals(404, send(HttpRequest.newBuilder(URI.create(d.url() + "api/frame?camera=none&seq=1"))).statusCode());
+            d.state().frame("cam", 5, new byte[] {(byte) 0xff, (byte) 0xd8, 1});
+            HttpResponse<byte[]> jpeg = http.send(HttpRequest.newBuilder(URI.create(d.url() + "api/frame?camera=cam&seq=5")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, jpeg.statusCode());
+            assertEquals("image/jpeg", jpeg.headers().firstValue("Content-Type").orElse(""));
+            assertEquals(400, send(HttpRequest.newBuilder(URI.create(d.url() + "api/frame?camera=cam&seq=x"))).statusCode());
+            assertEquals(404, send(HttpRequest.newBuilder(URI.create(d.url() + "nope"))).statusCode());
+        }
+    }
+
+    @Test
+    void keepsTheNewestFramesPerCamera() {
+        DashboardState s = new DashboardState((e, d) -> { });
+        for (long i = 0; i < DashboardState.FRAMES_KEPT + 10; i++) s.frame("c", i, new byte[] {(byte) i});
+        assertEquals(null, s.frameJpeg("c", 9L), "evicted");
+        assertEquals((byte) 10, s.frameJpeg("c", 10L)[0]);
+        assertEquals((byte) (DashboardState.FRAMES_KEPT + 9), s.frameJpeg("c", null)[0], "newest");
+    }
+}

@@ -1,0 +1,111 @@
+package io.vigil.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vigil.flink.spatiotemporal.SsmFixture;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * `vigil demo` (its own JVM: embedded broker, gateway, the job on a MiniCluster, vtest.avi, the SSM fixture with
+ * saliency on) and its dashboard opened in headless chromium: the page shows the camera, a non-zero object count
+ * and boxes drawn over the published frame, the explain heatmap when toggled; a camera subscribed with a hostile
+ * label shows the label as text; the remove button unsubscribes it. The screenshot is kept in
+ * tests/target/dashboard/dashboard.png.
+ */
+class DashboardITCase {
+    private static final Pattern URL = Pattern.compile("dashboard on (http://\\S+)");
+
+    @Test
+    void demoDashboardShowsLiveDetections() throws Exception {
+        Path home = Path.of(System.getProperty("vigil.home", ".."));
+        Path ssm = SsmFixture.write(Files.createTempDirectory("ssm"));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "--add-opens=java.base/java.util=ALL-UNNAMED",
+                "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.net=ALL-UNNAMED",
+                "-Dvigil.shared=" + System.getProperty("vigil.shared"), "-Dvigil.media=" + System.getProperty("vigil.media"),
+                "-cp", System.getProperty("java.class.path"), "io.vigil.deploy.cli.VigilCli",
+                "demo", "--port", "0", "--dashboard-port", "0", "--duration", "150s", "--spatiotemporal-model", ssm.toString()));
+        Process demo = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        StringBuilder out = new StringBuilder();
+        CompletableFuture<String> url = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    synchronized (out) {
+                        out.append(line).append('\n');
+                    }
+                    Matcher m = URL.matcher(line);
+                    if (m.find()) url.complete(m.group(1));
+                }
+            } catch (java.io.IOException ignored) {
+                // the demo exited
+            }
+            url.complete(null);
+        }, "demo-output");
+        reader.setDaemon(true);
+        reader.start();
+        Path shots = home.resolve("tests/target/dashboard");
+        try (HeadlessChromium browser = new HeadlessChromium(1280, 900)) {
+            String page = url.get(120, TimeUnit.SECONDS);
+            assertTrue(page != null && page.startsWith("http://127.0.0.1:"), "the demo's dashboard binds loopback: " + page + "\n" + out);
+            browser.navigate(page);
+            String card = "document.querySelector('[data-camera=\"cam-1\"]')";
+            boolean live = browser.await(card + " && Number(" + card + ".querySelector('.count').textContent) > 0"
+                    + " && Number(" + card + ".querySelector('canvas.frame').dataset.boxes) > 0"
+                    + " && " + card + ".querySelector('canvas.frame').dataset.image === 'frame'", Duration.ofSeconds(120));
+            browser.screenshot(shots.resolve("dashboard.png"));
+            assertTrue(live, "live data on the page; demo said:\n" + tail(out) + "\nbrowser:\n" + browser.log());
+            assertEquals("streaming", browser.eval(card + ".querySelector('.state').textContent").asText());
+            assertTrue(browser.eval(card + ".querySelector('.fps').textContent").asText().matches("\\d+\\.\\d fps"));
+            assertTrue(browser.eval(card + ".querySelector('.latency').textContent").asText().matches("latency \\d+ ms"));
+            assertTrue(browser.eval("document.getElementById('conn').textContent").asText().equals("live"));
+
+            browser.eval("document.getElementById('explain').click()");
+            assertTrue(browser.await(card + ".querySelector('canvas.frame').dataset.heatmap === 'shown'", Duration.ofSeconds(30)),
+                    "the SSM heatmap is drawn when toggled");
+            browser.screenshot(shots.resolve("dashboard-explain.png"));
+
+            // A subscription whose label is markup: the page must show it as text, never as an element.
+            String hostile = "<img src=x id=pwn onerror=\"document.title='pwned'\">";
+            browser.eval("fetch('/api/cameras', {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify("
+                    + "{id: 'esc-1', url: '/nonexistent/clip.avi', labels: {zone: " + jsString(hostile) + "}})}).then(r => r.status)");
+            String escCard = "document.querySelector('[data-camera=\"esc-1\"]')";
+            assertTrue(browser.await(escCard + " && " + escCard + ".querySelector('.tags').textContent.includes('zone=<img')", Duration.ofSeconds(30)),
+                    "the subscribed camera appears with its label as text");
+            assertTrue(browser.eval("document.getElementById('pwn') === null && document.title !== 'pwned'").asBoolean(), "no element injected");
+            browser.eval(escCard + ".querySelector('button.remove').click()");
+            assertTrue(browser.await(escCard + " === null", Duration.ofSeconds(30)), "remove unsubscribes the camera");
+
+            int status = browser.eval("fetch('/api/cameras', {method: 'POST', body: '{\"id\":\"bad one\",\"url\":\"x\"}'}).then(r => r.status)").asInt();
+            assertEquals(400, status, "a bad spec is refused");
+        } finally {
+            demo.destroy();
+            if (!demo.waitFor(30, TimeUnit.SECONDS)) demo.destroyForcibly();
+        }
+    }
+
+    private static String jsString(String s) {
+        return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
+    private static String tail(StringBuilder sb) {
+        synchronized (sb) {
+            return sb.length() < 4000 ? sb.toString() : sb.substring(sb.length() - 4000);
+        }
+    }
+}
