@@ -46,7 +46,7 @@ class ExactlyOnceITCase {
                 "--group", "eo-" + System.nanoTime(), "--checkpoint-interval", "1s", "--start-from", "latest",
                 "--delivery", "exactly-once", "--action-model", "gesture-point-history-lstm",
                 "--fail-after-frames", "150,400", "--parallelism", "1",
-                "--spatiotemporal-model", ssm.toString(), "--spatiotemporal-kernel", "scalar"});
+                "--spatiotemporal-model", ssm.toString(), "--spatiotemporal-kernel", "scalar", "--saliency", "true"});
         try (LocalJob job = LocalJob.start(config);
              CameraGateway gw = new CameraGateway(new KafkaFramePublisher(bs));
              EventReader detections = new EventReader(bs, Topics.DETECTIONS);
@@ -81,6 +81,7 @@ class ExactlyOnceITCase {
             SsmReference.assertEmbeddingsEqualAnUninterruptedRun(events, ssm,
                     java.util.stream.IntStream.range(0, CAMERAS).mapToObj(c -> "eo-" + c).toList(), FRAMES);
             assertTrue(events.stream().anyMatch(e -> e.path("objects").findValues("track").size() > 0), "objects carry track ids");
+            assertTrue(events.stream().allMatch(e -> e.path("saliency").path("values").size() == 16), "a 4x4 patch saliency map per frame");
 
             List<JsonNode> dl = dead.collect(d -> d.path("camera").asText().equals("eo-bad"), got -> got.size() >= badReasons.size(),
                     Duration.ofSeconds(60));
