@@ -1,0 +1,107 @@
+package io.vigil.deploy.cli;
+
+import io.vigil.spatiotemporal.io.SafeTensors;
+import io.vigil.spatiotemporal.train.TrajectoryData;
+import io.vigil.spatiotemporal.train.TrajectoryTrainer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "train", description = "Train Vigil's own models.", subcommands = {TrainCommand.Actions.class})
+final class TrainCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "actions", description = "Train the streaming selective-scan trajectory classifier on labelled trajectories "
+            + "(CSV: class id, then x,y points relative to the first and divided by the frame size).")
+    static final class Actions implements Callable<Integer> {
+        @Option(names = "--data", required = true, description = "labelled trajectories (CSV)")
+        Path data;
+
+        @Option(names = "--labels", required = true, description = "class names, one per line (id = line)")
+        Path labels;
+
+        @Option(names = "--out", required = true, description = "where to write model.safetensors, model.yaml, confusion.txt")
+        Path out;
+
+        @Option(names = "--seed", defaultValue = "1", description = "(default ${DEFAULT-VALUE})")
+        long seed;
+
+        @Option(names = "--epochs", defaultValue = "30", description = "(default ${DEFAULT-VALUE})")
+        int epochs;
+
+        @Override
+        public Integer call() throws Exception {
+            List<String> names = TrajectoryData.readLabels(labels);
+            TrajectoryData d = TrajectoryData.read(data, names);
+            TrajectoryTrainer.Options o = TrajectoryTrainer.Options.defaults().withSeed(seed).withEpochs(epochs);
+            System.out.printf(Locale.ROOT, "%d trajectories of %d points, %d classes %s; held out 25%% (stratified, seed %d); "
+                            + "d_model %d, %d layers, d_state %d, d_conv %d, expand %d%n",
+                    d.rows(), d.pointsPerRow(), names.size(), names, seed, o.dModel(), o.layers(), o.dState(), o.dConv(), o.expand());
+            TrajectoryTrainer.Result r = new TrajectoryTrainer(d, o).train(System.out::println);
+            Files.createDirectories(out);
+            Map<String, String> extra = new LinkedHashMap<>();
+            extra.put("data_sha256", d.sha256());
+            extra.put("seed", Long.toString(seed));
+            extra.put("epochs", Integer.toString(epochs));
+            extra.put("held_out_accuracy", String.format(Locale.ROOT, "%.4f", r.heldOutAccuracy()));
+            SafeTensors st = TrajectoryTrainer.toSafeTensors(r.net(), o, r.inputScale(), names, extra);
+            SafeTensors.write(out.resolve("model.safetensors"), new ArrayList<>(st.tensors().values()), st.metadata());
+            String confusion = confusion(names, r.confusion());
+            Files.writeString(out.resolve("confusion.txt"), confusion);
+            Files.writeString(out.resolve("model.yaml"), yaml(d, o, r, names, seed, epochs));
+            System.out.print(confusion);
+            System.out.printf(Locale.ROOT, "held-out accuracy %.2f %% (%d rows), train %.2f %%, %.0f s; wrote %s%n",
+                    100 * r.heldOutAccuracy(), r.split().heldOut().length, 100 * r.trainAccuracy(), r.seconds(), out.toAbsolutePath());
+            return 0;
+        }
+
+        private String yaml(TrajectoryData d, TrajectoryTrainer.Options o, TrajectoryTrainer.Result r, List<String> names, long seed, int epochs) {
+            StringBuilder y = new StringBuilder();
+            y.append("# Written by `vigil train actions --data ").append(data.getFileName()).append(" --labels ").append(labels.getFileName())
+                    .append(" --out ... --seed ").append(seed).append(" --epochs ").append(epochs).append("`\n");
+            y.append("name: trajectory-mamba\nkind: action\nfile: model.safetensors\n");
+            y.append("action:\n  contract: trajectory-ssm\n  input: per-point displacement since the previous point, x / frame width, y / frame height (y down)\n");
+            y.append(String.format(Locale.ROOT, "  input_scale: %s\n", Float.toString(r.inputScale())));
+            y.append("labels: [").append(String.join(", ", names.stream().map(n -> "\"" + n.replace("\"", "\\\"") + "\"").toList())).append("]\n");
+            y.append(String.format(Locale.ROOT, "shape: {d_model: %d, layers: %d, d_state: %d, d_conv: %d, expand: %d}%n",
+                    o.dModel(), o.layers(), o.dState(), o.dConv(), o.expand()));
+            y.append("training:\n");
+            y.append("  data: ").append(data.getFileName()).append('\n');
+            y.append("  data_sha256: ").append(d.sha256()).append('\n');
+            y.append("  rows: ").append(d.rows()).append('\n');
+            y.append("  seed: ").append(seed).append('\n');
+            y.append("  epochs: ").append(epochs).append('\n');
+            y.append(String.format(Locale.ROOT, "  held_out: {share: 0.25, stratified: true, rows: %d, accuracy: %.4f}%n",
+                    r.split().heldOut().length, r.heldOutAccuracy()));
+            y.append(String.format(Locale.ROOT, "  train_accuracy: %.4f%n  seconds: %.0f%n", r.trainAccuracy(), r.seconds()));
+            return y.toString();
+        }
+
+        static String confusion(List<String> names, int[][] m) {
+            StringBuilder s = new StringBuilder("held-out confusion (rows: true, columns: predicted)\n");
+            int w = names.stream().mapToInt(String::length).max().orElse(5) + 2;
+            s.append(" ".repeat(w));
+            for (String n : names) s.append(String.format(Locale.ROOT, "%" + w + "s", n));
+            s.append('\n');
+            for (int i = 0; i < m.length; i++) {
+                s.append(String.format(Locale.ROOT, "%-" + w + "s", names.get(i)));
+                for (int j = 0; j < m[i].length; j++) s.append(String.format(Locale.ROOT, "%" + w + "d", m[i][j]));
+                s.append('\n');
+            }
+            return s.toString();
+        }
+    }
+}
