@@ -29,8 +29,10 @@ import org.apache.flink.util.OutputTag;
 /**
  * Per camera (keyed by camera id): ByteTrack tracking gives every object of a confirmed track its {@code track}
  * id and velocity; with an action model configured, each confirmed track's last W centre points go through the
- * windowed contract and a majority-smoothed label leaves on the {@link #ACTIONS} side output. The tracker and
- * the windows live in Flink keyed state (checkpointed, restored, rescaled with the camera).
+ * windowed contract and a majority-smoothed label leaves on the {@link #ACTIONS} side output. With a trained
+ * trajectory model (Vigil's streaming selective-scan classifier) instead, every new point of a confirmed track is one
+ * model step from that track's recurrent state, no window kept. The tracker, the windows and the trajectory states
+ * live in Flink keyed state (checkpointed, restored, rescaled with the camera).
  *
  * <p>Order policy: a frame whose vigil-seq is not above the last one seen for its camera (a replay, an
  * out-of-order arrival) is passed on untracked and changes no state. A jump of more than {@code maxSeqGap}
@@ -44,6 +46,9 @@ public class TrackOperator extends KeyedProcessFunction<String, DetectionEvent, 
 
     private transient ValueState<byte[]> trackerState;
     private transient ValueState<byte[]> windowsState;
+    private transient ValueState<byte[]> trajectoriesState;
+    private transient io.vigil.spatiotemporal.model.TrajectoryModel trajectory;
+    private transient float[] trajectoryScores;
     private transient ValueState<Long> lastSeq;
     private transient ValueState<Long> lastTs;
     private transient WindowedActionModel action;
@@ -63,7 +68,14 @@ public class TrackOperator extends KeyedProcessFunction<String, DetectionEvent, 
         windowsState = state("trackWindows", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO, ttl);
         lastSeq = state("lastSeq", Types.LONG, ttl);
         lastTs = state("lastTsMicros", Types.LONG, ttl);
-        if (settings.actionModelPath() != null) {
+        trajectoriesState = state("trackTrajectories", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO, ttl);
+        java.util.Optional<Path> trajectoryFile = settings.actionModelPath() == null ? java.util.Optional.empty()
+                : io.vigil.flink.action.TrajectoryModels.weightsOf(Path.of(settings.actionModelPath()));
+        if (trajectoryFile.isPresent()) {
+            trajectory = io.vigil.spatiotemporal.model.TrajectoryModel.load(trajectoryFile.get(), null);
+            trajectoryScores = new float[trajectory.classes()];
+            actionModelId = io.vigil.flink.action.TrajectoryModels.modelId(trajectoryFile.get());
+        } else if (settings.actionModelPath() != null) {
             ModelBundle b = ModelBundle.load(Path.of(settings.actionModelPath()));
             action = WindowedActionModel.open(b, ExecutionProvider.CPU, 1);
             actionModelId = b.modelId();
@@ -92,6 +104,9 @@ public class TrackOperator extends KeyedProcessFunction<String, DetectionEvent, 
         byte[] tb = trackerState.value();
         ByteTracker tracker = tb == null ? new ByteTracker(settings.tracker()) : ByteTracker.fromBytes(tb, settings.tracker());
         TrackWindows windows = windowsState.value() == null ? newWindows() : TrackWindows.fromBytes(windowsState.value());
+        io.vigil.flink.action.TrackTrajectories trajectories = trajectory == null ? null : trajectoriesState.value() == null
+                ? new io.vigil.flink.action.TrackTrajectories(settings.actionVotes())
+                : io.vigil.flink.action.TrackTrajectories.fromBytes(trajectoriesState.value(), trajectory);
         if (prevSeq != null) {
             long seqGap = e.frame - prevSeq;
             long timeGapMs = prevTs == null ? 0 : (e.tsMicros - prevTs) / 1000;
@@ -99,6 +114,7 @@ public class TrackOperator extends KeyedProcessFunction<String, DetectionEvent, 
                 e.reset = seqGap > settings.maxSeqGap() ? "frame gap: " + (seqGap - 1) + " frames missing" : "camera paused for " + timeGapMs + " ms";
                 tracker = new ByteTracker(settings.tracker());
                 windows = newWindows();
+                if (trajectories != null) trajectories = new io.vigil.flink.action.TrackTrajectories(settings.actionVotes());
                 resets.inc();
             }
         }
@@ -121,10 +137,21 @@ public class TrackOperator extends KeyedProcessFunction<String, DetectionEvent, 
             if (action != null && settings.actionLabel().equals(o.label)) {
                 windows.observe(t.trackId(), (o.box[0] + o.box[2]) / 2 / e.width, (o.box[1] + o.box[3]) / 2 / e.height, e.frame);
             }
+            if (trajectories != null && settings.actionLabel().equals(o.label)
+                    && trajectories.observe(t.trackId(), (o.box[0] + o.box[2]) / 2 / e.width, (o.box[1] + o.box[3]) / 2 / e.height, e.frame,
+                    trajectory, trajectoryScores)) {
+                int best = 0;
+                for (int c = 1; c < trajectoryScores.length; c++) if (trajectoryScores[c] > trajectoryScores[best]) best = c;
+                emit(e, t.trackId(), trajectories.vote(t.trackId(), best), trajectory.labels(), ctx);
+            }
         }
         out.collect(e);
         if (action != null) classify(e, windows, ctx);
         windows.forgetOlderThan(e.frame - settings.tracker().maxLost());
+        if (trajectories != null) {
+            trajectories.forgetOlderThan(e.frame - settings.tracker().maxLost());
+            trajectoriesState.update(trajectories.toBytes());
+        }
         trackerState.update(tracker.toBytes());
         windowsState.update(windows.toBytes());
         lastSeq.update(e.frame);
@@ -146,18 +173,20 @@ public class TrackOperator extends KeyedProcessFunction<String, DetectionEvent, 
         for (int i = 0; i < in.length; i++) in[i] = windows.window(ready.get(i));
         List<WindowedActionModel.Prediction> p = action.classify(in, settings.actionThreshold());
         List<String> labels = action.bundle().labels();
-        for (int i = 0; i < ready.size(); i++) {
-            int[] v = windows.vote(ready.get(i), p.get(i).classId());
-            ActionEvent a = new ActionEvent();
-            a.camera = e.camera;
-            a.frame = e.frame;
-            a.tsMicros = e.tsMicros;
-            a.track = ready.get(i);
-            a.labels = new String[] {v[0] >= 0 && v[0] < labels.size() ? labels.get(v[0]) : "class" + v[0]};
-            a.scores = new float[] {(float) v[1] / v[2]}; // the share of the last K predictions that agree
-            a.model = actionModelId;
-            ctx.output(ACTIONS, a);
-        }
+        for (int i = 0; i < ready.size(); i++) emit(e, ready.get(i), windows.vote(ready.get(i), p.get(i).classId()), labels, ctx);
+    }
+
+    /** @param v the majority over the track's last K predictions: {class, agreeing, votes} */
+    private void emit(DetectionEvent e, long track, int[] v, List<String> labels, Context ctx) {
+        ActionEvent a = new ActionEvent();
+        a.camera = e.camera;
+        a.frame = e.frame;
+        a.tsMicros = e.tsMicros;
+        a.track = track;
+        a.labels = new String[] {v[0] >= 0 && v[0] < labels.size() ? labels.get(v[0]) : "class" + v[0]};
+        a.scores = new float[] {(float) v[1] / v[2]}; // the share of the last K predictions that agree
+        a.model = actionModelId;
+        ctx.output(ACTIONS, a);
     }
 
     @Override

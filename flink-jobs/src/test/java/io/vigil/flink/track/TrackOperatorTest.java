@@ -117,6 +117,46 @@ class TrackOperatorTest {
         assertTrue(straight.stream().anyMatch(x -> x.contains("Stop")), "the standing person is labelled Stop");
     }
 
+    /** Vigil's trained streaming trajectory model, committed in the project (models/trained/trajectory-mamba). */
+    static String trajectoryModel() {
+        java.nio.file.Path p = java.nio.file.Path.of("..", "models", "trained", "trajectory-mamba").toAbsolutePath().normalize();
+        if (!java.nio.file.Files.isRegularFile(p.resolve("model.safetensors"))) throw new IllegalStateException("missing " + p);
+        return p.toString();
+    }
+
+    @Test
+    void trajectoryModelStepsEachTrackFromItsStateAcrossSnapshotRestore() throws Exception {
+        TrackSettings s = TrackSettings.defaults().withAction(trajectoryModel());
+        List<String> straight = new ArrayList<>();
+        try (var h = harness(s)) {
+            for (long f = 0; f < 40; f++) h.processElement(new StreamRecord<>(frame("a", f), f));
+            for (StreamRecord<ActionEvent> a : h.getSideOutput(TrackOperator.ACTIONS)) straight.add(render(a.getValue()));
+            assertTrue(h.getSideOutput(TrackOperator.ACTIONS).stream().allMatch(a -> a.getValue().model.startsWith("trajectory-mamba@sha256:")));
+        }
+        List<String> resumed = new ArrayList<>();
+        OperatorSubtaskState snap;
+        try (var h = harness(s)) {
+            for (long f = 0; f < 20; f++) h.processElement(new StreamRecord<>(frame("a", f), f));
+            snap = h.snapshot(1, 20);
+            for (StreamRecord<ActionEvent> a : h.getSideOutput(TrackOperator.ACTIONS)) resumed.add(render(a.getValue()));
+        }
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<String, DetectionEvent, DetectionEvent>(
+                new KeyedProcessOperator<>(new TrackOperator(s)), e -> e.camera, Types.STRING)) {
+            h.setup();
+            h.initializeState(snap);
+            h.open();
+            for (long f = 20; f < 40; f++) h.processElement(new StreamRecord<>(frame("a", f), f));
+            for (StreamRecord<ActionEvent> a : h.getSideOutput(TrackOperator.ACTIONS)) resumed.add(render(a.getValue()));
+        }
+        straight.sort(null);
+        resumed.sort(null);
+        assertEquals(straight, resumed, "the tracks' model states were restored");
+        // one label per confirmed track per frame from its second point on: no 16-point window to fill first
+        assertTrue(straight.size() >= 2 * 30, "labels from early on: " + straight.size());
+        assertTrue(straight.stream().anyMatch(x -> x.endsWith("Move 1.0")), "the walker is labelled Move: " + straight);
+        assertTrue(straight.stream().anyMatch(x -> x.endsWith("Stop 1.0")), "the standing person is labelled Stop: " + straight);
+    }
+
     private static String render(DetectionEvent e) {
         StringBuilder sb = new StringBuilder("D " + e.camera + " " + String.format("%05d", e.frame));
         for (DetectedObject o : e.objects) sb.append(' ').append(o.track).append(':').append(o.velocity == null ? "-" : o.velocity[0] + "," + o.velocity[1]);

@@ -64,7 +64,7 @@ public final class TrajectoryModel {
             norms[l] = tensor(st, "layers." + l + ".norm.weight", dModel);
             MambaWeights w = MambaWeights.from(st, "layers." + l + ".mixer.");
             if (w.dModel != dModel) throw new SafeTensorsException("trajectory model: layer " + l + " has d_model " + w.dModel);
-            blocks[l] = new MambaBlock(w, SelectiveScanKernels.create(kernel));
+            blocks[l] = new MambaBlock(w, kernel == null ? SelectiveScanKernels.create() : SelectiveScanKernels.create(kernel));
         }
         normF = tensor(st, "norm_f.weight", dModel);
         headW = tensor(st, "head.weight", classes, dModel);

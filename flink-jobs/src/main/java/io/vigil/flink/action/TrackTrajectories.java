@@ -1,0 +1,145 @@
+package io.vigil.flink.action;
+
+import io.vigil.spatiotemporal.model.TrajectoryModel;
+import io.vigil.spatiotemporal.stream.StreamState;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Per track of one camera, for the streaming trajectory model: the model's recurrent state, the last centre point
+ * (normalised by the frame size) and the last K predictions for majority smoothing. No window of points: one model
+ * step per new point, O(1) in the track's length. Plain data with a versioned byte form for Flink state.
+ */
+public final class TrackTrajectories {
+    private static final int MAGIC = 0x56545431; // "VTT1"
+
+    private final int votes;
+    private final Map<Long, Entry> tracks = new LinkedHashMap<>();
+
+    private static final class Entry {
+        StreamState state;
+        float x, y;
+        long lastFrame;
+        final int[] recent;  // ring [votes] of class ids, -1 = empty
+        int voteCount;
+
+        Entry(int votes) {
+            recent = new int[votes];
+            java.util.Arrays.fill(recent, -1);
+        }
+    }
+
+    public TrackTrajectories(int votes) {
+        this.votes = votes;
+    }
+
+    public int size() {
+        return tracks.size();
+    }
+
+    /**
+     * A track's new centre point: steps the model with the displacement since its previous point. Returns false for a
+     * track's first point (nothing to step yet), true with {@code scores} written otherwise.
+     */
+    public boolean observe(long track, float x, float y, long frame, TrajectoryModel model, float[] scores) {
+        Entry e = tracks.get(track);
+        if (e == null) {
+            e = new Entry(votes);
+            e.state = model.newState();
+            e.x = x;
+            e.y = y;
+            e.lastFrame = frame;
+            tracks.put(track, e);
+            return false;
+        }
+        model.step(x - e.x, y - e.y, e.state, scores);
+        e.x = x;
+        e.y = y;
+        e.lastFrame = frame;
+        return true;
+    }
+
+    /** Records a prediction and returns the majority over the last K: {class, agreeing votes, votes}. */
+    public int[] vote(long track, int classId) {
+        Entry e = tracks.get(track);
+        e.recent[e.voteCount % votes] = classId;
+        e.voteCount++;
+        int n = Math.min(e.voteCount, votes);
+        int best = -1, bestCount = 0;
+        Map<Integer, Integer> counts = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) counts.merge(e.recent[i], 1, Integer::sum);
+        for (Map.Entry<Integer, Integer> c : counts.entrySet()) {
+            // ties go to the newest prediction
+            if (c.getValue() > bestCount || (c.getValue() == bestCount && c.getKey() == classId)) {
+                best = c.getKey();
+                bestCount = c.getValue();
+            }
+        }
+        return new int[] {best, bestCount, n};
+    }
+
+    /** Drops tracks not seen since {@code frame}. */
+    public void forgetOlderThan(long frame) {
+        for (Iterator<Entry> it = tracks.values().iterator(); it.hasNext(); ) if (it.next().lastFrame < frame) it.remove();
+    }
+
+    public byte[] toBytes() {
+        try {
+            ByteArrayOutputStream bo = new ByteArrayOutputStream();
+            DataOutputStream o = new DataOutputStream(bo);
+            o.writeInt(MAGIC);
+            o.writeInt(votes);
+            o.writeInt(tracks.size());
+            for (Map.Entry<Long, Entry> t : tracks.entrySet()) {
+                Entry e = t.getValue();
+                o.writeLong(t.getKey());
+                o.writeFloat(e.x);
+                o.writeFloat(e.y);
+                o.writeLong(e.lastFrame);
+                o.writeInt(e.voteCount);
+                for (int v : e.recent) o.writeInt(v);
+                byte[] s = e.state.toBytes();
+                o.writeInt(s.length);
+                o.write(s);
+            }
+            o.flush();
+            return bo.toByteArray();
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** @param model gives the state's expected shape: a state of another model is refused, naming both */
+    public static TrackTrajectories fromBytes(byte[] bytes, TrajectoryModel model) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            int magic = in.readInt();
+            if (magic != MAGIC) throw new IllegalStateException("track trajectories: bad magic " + Integer.toHexString(magic));
+            TrackTrajectories t = new TrackTrajectories(in.readInt());
+            int n = in.readInt();
+            StreamState shape = model.newState();
+            for (int i = 0; i < n; i++) {
+                long id = in.readLong();
+                Entry e = new Entry(t.votes);
+                e.x = in.readFloat();
+                e.y = in.readFloat();
+                e.lastFrame = in.readLong();
+                e.voteCount = in.readInt();
+                for (int k = 0; k < t.votes; k++) e.recent[k] = in.readInt();
+                byte[] s = new byte[in.readInt()];
+                in.readFully(s);
+                e.state = StreamState.fromBytes(s, shape);
+                t.tracks.put(id, e);
+            }
+            return t;
+        } catch (IOException ex) {
+            throw new UncheckedIOException("track trajectories: truncated state", ex);
+        }
+    }
+}

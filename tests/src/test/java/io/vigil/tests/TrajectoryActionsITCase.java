@@ -1,0 +1,115 @@
+package io.vigil.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.deploy.demo.LocalJob;
+import io.vigil.flink.action.TrackWindows;
+import io.vigil.flink.config.JobConfig;
+import io.vigil.models.action.WindowedActionModel;
+import io.vigil.models.bundle.ModelBundle;
+import io.vigil.models.runtime.ExecutionProvider;
+import io.vigil.video.gateway.CameraConfig;
+import io.vigil.video.gateway.CameraGateway;
+import io.vigil.video.gateway.KafkaFramePublisher;
+import io.vigil.video.kafka.Topics;
+import io.vigil.video.source.SampleMedia;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shipped streaming trajectory model in the job on vtest.avi (gateway, broker, MiniCluster, YOLOX-Nano,
+ * ByteTrack): its labels on vigil.actions for the confirmed person tracks agree with the upstream LSTM's, fed the
+ * same tracks as 16-point windows with the same 10-vote smoothing, on at least 80 % of the track-frames both label.
+ */
+class TrajectoryActionsITCase {
+    private static final String CAMERA = "traj-1";
+    private static final int FRAMES = 300;
+
+    @Test
+    void labelsAgreeWithTheUpstreamLstmOnRealTracks() throws Exception {
+        String bs = SharedStack.kafka().bootstrap();
+        Path model = Path.of(System.getProperty("vigil.home", "..")).resolve("models/trained/trajectory-mamba").toAbsolutePath().normalize();
+        long start = System.currentTimeMillis();
+        JobConfig config = JobConfig.fromArgs(new String[] {"--bootstrap", bs, "--model", TestPaths.model("yolox-nano").toString(),
+                "--group", "traj-" + start, "--checkpoint-interval", "1s", "--start-timestamp", Long.toString(start),
+                "--action-model", model.toString()});
+        List<JsonNode> detections;
+        List<JsonNode> actions;
+        try (LocalJob job = LocalJob.start(config);
+             CameraGateway gw = new CameraGateway(new KafkaFramePublisher(bs));
+             EventReader det = new EventReader(bs, Topics.DETECTIONS);
+             EventReader act = new EventReader(bs, Topics.ACTIONS)) {
+            gw.start(CameraConfig.builder().id(CAMERA).source(SampleMedia.require(SampleMedia.VTEST).toString()).paced(false).maxFrames(FRAMES).build());
+            assertTrue(gw.awaitFinished(Duration.ofSeconds(120)));
+            detections = det.collect(e -> e.path("camera").asText().equals(CAMERA), got -> got.size() >= FRAMES, Duration.ofSeconds(300));
+            actions = act.collect(a -> a.path("camera").asText().equals(CAMERA), got -> false, Duration.ofSeconds(5));
+            job.checkAlive();
+        }
+        assertEquals(FRAMES, detections.size());
+        assertTrue(actions.size() > 100, "labels on vigil.actions: " + actions.size());
+        assertTrue(actions.stream().allMatch(a -> a.path("model").asText().startsWith("trajectory-mamba@sha256:")));
+        Schemas.assertValid(Topics.ACTIONS, actions);
+
+        Map<String, String> mamba = new HashMap<>();
+        for (JsonNode a : actions) mamba.put(a.path("track").asLong() + "@" + a.path("frame").asLong(), a.path("labels").get(0).path("label").asText());
+        Map<String, String> lstm = lstmLabels(detections);
+        int both = 0, agree = 0;
+        Map<String, Integer> pairs = new java.util.TreeMap<>();
+        for (Map.Entry<String, String> e : lstm.entrySet()) {
+            String m = mamba.get(e.getKey());
+            if (m == null) continue;
+            both++;
+            if (m.equals(e.getValue())) agree++;
+            pairs.merge(e.getValue() + " -> " + m, 1, Integer::sum);
+        }
+        double share = (double) agree / both;
+        System.out.printf(Locale.ROOT, "vtest.avi, %d frames: %d track-frames labelled by both, agreement %.1f %% (LSTM -> trajectory-mamba: %s)%n",
+                FRAMES, both, 100 * share, pairs);
+        assertTrue(both > 200, "enough track-frames to compare: " + both);
+        assertTrue(share >= 0.80, "agreement with the upstream LSTM: " + share + " " + pairs);
+    }
+
+    /** What the job's windowed stage does with the LSTM, replayed here on the job's own tracks. */
+    private static Map<String, String> lstmLabels(List<JsonNode> detections) throws Exception {
+        Map<String, String> out = new HashMap<>();
+        List<JsonNode> ordered = new ArrayList<>(detections);
+        ordered.sort(Comparator.comparingLong(e -> e.path("frame").asLong()));
+        TrackWindows windows = new TrackWindows(16, 10);
+        try (WindowedActionModel lstm = WindowedActionModel.open(ModelBundle.load(TestPaths.model("gesture-point-history")
+                .resolve("point_history_classifier_lstm.onnx")), ExecutionProvider.CPU, 1)) {
+            for (JsonNode e : ordered) {
+                long frame = e.path("frame").asLong();
+                List<Long> present = new ArrayList<>();
+                for (JsonNode o : e.path("objects")) {
+                    long t = o.path("track").asLong(-1);
+                    if (t < 0 || !o.path("label").asText().equals("person")) continue;
+                    JsonNode b = o.path("box");
+                    windows.observe(t, (float) ((b.get(0).asDouble() + b.get(2).asDouble()) / 2 / e.path("width").asInt()),
+                            (float) ((b.get(1).asDouble() + b.get(3).asDouble()) / 2 / e.path("height").asInt()), frame);
+                    present.add(t);
+                }
+                List<Long> ready = windows.ready().stream().filter(present::contains).toList();
+                if (!ready.isEmpty()) {
+                    float[][] in = new float[ready.size()][];
+                    for (int i = 0; i < in.length; i++) in[i] = windows.window(ready.get(i));
+                    List<WindowedActionModel.Prediction> p = lstm.classify(in, 0.5f);
+                    for (int i = 0; i < ready.size(); i++) {
+                        int[] v = windows.vote(ready.get(i), p.get(i).classId());
+                        out.put(ready.get(i) + "@" + frame, lstm.bundle().labels().get(v[0]));
+                    }
+                }
+                windows.forgetOlderThan(frame - 30);
+            }
+        }
+        return out;
+    }
+}
