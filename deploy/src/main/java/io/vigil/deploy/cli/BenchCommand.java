@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = "Benchmarks (separate commands, never part of the test suite).",
         subcommands = {BenchCommand.Scan.class, BenchCommand.Streaming.class, BenchCommand.Pipeline.class, BenchCommand.Detect.class,
-                BenchCommand.Ingest.class})
+                BenchCommand.Ingest.class, BenchTrajectory.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
