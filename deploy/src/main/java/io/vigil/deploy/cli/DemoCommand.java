@@ -65,6 +65,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--dashboard-bind", defaultValue = "127.0.0.1", description = "the dashboard's address (default ${DEFAULT-VALUE}: this machine only)")
     String dashboardBind;
 
+    @Option(names = "--action-model", description = "per-track action model: a trained trajectory model or a windowed ONNX one "
+            + "(default: trajectory-mamba, the project's trained model)")
+    String actionModel;
+
     @Option(names = "--spatiotemporal-model", description = "a spatiotemporal SSM (safetensors) stepped per camera per frame; its per-patch "
             + "implicit attention is the dashboard's explain heatmap")
     Path spatiotemporalModel;
@@ -98,8 +102,11 @@ final class DemoCommand implements Callable<Integer> {
             kafka.createVigilTopics(Math.max(2, cameras));
             say("Kafka broker on %s  (follow events: ./vigil events%s)", kafka.bootstrap(),
                     kafka.port() == EmbeddedKafka.DEFAULT_PORT ? "" : " --bootstrap " + kafka.bootstrap());
-            // exactly-once events, committed every second; person tracks labelled by the trajectory model when it is here
-            String action = io.vigil.models.bundle.ModelLocator.byName("gesture-point-history-lstm").map(p -> p.toAbsolutePath().toString()).orElse(null);
+            // exactly-once events, committed every second; person tracks labelled by Vigil's trained streaming trajectory
+            // model (models/trained/trajectory-mamba), else the upstream LSTM when it is here
+            String action = actionModel != null ? ModelLocator.resolve(actionModel).toAbsolutePath().toString()
+                    : io.vigil.models.bundle.ModelLocator.trained("trajectory-mamba")
+                    .or(() -> io.vigil.models.bundle.ModelLocator.byName("gesture-point-history-lstm")).map(p -> p.toAbsolutePath().toString()).orElse(null);
             JobConfig cfg = JobConfig.builder().bootstrap(kafka.bootstrap()).modelPath(modelPath.toAbsolutePath().toString())
                     .parallelism(parallelism).provider(provider).groupId("vigil-demo").checkpointInterval(java.time.Duration.ofSeconds(1))
                     .actionModel(action)

@@ -22,6 +22,8 @@ public final class ModelLocator {
         if (flag != null && !flag.isBlank()) {
             Path p = Path.of(flag);
             if (Files.exists(p)) return p;
+            Optional<Path> trained = trained(flag);
+            if (trained.isPresent()) return trained.get();
             if (ModelCatalogue.byName(flag).isPresent()) {
                 return byName(flag).orElseThrow(() -> new ModelException("model '" + flag + "' is in the catalogue but not on this machine: "
                         + "run `vigil models pull " + flag + "`, or pass --model DIR"));
@@ -49,6 +51,17 @@ public final class ModelLocator {
         } catch (IOException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * A model trained and committed in the project ({@code models/trained/NAME} under {@code vigil.home}, else the
+     * working directory), e.g. trajectory-mamba.
+     */
+    public static Optional<Path> trained(String name) {
+        if (!name.matches("[A-Za-z0-9._-]+")) return Optional.empty();
+        Path home = Path.of(System.getProperty("vigil.home", "."));
+        Path p = home.resolve("models").resolve("trained").resolve(name);
+        return Files.isDirectory(p) ? Optional.of(p.toAbsolutePath().normalize()) : Optional.empty();
     }
 
     public static Optional<Path> sharedModel(String name) {
