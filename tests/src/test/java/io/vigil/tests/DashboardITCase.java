@@ -37,6 +37,7 @@ class DashboardITCase {
                 "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
                 "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.net=ALL-UNNAMED",
                 "-Dvigil.shared=" + System.getProperty("vigil.shared"), "-Dvigil.media=" + System.getProperty("vigil.media"),
+                "-Dvigil.home=" + home.toAbsolutePath().normalize(),
                 "-cp", System.getProperty("java.class.path"), "io.vigil.deploy.cli.VigilCli",
                 "demo", "--port", "0", "--dashboard-port", "0", "--duration", "150s", "--spatiotemporal-model", ssm.toString()));
         Process demo = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -74,6 +75,13 @@ class DashboardITCase {
             assertTrue(browser.eval(card + ".querySelector('.fps').textContent").asText().matches("\\d+\\.\\d fps"));
             assertTrue(browser.eval(card + ".querySelector('.latency').textContent").asText().matches("latency \\d+ ms"));
             assertTrue(browser.eval("document.getElementById('conn').textContent").asText().equals("live"));
+            assertTrue(browser.await("Number(" + card + ".querySelector('canvas.frame').dataset.actions) > 0", Duration.ofSeconds(60)),
+                    "action labels of the trained trajectory model drawn on tracks");
+            String printed;
+            synchronized (out) {
+                printed = out.toString();
+            }
+            assertTrue(printed.matches("(?s).*actions: person tracks labelled by \\S*trajectory-mamba.*"), "the demo uses the trained model: " + tail(out));
 
             browser.eval("document.getElementById('explain').click()");
             assertTrue(browser.await(card + ".querySelector('canvas.frame').dataset.heatmap === 'shown'", Duration.ofSeconds(30)),

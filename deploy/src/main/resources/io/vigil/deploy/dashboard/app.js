@@ -110,7 +110,7 @@ function draw(c, v, img) {
     g.stroke();
     g.globalAlpha = 1;
   }
-  let boxes = 0;
+  let boxes = 0, actions = 0;
   for (const o of v.objects) {
     const [x1, y1, x2, y2] = o.box;
     const color = o.track ? COLORS[o.track % COLORS.length] : '#9e9e9e';
@@ -121,8 +121,10 @@ function draw(c, v, img) {
     g.fillStyle = color; g.fillRect(x1, Math.max(0, y1 - 17), w, 17);
     g.fillStyle = '#000'; g.fillText(text, x1 + 3, Math.max(13, y1 - 4));
     boxes++;
+    if (o.action) actions++;
   }
   cv.dataset.boxes = String(boxes);
+  cv.dataset.actions = String(actions);
   cv.dataset.frame = String(v.frame);
   cv.dataset.image = img ? 'frame' : 'none';
   cv.dataset.heatmap = explain.checked && v.saliency ? 'shown' : 'off';
