@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Rescaling: the job runs with parallelism 2, stops with a savepoint, and resumes from it with parallelism 3 (and,
  * in a third run, 1). Every camera's tracks and spatiotemporal (SSM) state continue exactly as in an uninterrupted
- * run: same track ids, velocities and embeddings for every frame.
+ * run: same track ids, velocities and embeddings for every frame, and the same labels from the trained streaming
+ * trajectory model, whose per-track recurrent states are rescaled with the cameras.
  */
 class RescaleITCase {
     private static final int CAMERAS = 4;
@@ -51,8 +52,9 @@ class RescaleITCase {
         Map<String, String> straight = run(kafka, ssm, jpegs, "rs-a", new int[] {2}, new int[] {FRAMES});
         Map<String, String> upTo3 = run(kafka, ssm, jpegs, "rs-b", new int[] {2, 3}, new int[] {SPLIT, FRAMES});
         Map<String, String> downTo1 = run(kafka, ssm, jpegs, "rs-c", new int[] {2, 1}, new int[] {SPLIT, FRAMES});
-        assertEquals(CAMERAS * FRAMES, straight.size());
+        assertEquals(CAMERAS * FRAMES, straight.keySet().stream().filter(k -> !k.startsWith("A ")).count());
         assertTrue(straight.values().stream().anyMatch(v -> v.contains("track")), "objects are tracked");
+        assertTrue(straight.keySet().stream().filter(k -> k.startsWith("A ")).count() > 100, "tracks get action labels");
         assertEquals(straight, upTo3, "parallelism 2 -> savepoint -> 3");
         assertEquals(straight, downTo1, "parallelism 2 -> savepoint -> 1");
     }
@@ -67,15 +69,18 @@ class RescaleITCase {
         String bs = kafka.bootstrap();
         String group = prefix + "-" + System.nanoTime();
         Map<String, String> out = new HashMap<>();
+        Map<String, String> acts = new HashMap<>();
         String savepoint = null;
         int from = 0;
         try (EventReader detections = new EventReader(bs, Topics.DETECTIONS);
+             EventReader actions = new EventReader(bs, Topics.ACTIONS);
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bs, "acks", "all"),
                      new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int phase = 0; phase < parallelism.length; phase++) {
                 JobConfig config = JobConfig.fromArgs(new String[] {"--bootstrap", bs, "--model", TestPaths.model("yolox-nano").toString(),
                         "--group", group, "--checkpoint-interval", "1s", "--start-from", "latest", "--parallelism", Integer.toString(parallelism[phase]),
-                        "--spatiotemporal-model", ssm.toString(), "--spatiotemporal-kernel", "scalar", "--job-name", prefix + "-" + phase});
+                        "--spatiotemporal-model", ssm.toString(), "--spatiotemporal-kernel", "scalar", "--job-name", prefix + "-" + phase,
+                        "--action-model", Path.of(System.getProperty("vigil.home", "..")).resolve("models/trained/trajectory-mamba").toString()});
                 Configuration extra = new Configuration();
                 if (savepoint != null) extra.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
                 try (LocalJob job = LocalJob.start(config, extra)) {
@@ -93,12 +98,18 @@ class RescaleITCase {
                             g -> out.size() + g.size() >= expected, Duration.ofSeconds(180));
                     for (JsonNode e : got) out.put(e.path("camera").asText().substring(prefix.length()) + "/" + e.path("frame").asLong(), continuing(e));
                     assertEquals(expected, out.size(), prefix + " phase " + phase);
+                    // the actions committed with the same checkpoints
+                    for (JsonNode a : actions.collect(a -> a.path("camera").asText().startsWith(prefix + "-"), g -> false, Duration.ofSeconds(3))) {
+                        acts.put("A " + a.path("camera").asText().substring(prefix.length()) + "/" + a.path("frame").asLong() + "/" + a.path("track").asLong(),
+                                a.path("labels").get(0).path("label").asText() + " " + a.path("labels").get(0).path("score").asText());
+                    }
                     Path dir = Files.createTempDirectory("savepoints");
                     savepoint = job.client().stopWithSavepoint(false, dir.toUri().toString(), SavepointFormatType.CANONICAL).get();
                 }
                 from = until[phase];
             }
         }
+        out.putAll(acts);
         return out;
     }
 
