@@ -135,7 +135,7 @@ public final class JobConfig implements Serializable {
             "  --batch-size N               frames per micro-batch across cameras (default 8)",
             "  --batch-timeout DUR          longest a frame waits for its batch (default 20ms)",
             "  --max-pixels N               frames with more pixels are dead-lettered (default 33177600 = 8K UHD)",
-            "  --action-model PATH|NAME     windowed action model per confirmed person track (default none)",
+            "  --action-model PATH|NAME     per confirmed person track: a trained trajectory model (trajectory-mamba) or a windowed ONNX one (default none)",
             "  --spatiotemporal-model FILE  spatiotemporal SSM (safetensors) stepped per camera per frame (default none)",
             "  --spatiotemporal-backend java|onnx   the kernel camera by camera, or ONNX step graphs with cameras batched",
             "  --spatiotemporal-head PATH   a trained recurrent action head on the per-frame vectors (default none)",
