@@ -15,7 +15,9 @@ import java.util.Map;
 /**
  * Per track of one camera, for the streaming trajectory model: the model's recurrent state, the last centre point
  * (normalised by the frame size) and the last K predictions for majority smoothing. No window of points: one model
- * step per new point, O(1) in the track's length. Plain data with a versioned byte form for Flink state.
+ * step per new point, O(1) in the track's length. Plain data with a versioned byte form; in Flink it is kept as an
+ * object ({@link TrackTrajectoriesSerializer}), so the heap state backend serialises it at checkpoints only, not on
+ * every frame.
  */
 public final class TrackTrajectories {
     private static final int MAGIC = 0x56545431; // "VTT1"
@@ -116,14 +118,44 @@ public final class TrackTrajectories {
         }
     }
 
-    /** @param model gives the state's expected shape: a state of another model is refused, naming both */
-    public static TrackTrajectories fromBytes(byte[] bytes, TrajectoryModel model) {
+    /** A deep copy (Flink copies state objects that a running snapshot still reads). */
+    public TrackTrajectories copy() {
+        return fromBytes(toBytes(), null);
+    }
+
+    /** Refuses states of another model (restored from a savepoint taken with other weights), naming both shapes. */
+    public void checkShape(StreamState expected) {
+        for (Map.Entry<Long, Entry> t : tracks.entrySet()) {
+            StreamState s = t.getValue().state;
+            if (s.layers() != expected.layers()) {
+                throw new IllegalStateException("track " + t.getKey() + ": trajectory state has " + s.layers() + " layers, the model " + expected.layers());
+            }
+            for (int l = 0; l < s.layers(); l++) {
+                if (s.layer(l).dInner != expected.layer(l).dInner || s.layer(l).dConv != expected.layer(l).dConv
+                        || s.layer(l).dState != expected.layer(l).dState) {
+                    throw new IllegalStateException("track " + t.getKey() + ": trajectory state layer " + l + " does not fit the model's shape");
+                }
+            }
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TrackTrajectories t && java.util.Arrays.equals(toBytes(), t.toBytes());
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Arrays.hashCode(toBytes());
+    }
+
+    /** @param shape the model's state shape, or null to take the shapes as written */
+    public static TrackTrajectories fromBytes(byte[] bytes, StreamState shape) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             int magic = in.readInt();
             if (magic != MAGIC) throw new IllegalStateException("track trajectories: bad magic " + Integer.toHexString(magic));
             TrackTrajectories t = new TrackTrajectories(in.readInt());
             int n = in.readInt();
-            StreamState shape = model.newState();
             for (int i = 0; i < n; i++) {
                 long id = in.readLong();
                 Entry e = new Entry(t.votes);

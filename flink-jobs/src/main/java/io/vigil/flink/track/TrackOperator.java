@@ -46,7 +46,8 @@ public class TrackOperator extends KeyedProcessFunction<String, DetectionEvent, 
 
     private transient ValueState<byte[]> trackerState;
     private transient ValueState<byte[]> windowsState;
-    private transient ValueState<byte[]> trajectoriesState;
+    private transient ValueState<io.vigil.flink.action.TrackTrajectories> trajectoriesState;
+    private transient io.vigil.spatiotemporal.stream.StreamState trajectoryShape;
     private transient io.vigil.spatiotemporal.model.TrajectoryModel trajectory;
     private transient float[] trajectoryScores;
     private transient ValueState<Long> lastSeq;
@@ -68,12 +69,16 @@ public class TrackOperator extends KeyedProcessFunction<String, DetectionEvent, 
         windowsState = state("trackWindows", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO, ttl);
         lastSeq = state("lastSeq", Types.LONG, ttl);
         lastTs = state("lastTsMicros", Types.LONG, ttl);
-        trajectoriesState = state("trackTrajectories", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO, ttl);
+        ValueStateDescriptor<io.vigil.flink.action.TrackTrajectories> td =
+                new ValueStateDescriptor<>("trackTrajectories", io.vigil.flink.action.TrackTrajectoriesSerializer.INSTANCE);
+        td.enableTimeToLive(ttl);
+        trajectoriesState = getRuntimeContext().getState(td);
         java.util.Optional<Path> trajectoryFile = settings.actionModelPath() == null ? java.util.Optional.empty()
                 : io.vigil.flink.action.TrajectoryModels.weightsOf(Path.of(settings.actionModelPath()));
         if (trajectoryFile.isPresent()) {
             trajectory = io.vigil.spatiotemporal.model.TrajectoryModel.load(trajectoryFile.get(), null);
             trajectoryScores = new float[trajectory.classes()];
+            trajectoryShape = trajectory.newState();
             actionModelId = io.vigil.flink.action.TrajectoryModels.modelId(trajectoryFile.get());
         } else if (settings.actionModelPath() != null) {
             ModelBundle b = ModelBundle.load(Path.of(settings.actionModelPath()));
@@ -104,9 +109,9 @@ public class TrackOperator extends KeyedProcessFunction<String, DetectionEvent, 
         byte[] tb = trackerState.value();
         ByteTracker tracker = tb == null ? new ByteTracker(settings.tracker()) : ByteTracker.fromBytes(tb, settings.tracker());
         TrackWindows windows = windowsState.value() == null ? newWindows() : TrackWindows.fromBytes(windowsState.value());
-        io.vigil.flink.action.TrackTrajectories trajectories = trajectory == null ? null : trajectoriesState.value() == null
-                ? new io.vigil.flink.action.TrackTrajectories(settings.actionVotes())
-                : io.vigil.flink.action.TrackTrajectories.fromBytes(trajectoriesState.value(), trajectory);
+        io.vigil.flink.action.TrackTrajectories trajectories = trajectory == null ? null : trajectoriesState.value();
+        if (trajectory != null && trajectories == null) trajectories = new io.vigil.flink.action.TrackTrajectories(settings.actionVotes());
+        if (trajectories != null) trajectories.checkShape(trajectoryShape);
         if (prevSeq != null) {
             long seqGap = e.frame - prevSeq;
             long timeGapMs = prevTs == null ? 0 : (e.tsMicros - prevTs) / 1000;
@@ -150,7 +155,7 @@ public class TrackOperator extends KeyedProcessFunction<String, DetectionEvent, 
         windows.forgetOlderThan(e.frame - settings.tracker().maxLost());
         if (trajectories != null) {
             trajectories.forgetOlderThan(e.frame - settings.tracker().maxLost());
-            trajectoriesState.update(trajectories.toBytes());
+            trajectoriesState.update(trajectories);
         }
         trackerState.update(tracker.toBytes());
         windowsState.update(windows.toBytes());
