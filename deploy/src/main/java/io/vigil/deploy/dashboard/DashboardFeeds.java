@@ -58,8 +58,9 @@ public final class DashboardFeeds implements AutoCloseable {
     private void pollEvents(DashboardState state) {
         try {
             long since = System.currentTimeMillis() - HISTORY.toMillis();
-            List<TopicPartition> fromTime = partitions(events, Topics.DETECTIONS, Topics.ACTIONS, Topics.CAMERA_STATUS);
-            List<TopicPartition> fromStart = partitions(events, Topics.CAMERAS);
+            List<TopicPartition> fromTime = awaitPartitions(events, Topics.DETECTIONS, Topics.ACTIONS, Topics.CAMERA_STATUS);
+            List<TopicPartition> fromStart = awaitPartitions(events, Topics.CAMERAS);
+            if (fromTime == null || fromStart == null) return;
             List<TopicPartition> all = new ArrayList<>(fromTime);
             all.addAll(fromStart);
             events.assign(all);
@@ -108,7 +109,8 @@ public final class DashboardFeeds implements AutoCloseable {
 
     private void pollFrames(DashboardState state) {
         try {
-            List<TopicPartition> tps = partitions(frames, Topics.FRAMES);
+            List<TopicPartition> tps = awaitPartitions(frames, Topics.FRAMES);
+            if (tps == null) return;
             frames.assign(tps);
             frames.seekToEnd(tps);
             while (running) {
@@ -128,6 +130,33 @@ public final class DashboardFeeds implements AutoCloseable {
         } catch (Exception e) {
             LOG.error("dashboard: the frame feed stopped", e);
         }
+    }
+
+    /**
+     * The topics' partitions once the broker has them: a dashboard started before the broker or before the topics
+     * exist waits for them (saying so once a minute) instead of giving up. Null when closed meanwhile.
+     */
+    private List<TopicPartition> awaitPartitions(KafkaConsumer<?, ?> c, String... topics) {
+        long lastSaid = 0;
+        while (running) {
+            try {
+                return partitions(c, topics);
+            } catch (WakeupException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                if (System.currentTimeMillis() - lastSaid > 60_000) {
+                    LOG.warn("dashboard: waiting for {} on the broker: {}", String.join(", ", topics), e.getMessage());
+                    lastSaid = System.currentTimeMillis();
+                }
+                try {
+                    Thread.sleep(2000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            }
+        }
+        return null;
     }
 
     private static List<TopicPartition> partitions(KafkaConsumer<?, ?> c, String... topics) {
