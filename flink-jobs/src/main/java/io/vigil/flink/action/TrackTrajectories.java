@@ -118,11 +118,6 @@ public final class TrackTrajectories {
         }
     }
 
-    /** A deep copy (Flink copies state objects that a running snapshot still reads). */
-    public TrackTrajectories copy() {
-        return fromBytes(toBytes(), null);
-    }
-
     /** Refuses states of another model (restored from a savepoint taken with other weights), naming both shapes. */
     public void checkShape(StreamState expected) {
         for (Map.Entry<Long, Entry> t : tracks.entrySet()) {
