@@ -73,18 +73,7 @@ public final class TrackTrajectories {
         Entry e = tracks.get(track);
         e.recent[e.voteCount % votes] = classId;
         e.voteCount++;
-        int n = Math.min(e.voteCount, votes);
-        int best = -1, bestCount = 0;
-        Map<Integer, Integer> counts = new LinkedHashMap<>();
-        for (int i = 0; i < n; i++) counts.merge(e.recent[i], 1, Integer::sum);
-        for (Map.Entry<Integer, Integer> c : counts.entrySet()) {
-            // ties go to the newest prediction
-            if (c.getValue() > bestCount || (c.getValue() == bestCount && c.getKey() == classId)) {
-                best = c.getKey();
-                bestCount = c.getValue();
-            }
-        }
-        return new int[] {best, bestCount, n};
+        return Votes.majority(e.recent, Math.min(e.voteCount, votes), classId);
     }
 
     /** Drops tracks not seen since {@code frame}. */

@@ -79,19 +79,7 @@ public final class TrackWindows {
         Entry e = tracks.get(track);
         e.recent[e.voteCount % votes] = classId;
         e.voteCount++;
-        int n = Math.min(e.voteCount, votes);
-        int best = classId;
-        int bestCount = 0;
-        for (int i = 0; i < n; i++) {
-            int c = e.recent[i];
-            int cnt = 0;
-            for (int j = 0; j < n; j++) if (e.recent[j] == c) cnt++;
-            if (cnt > bestCount || (cnt == bestCount && c == classId)) {
-                best = c;
-                bestCount = cnt;
-            }
-        }
-        return new int[] {best, bestCount, n};
+        return Votes.majority(e.recent, Math.min(e.voteCount, votes), classId);
     }
 
     /** Forgets tracks not seen since {@code beforeFrame}. */
