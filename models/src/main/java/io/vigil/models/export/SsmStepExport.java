@@ -142,7 +142,7 @@ public final class SsmStepExport {
         }
     }
 
-    private static float[] transpose(float[] m, int rows, int cols) {
+    static float[] transpose(float[] m, int rows, int cols) {
         float[] out = new float[m.length];
         for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) out[j * rows + i] = m[i * cols + j];
         return out;

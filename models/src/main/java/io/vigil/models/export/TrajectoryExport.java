@@ -30,7 +30,7 @@ public final class TrajectoryExport {
         OnnxGraph g = new OnnxGraph("vigil-trajectory-step");
         g.input("x", OnnxGraph.FLOAT, "B", 2);
         g.initializer("input_scale", new float[] {scale}, 1);
-        g.initializer("embed_t", transpose(st.get("embed.weight").floats(), d, 2), 2, d);
+        g.initializer("embed_t", SsmStepExport.transpose(st.get("embed.weight").floats(), d, 2), 2, d);
         g.initializer("embed_b", st.get("embed.bias").floats(), d);
         g.initializer("eps", new float[] {1e-5f}, 1);
         g.node("Mul", List.of("x", "input_scale"), List.of("x_scaled"));
@@ -52,7 +52,7 @@ public final class TrajectoryExport {
         }
         g.initializer("norm_f_w", st.get("norm_f.weight").floats(), d);
         rmsNorm(g, "f_", "h" + layers, "norm_f_w", "final");
-        g.initializer("head_t", transpose(st.get("head.weight").floats(), classes, d), d, classes);
+        g.initializer("head_t", SsmStepExport.transpose(st.get("head.weight").floats(), classes, d), d, classes);
         g.initializer("head_b", st.get("head.bias").floats(), classes);
         g.node("MatMul", List.of("final", "head_t"), List.of("logits_raw"));
         g.node("Add", List.of("logits_raw", "head_b"), List.of("logits"));
@@ -105,12 +105,6 @@ public final class TrajectoryExport {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the trajectory export to " + dir, e);
         }
-    }
-
-    private static float[] transpose(float[] m, int rows, int cols) {
-        float[] out = new float[m.length];
-        for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) out[j * rows + i] = m[i * cols + j];
-        return out;
     }
 
 }
