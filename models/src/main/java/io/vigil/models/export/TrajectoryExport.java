@@ -106,5 +106,4 @@ public final class TrajectoryExport {
             throw new UncheckedIOException("cannot write the trajectory export to " + dir, e);
         }
     }
-
 }
