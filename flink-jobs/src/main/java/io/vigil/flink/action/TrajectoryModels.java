@@ -1,11 +1,8 @@
 package io.vigil.flink.action;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.vigil.models.bundle.ModelBundle;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /** Recognises Vigil's trained trajectory models (safetensors) among action model paths, and names them. */
@@ -21,15 +18,8 @@ public final class TrajectoryModels {
 
     /** {@code <folder or file name>@sha256:<12 hex>}, as the other models are named in events. */
     public static String modelId(Path weights) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(weights));
-            String name = weights.getFileName().toString().equals("model.safetensors") && weights.getParent() != null
-                    ? weights.getParent().getFileName().toString() : weights.getFileName().toString().replace(".safetensors", "");
-            return name + "@sha256:" + HexFormat.of().formatHex(d).substring(0, 12);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + weights, e);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        String name = weights.getFileName().toString().equals("model.safetensors") && weights.getParent() != null
+                ? weights.getParent().getFileName().toString() : weights.getFileName().toString().replace(".safetensors", "");
+        return name + "@sha256:" + ModelBundle.sha256(weights).substring(0, 12);
     }
 }
