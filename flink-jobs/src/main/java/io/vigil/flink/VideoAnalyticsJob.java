@@ -1,27 +1,27 @@
 package io.vigil.flink;
 
-import io.vigil.flink.action.ActionEvent;
-import io.vigil.flink.action.ActionEventSerializer;
 import io.vigil.flink.config.JobConfig;
-import io.vigil.flink.deadletter.DeadLetter;
-import io.vigil.flink.deadletter.DeadLetterSerializer;
 import io.vigil.flink.detect.BatchingDetectOperator;
-import io.vigil.flink.detect.DetectSettings;
-import io.vigil.flink.detect.DetectionEvent;
-import io.vigil.flink.detect.DetectionEventSerializer;
+import io.vigil.flink.event.ActionEvent;
+import io.vigil.flink.event.ActionEventSerializer;
+import io.vigil.flink.event.DeadLetter;
+import io.vigil.flink.event.DeadLetterSerializer;
+import io.vigil.flink.event.DetectedFrame;
+import io.vigil.flink.event.DetectionEvent;
+import io.vigil.flink.event.DetectionEventSerializer;
+import io.vigil.flink.event.FrameEnvelope;
+import io.vigil.flink.event.SideOutputs;
 import io.vigil.flink.kafka.FrameDeserializer;
-import io.vigil.flink.kafka.FrameEnvelope;
-import io.vigil.flink.spatiotemporal.BatchedSpatiotemporalOperator;
 import io.vigil.flink.spatiotemporal.SpatiotemporalOperator;
-import io.vigil.flink.spatiotemporal.SpatiotemporalSettings;
+import io.vigil.flink.state.ResetPolicy;
 import io.vigil.flink.track.TrackOperator;
-import io.vigil.spatiotemporal.model.SpatiotemporalModel;
-import org.apache.flink.streaming.api.datastream.DataStreamUtils;
-import io.vigil.flink.track.TrackSettings;
 import io.vigil.models.bundle.ModelLocator;
-import io.vigil.spatiotemporal.track.ByteTracker;
+import io.vigil.spatiotemporal.model.SpatiotemporalConfig;
+import io.vigil.spatiotemporal.model.SpatiotemporalWeights;
 import io.vigil.video.kafka.Topics;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -34,6 +34,7 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -45,9 +46,13 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * <pre>
  * KafkaSource(vigil.frames, event time = vigil-ts)
  *   -> Detect (micro-batches across cameras, one ONNX run per batch)  --side--> vigil.deadletter
- *   -> keyBy(camera) -> Track (ByteTrack ids + velocities, windowed action model per track) --side--> vigil.actions
- *   -> [Spatiotemporal: one SSM step per frame from the camera's keyed StreamState, when configured]
+ *   -> keyBy(camera) -> Track (ByteTrack ids + velocities; per-track action model) --side--> vigil.actions
+ *   -> [Spatiotemporal: one SSM step per frame from the camera's keyed StreamState, when configured] --side--> vigil.actions
  *   -> vigil.detections
+ *
+ * Between the stages a frame travels as a {@link DetectedFrame} (the event to publish and, for the spatiotemporal
+ * stage, the frame's small tensor); the sinks see only published types. Every keyed stage asks the one
+ * {@link ResetPolicy} where a camera's history breaks.
  * </pre>
  *
  * A camera's frames come from one Kafka partition through one source split and one Detect subtask, and keyBy
@@ -78,18 +83,19 @@ public final class VideoAnalyticsJob {
     }
 
     public static VideoAnalyticsJob forKafka(JobConfig config) {
-        OffsetsInitializer start = switch (config.startFrom()) {
+        JobConfig.Kafka k = config.kafka();
+        OffsetsInitializer start = switch (k.startFrom()) {
             case EARLIEST -> OffsetsInitializer.earliest();
             case LATEST -> OffsetsInitializer.latest();
             case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-            case TIMESTAMP -> OffsetsInitializer.timestamp(config.startTimestampMs());
+            case TIMESTAMP -> OffsetsInitializer.timestamp(k.startTimestamp());
         };
         Properties clientProps = new Properties();
-        clientProps.putAll(config.kafkaProperties());
+        clientProps.putAll(k.properties());
         KafkaSource<FrameEnvelope> source = KafkaSource.<FrameEnvelope>builder()
-                .setBootstrapServers(config.bootstrap())
+                .setBootstrapServers(k.bootstrap())
                 .setTopics(Topics.FRAMES)
-                .setGroupId(config.groupId())
+                .setGroupId(k.group())
                 .setStartingOffsets(start)
                 .setDeserializer(new FrameDeserializer())
                 .setProperties(clientProps)
@@ -103,78 +109,83 @@ public final class VideoAnalyticsJob {
 
     private static <T> KafkaSink<T> sink(JobConfig config, KafkaRecordSerializationSchema<T> schema, String name) {
         Properties producer = new Properties();
-        producer.putAll(config.kafkaProperties());
+        producer.putAll(config.kafka().properties());
         // The broker refuses transactions longer than its maximum (15 min by default); Flink's default is 1 h.
         producer.setProperty("transaction.timeout.ms", "600000");
         producer.setProperty("linger.ms", "5");
         return KafkaSink.<T>builder()
-                .setBootstrapServers(config.bootstrap())
+                .setBootstrapServers(config.kafka().bootstrap())
                 .setRecordSerializer(schema)
-                .setDeliveryGuarantee(config.delivery() == JobConfig.Delivery.EXACTLY_ONCE
+                .setDeliveryGuarantee(config.job().delivery() == JobConfig.Delivery.EXACTLY_ONCE
                         ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
-                .setTransactionalIdPrefix("vigil-" + config.groupId() + "-" + name)
+                .setTransactionalIdPrefix("vigil-" + config.kafka().group() + "-" + name)
                 .setKafkaProducerConfig(producer)
                 .build();
     }
 
     /** Adds the job's operators to {@code env}. Model names and relative paths are resolved here, on the client. */
     public void build(StreamExecutionEnvironment env) {
-        env.setParallelism(config.parallelism());
+        env.setParallelism(config.job().parallelism());
         // Flink holds records up to 100 ms by default to fill network buffers; video events want latency, not
         // full buffers (measured: capture-to-event p50 143 ms at 25 fps with the default)
         env.setBufferTimeout(BUFFER_TIMEOUT_MS);
-        if (config.checkpointIntervalMs() > 0) env.enableCheckpointing(config.checkpointIntervalMs());
+        long checkpointMs = config.job().checkpointInterval().toMillis();
+        if (checkpointMs > 0) env.enableCheckpointing(checkpointMs);
         WatermarkStrategy<FrameEnvelope> watermarks = WatermarkStrategy
                 .<FrameEnvelope>forBoundedOutOfOrderness(OUT_OF_ORDERNESS)
                 .withTimestampAssigner((f, kafkaTs) -> f.tsMicros / 1000)
                 .withIdleness(IDLENESS);
         DataStream<FrameEnvelope> frames = env.fromSource(source, watermarks, "frames").uid("frames-source");
-        String model = ModelLocator.resolve(config.modelPath()).toAbsolutePath().toString();
-        SpatiotemporalSettings ss = null;
-        int tw = 0;
-        int th = 0;
-        if (config.spatiotemporalModel() != null) {
-            String stm = java.nio.file.Path.of(config.spatiotemporalModel()).toAbsolutePath().toString();
-            var cfg = SpatiotemporalModel.load(java.nio.file.Path.of(stm), "scalar").config(); // validates the file here, on the client
-            tw = cfg.width();
-            th = cfg.height();
-            ss = new SpatiotemporalSettings(stm, config.spatiotemporalKernel(), config.maxSeqGap(), config.maxTimeGapMs(), 3_600_000L,
-                    config.spatiotemporalBackend(),
-                    config.spatiotemporalHead() == null ? null : ModelLocator.resolve(config.spatiotemporalHead()).toAbsolutePath().toString(),
-                    config.saliency());
+        ResetPolicy policy = config.track().resetPolicy();
+        JobConfig.Detect detect = config.detect().withModel(resolve(config.detect().model()));
+        JobConfig.Spatiotemporal st = config.spatiotemporal();
+        SpatiotemporalConfig stShape = null;
+        if (st.enabled()) {
+            st = st.withPaths(Path.of(st.model()).toAbsolutePath().toString(), st.head() == null ? null : resolve(st.head()));
+            stShape = SpatiotemporalWeights.load(Path.of(st.model())).config(); // validates the file here, on the client
         }
-        DetectSettings ds = new DetectSettings(model, config.provider().toString(), config.inferenceThreads(), config.scoreThreshold(),
-                config.batchSize(), config.batchTimeoutMs(), config.maxPixels(), config.failAfterFrames(), tw, th);
-        SingleOutputStreamOperator<DetectionEvent> detected = frames
-                .transform("detect", TypeInformation.of(DetectionEvent.class), new BatchingDetectOperator(ds))
+        SingleOutputStreamOperator<DetectedFrame> detected = frames
+                .transform("detect", TypeInformation.of(DetectedFrame.class), new BatchingDetectOperator(detect,
+                        stShape == null ? 0 : stShape.width(), stShape == null ? 0 : stShape.height(), config.testing().failAfterFrames()))
                 .uid("detect");
-        String action = config.actionModel() == null ? null : ModelLocator.resolve(config.actionModel()).toAbsolutePath().toString();
-        TrackSettings ts = new TrackSettings(ByteTracker.Config.defaults(), config.maxSeqGap(), config.maxTimeGapMs(), 3_600_000L,
-                action, "person", config.actionVotes(), config.actionThreshold());
-        SingleOutputStreamOperator<DetectionEvent> tracked = detected
-                .keyBy(e -> e.camera, Types.STRING)
-                .process(new TrackOperator(ts))
+        JobConfig.Actions actionSettings = config.actions();
+        if (actionSettings.model() != null) actionSettings = actionSettings.withModel(resolve(actionSettings.model()));
+        SingleOutputStreamOperator<DetectedFrame> tracked = detected
+                .keyBy(DetectedFrame::camera, Types.STRING)
+                .process(new TrackOperator(policy, actionSettings))
                 .name("track").uid("track");
-        DataStream<DetectionEvent> out = tracked;
-        DataStream<ActionEvent> actionEvents = tracked.getSideOutput(TrackOperator.ACTIONS);
-        if (ss != null) {
-            // same key, same subtask: reinterpreting avoids a second shuffle
-            var keyed = DataStreamUtils.reinterpretAsKeyedStream(tracked, e -> e.camera, Types.STRING);
-            out = "onnx".equals(ss.backend())
-                    ? keyed.transform("spatiotemporal", TypeInformation.of(DetectionEvent.class),
-                            new BatchedSpatiotemporalOperator(ss, config.batchSize(), config.batchTimeoutMs())).uid("spatiotemporal")
-                    : keyed.process(new SpatiotemporalOperator(ss)).name("spatiotemporal").uid("spatiotemporal");
-            actionEvents = actionEvents.union(((SingleOutputStreamOperator<DetectionEvent>) out).getSideOutput(TrackOperator.ACTIONS));
+        DataStream<ActionEvent> actionEvents = tracked.getSideOutput(SideOutputs.ACTIONS);
+        SingleOutputStreamOperator<DetectionEvent> out;
+        if (st.enabled()) {
+            // same key, same subtask: reinterpreting avoids a second shuffle; the java kernel steps each frame as it
+            // comes, the onnx step graphs batch the subtask's cameras like Detect does
+            int batch = st.backend() == JobConfig.Backend.ONNX ? detect.batchSize() : 1;
+            out = DataStreamUtils.reinterpretAsKeyedStream(tracked, DetectedFrame::camera, Types.STRING)
+                    .transform("spatiotemporal", TypeInformation.of(DetectionEvent.class),
+                            new SpatiotemporalOperator(st, policy, batch, detect.batchTimeout().toMillis()))
+                    .uid("spatiotemporal");
+            actionEvents = actionEvents.union(out.getSideOutput(SideOutputs.ACTIONS));
+        } else {
+            out = tracked.map(f -> f.event, TypeInformation.of(DetectionEvent.class)).name("events").uid("events");
         }
         out.sinkTo(detections).name("detections-sink").uid("detections-sink");
         actionEvents.sinkTo(actions).name("actions-sink").uid("actions-sink");
-        detected.getSideOutput(BatchingDetectOperator.DEADLETTER).sinkTo(deadLetters).name("deadletter-sink").uid("deadletter-sink");
+        detected.getSideOutput(SideOutputs.DEADLETTER).sinkTo(deadLetters).name("deadletter-sink").uid("deadletter-sink");
+    }
+
+    /** A model name or path as the TaskManagers will open it: absolute, catalogue names resolved. */
+    private static String resolve(String nameOrPath) {
+        return ModelLocator.resolve(nameOrPath).toAbsolutePath().toString();
     }
 
     public static void main(String[] args) throws Exception {
+        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+            System.out.print(JobConfig.usage());
+            return;
+        }
         JobConfig config = JobConfig.fromArgs(args);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         forKafka(config).build(env);
-        env.execute(config.jobName());
+        env.execute(config.job().name());
     }
 }

@@ -1,6 +1,6 @@
 package io.vigil.flink;
 
-import io.vigil.flink.kafka.FrameEnvelope;
+import io.vigil.flink.event.FrameEnvelope;
 import io.vigil.video.source.SampleMedia;
 import io.vigil.video.source.SourceSpec;
 import io.vigil.video.source.VideoSource;

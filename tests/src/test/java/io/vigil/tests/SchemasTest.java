@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vigil.flink.detect.DetectedObject;
-import io.vigil.flink.detect.DetectionEvent;
-import io.vigil.flink.detect.DetectionEventSerializer;
+import io.vigil.flink.event.DetectedObject;
+import io.vigil.flink.event.DetectionEvent;
+import io.vigil.flink.event.DetectionEventSerializer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

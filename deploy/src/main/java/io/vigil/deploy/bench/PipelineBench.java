@@ -92,10 +92,9 @@ public final class PipelineBench {
                 pre.awaitFinished(Duration.ofMinutes(5));
             }
         }
-        JobConfig cfg = JobConfig.builder().bootstrap(bs).modelPath(o.model().toAbsolutePath().toString()).groupId(tag + "job")
-                .startFrom(fast ? JobConfig.StartFrom.TIMESTAMP : JobConfig.StartFrom.LATEST).startTimestampMs(prefillFrom)
-                .delivery(JobConfig.Delivery.AT_LEAST_ONCE)
-                .checkpointInterval(Duration.ofSeconds(5)).batchSize(8).batchTimeoutMs(20).jobName(tag + "pipeline").build();
+        JobConfig cfg = JobConfig.fromArgs("--bootstrap", bs, "--model", o.model().toAbsolutePath().toString(), "--group", tag + "job",
+                "--start-from", fast ? "timestamp" : "latest", "--start-timestamp", Long.toString(prefillFrom), "--delivery", "at-least-once",
+                "--checkpoint-interval", "5s", "--batch-size", "8", "--batch-timeout", "20ms", "--job-name", tag + "pipeline");
         Configuration flink = new Configuration();
         flink.setString("metrics.reporter.vigil.factory.class", CollectingReporter.Factory.class.getName());
         CollectingReporter.METRICS.clear();

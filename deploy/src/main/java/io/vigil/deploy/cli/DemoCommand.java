@@ -20,6 +20,8 @@ import io.vigil.video.gateway.KafkaFramePublisher;
 import io.vigil.video.source.SampleMedia;
 import io.vigil.video.source.SourceSpec;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -107,11 +109,13 @@ final class DemoCommand implements Callable<Integer> {
             String action = actionModel != null ? ModelLocator.resolve(actionModel).toAbsolutePath().toString()
                     : io.vigil.models.bundle.ModelLocator.trained("trajectory-mamba")
                     .or(() -> io.vigil.models.bundle.ModelLocator.byName("gesture-point-history-lstm")).map(p -> p.toAbsolutePath().toString()).orElse(null);
-            JobConfig cfg = JobConfig.builder().bootstrap(kafka.bootstrap()).modelPath(modelPath.toAbsolutePath().toString())
-                    .parallelism(parallelism).provider(provider).groupId("vigil-demo").checkpointInterval(java.time.Duration.ofSeconds(1))
-                    .actionModel(action)
-                    .spatiotemporalModel(spatiotemporalModel == null ? null : spatiotemporalModel.toAbsolutePath().toString())
-                    .saliency(spatiotemporalModel != null).build();
+            List<String> flags = new ArrayList<>(List.of("--bootstrap", kafka.bootstrap(), "--model", modelPath.toAbsolutePath().toString(),
+                    "--parallelism", Integer.toString(parallelism), "--provider", provider, "--group", "vigil-demo", "--checkpoint-interval", "1s"));
+            if (action != null) flags.addAll(List.of("--action-model", action));
+            if (spatiotemporalModel != null) {
+                flags.addAll(List.of("--spatiotemporal-model", spatiotemporalModel.toAbsolutePath().toString(), "--saliency", "true"));
+            }
+            JobConfig cfg = JobConfig.fromArgs(flags.toArray(String[]::new));
             if (action != null) say("actions: person tracks labelled by %s", action);
             try (DetectionStats stats = new DetectionStats(kafka.bootstrap());
                  LocalJob job = LocalJob.start(cfg);

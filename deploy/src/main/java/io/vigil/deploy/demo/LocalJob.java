@@ -23,9 +23,9 @@ public final class LocalJob implements AutoCloseable {
     public static LocalJob start(JobConfig config, Configuration extra) throws Exception {
         Configuration conf = new Configuration(extra);
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(config.parallelism(), conf);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(config.job().parallelism(), conf);
         VideoAnalyticsJob.forKafka(config).build(env);
-        return new LocalJob(env.executeAsync(config.jobName()));
+        return new LocalJob(env.executeAsync(config.job().name()));
     }
 
     public JobClient client() {

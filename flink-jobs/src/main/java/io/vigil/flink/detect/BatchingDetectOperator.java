@@ -1,18 +1,26 @@
 package io.vigil.flink.detect;
 
-import io.vigil.flink.MicroBatchOperator;
-import io.vigil.flink.deadletter.DeadLetter;
-import io.vigil.flink.kafka.FrameEnvelope;
+import io.vigil.flink.batch.MicroBatchOperator;
+import io.vigil.flink.config.JobConfig;
+import io.vigil.flink.event.DeadLetter;
+import io.vigil.flink.event.DetectedFrame;
+import io.vigil.flink.event.DetectedObject;
+import io.vigil.flink.event.DetectionEvent;
+import io.vigil.flink.event.FrameEnvelope;
+import io.vigil.flink.event.SideOutputs;
 import io.vigil.models.bundle.ModelBundle;
 import io.vigil.models.detect.Detection;
 import io.vigil.models.detect.DetectionResult;
 import io.vigil.models.detect.Detector;
 import io.vigil.models.detect.DetectorOptions;
 import io.vigil.models.detect.FrameInput;
+import io.vigil.models.detect.Preprocessor;
+import io.vigil.models.detect.ResizeMode;
 import io.vigil.models.runtime.ExecutionProvider;
 import io.vigil.video.image.BgrImage;
 import io.vigil.video.image.ImageCodecException;
 import io.vigil.video.image.JpegCodec;
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +29,6 @@ import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MeterView;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,16 +38,20 @@ import org.slf4j.LoggerFactory;
  * batch axis is dynamic). The buffer is flushed before every checkpoint barrier and every watermark, so a
  * checkpoint never holds frames in flight and no event comes out behind its watermark.
  *
- * <p>Frames that cannot be processed go to the {@link #DEADLETTER} side output with the reason: broken wire
+ * <p>Each frame leaves as a {@link DetectedFrame}: its detection event and, when a spatiotemporal stage runs, the frame
+ * resized to that model's input as a [3][H][W] RGB 0..1 tensor.
+ *
+ * <p>Frames that cannot be processed go to the {@link SideOutputs#DEADLETTER} side output with the reason: broken wire
  * format, unknown codec, more pixels than {@code maxPixels}, corrupt image, or an image whose size disagrees
  * with its headers. The job never fails on bad input.
  */
-public class BatchingDetectOperator extends MicroBatchOperator<FrameEnvelope, DetectionEvent> {
+public class BatchingDetectOperator extends MicroBatchOperator<FrameEnvelope, DetectedFrame> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(BatchingDetectOperator.class);
-    public static final OutputTag<DeadLetter> DEADLETTER = new OutputTag<>("deadletter") { };
-
-    private final DetectSettings settings;
+    private final JobConfig.Detect settings;
+    private final int tensorWidth;
+    private final int tensorHeight;
+    private final long[] failAfterFrames;
 
     private transient Detector detector;
     private transient JpegCodec jpeg;
@@ -51,27 +62,39 @@ public class BatchingDetectOperator extends MicroBatchOperator<FrameEnvelope, De
     private transient Histogram batchSizes;
     private transient Histogram inferenceMs;
     private transient long processedThisAttempt;
-    private transient io.vigil.models.detect.Preprocessor tensorPre;
-    private transient java.nio.FloatBuffer tensorBuf;
+    private transient Preprocessor tensorPre;
+    private transient FloatBuffer tensorBuf;
 
-    public BatchingDetectOperator(DetectSettings settings) {
-        super(settings.batchSize(), settings.batchTimeoutMs());
+    /** Detection only. */
+    public BatchingDetectOperator(JobConfig.Detect settings) {
+        this(settings, 0, 0, null);
+    }
+
+    /**
+     * @param settings        the section, its model path absolute
+     * @param tensorWidth     with tensorHeight &gt; 0: attach each frame as a [3][H][W] RGB 0..1 tensor for the spatiotemporal stage
+     * @param failAfterFrames testing only (testing.failAfterFrames): fail attempt k after its n-th frame; null in production
+     */
+    public BatchingDetectOperator(JobConfig.Detect settings, int tensorWidth, int tensorHeight, List<Long> failAfterFrames) {
+        super(settings.batchSize(), settings.batchTimeout().toMillis());
         this.settings = settings;
+        this.tensorWidth = tensorWidth;
+        this.tensorHeight = tensorHeight;
+        this.failAfterFrames = failAfterFrames == null ? null : failAfterFrames.stream().mapToLong(Long::longValue).toArray();
     }
 
     @Override
     public void open() throws Exception {
         super.open();
-        ModelBundle bundle = ModelBundle.load(Path.of(settings.modelPath()));
-        detector = Detector.open(bundle, DetectorOptions.defaults().withProvider(ExecutionProvider.parse(settings.provider()))
+        ModelBundle bundle = ModelBundle.load(Path.of(settings.model()));
+        detector = Detector.open(bundle, DetectorOptions.defaults().withProvider(settings.executionProvider())
                 .withThreads(settings.threads()).withScoreThreshold(settings.scoreThreshold()).withMaxBatch(settings.batchSize()));
         modelId = bundle.modelId();
         jpeg = new JpegCodec();
-        if (settings.tensorWidth() > 0 && settings.tensorHeight() > 0) {
+        if (tensorWidth > 0 && tensorHeight > 0) {
             // the spatiotemporal stage's input: the whole frame stretched, RGB, 0..1
-            tensorPre = new io.vigil.models.detect.Preprocessor(settings.tensorWidth(), settings.tensorHeight(),
-                    io.vigil.models.detect.ResizeMode.STRETCH, true, 0, 1f / 255, null, null);
-            tensorBuf = java.nio.FloatBuffer.allocate(3 * settings.tensorWidth() * settings.tensorHeight());
+            tensorPre = new Preprocessor(tensorWidth, tensorHeight, ResizeMode.STRETCH, true, 0, 1f / 255, null, null);
+            tensorBuf = FloatBuffer.allocate(3 * tensorWidth * tensorHeight);
         }
         var g = getMetricGroup();
         framesOk = g.counter("framesDetected");
@@ -82,7 +105,7 @@ public class BatchingDetectOperator extends MicroBatchOperator<FrameEnvelope, De
         g.meter("framesPerSecond", new MeterView(framesOk));
         g.gauge("meanBatchSize", () -> batches.getCount() == 0 ? 0.0 : (double) framesOk.getCount() / batches.getCount());
         LOG.info("detector {} on {} ready (batch up to {} frames, {} ms)", modelId, detector.provider(), detector.batchCapacity(),
-                settings.batchTimeoutMs());
+                settings.batchTimeout().toMillis());
     }
 
     @Override
@@ -133,10 +156,9 @@ public class BatchingDetectOperator extends MicroBatchOperator<FrameEnvelope, De
         batchSizes.update(inputs.size());
         for (int i = 0; i < ok.size(); i++) {
             StreamRecord<FrameEnvelope> r = ok.get(i);
-            DetectionEvent e = toEvent(r.getValue(), results.get(i).detections());
-            if (tensorPre != null) e.tensor = tensors.get(i);
-            if (r.hasTimestamp()) output.collect(new StreamRecord<>(e, r.getTimestamp()));
-            else output.collect(new StreamRecord<>(e));
+            DetectedFrame f = new DetectedFrame(toEvent(r.getValue(), results.get(i).detections()), tensorPre == null ? null : tensors.get(i));
+            if (r.hasTimestamp()) output.collect(new StreamRecord<>(f, r.getTimestamp()));
+            else output.collect(new StreamRecord<>(f));
             framesOk.inc();
             injectFailureIfAsked();
         }
@@ -144,7 +166,7 @@ public class BatchingDetectOperator extends MicroBatchOperator<FrameEnvelope, De
 
     /** Testing hook (JobConfig testing.failAfterFrames): fail attempt k after its n-th frame. */
     private void injectFailureIfAsked() {
-        long[] at = settings.failAfterFrames();
+        long[] at = failAfterFrames;
         if (at == null) return;
         processedThisAttempt++;
         int attempt = getRuntimeContext().getTaskInfo().getAttemptNumber();
@@ -179,8 +201,8 @@ public class BatchingDetectOperator extends MicroBatchOperator<FrameEnvelope, De
         framesBad.inc();
         LOG.warn("frame {} to the dead-letter topic: {}", f.where(), reason);
         DeadLetter d = DeadLetter.of(f, reason);
-        if (r.hasTimestamp()) output.collect(DEADLETTER, new StreamRecord<>(d, r.getTimestamp()));
-        else output.collect(DEADLETTER, new StreamRecord<>(d));
+        if (r.hasTimestamp()) output.collect(SideOutputs.DEADLETTER, new StreamRecord<>(d, r.getTimestamp()));
+        else output.collect(SideOutputs.DEADLETTER, new StreamRecord<>(d));
     }
 
     /** For tests: frames per batch so far. */

@@ -1,5 +1,6 @@
 package io.vigil.flink.kafka;
 
+import io.vigil.flink.event.FrameEnvelope;
 import io.vigil.video.kafka.FrameCodec;
 import io.vigil.video.kafka.FrameFormatException;
 import io.vigil.video.kafka.FrameRecord;
@@ -11,8 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Reads {@code vigil.frames} records with the project's wire format. A malformed record never fails the job:
- * it becomes an envelope carrying the reason, so the next operator can log (later: dead-letter) it by
- * camera, seq and offset.
+ * it becomes an envelope carrying the reason, which the Detect operator dead-letters by camera, seq and offset.
  */
 public final class FrameDeserializer implements KafkaRecordDeserializationSchema<FrameEnvelope> {
     private static final long serialVersionUID = 1L;

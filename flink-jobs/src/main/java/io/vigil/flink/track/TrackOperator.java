@@ -1,128 +1,111 @@
 package io.vigil.flink.track;
 
-import io.vigil.flink.action.ActionEvent;
-import io.vigil.flink.action.TrackWindows;
-import io.vigil.flink.detect.DetectedObject;
-import io.vigil.flink.detect.DetectionEvent;
-import io.vigil.models.action.WindowedActionModel;
-import io.vigil.models.bundle.ModelBundle;
-import io.vigil.models.runtime.ExecutionProvider;
+import io.vigil.flink.action.TrackActions;
+import io.vigil.flink.config.JobConfig;
+import io.vigil.flink.event.DetectedFrame;
+import io.vigil.flink.event.DetectedObject;
+import io.vigil.flink.event.DetectionEvent;
+import io.vigil.flink.event.SideOutputs;
+import io.vigil.flink.state.ResetPolicy;
+import io.vigil.flink.state.UpgradingValueState;
 import io.vigil.spatiotemporal.track.ByteTracker;
 import io.vigil.spatiotemporal.track.TrackedBox;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
 
 /**
- * Per camera (keyed by camera id): ByteTrack tracking gives every object of a confirmed track its {@code track}
- * id and velocity; with an action model configured, each confirmed track's last W centre points go through the
- * windowed contract and a majority-smoothed label leaves on the {@link #ACTIONS} side output. With a trained
- * trajectory model (Vigil's streaming selective-scan classifier) instead, every new point of a confirmed track is one
- * model step from that track's recurrent state, no window kept. The tracker, the windows and the trajectory states
- * live in Flink keyed state (checkpointed, restored, rescaled with the camera).
+ * Per camera (keyed by camera id): ByteTrack tracking gives every object of a confirmed track its {@code track} id and
+ * velocity, then the configured {@link TrackActions} (if any) sees the frame and labels its confirmed person tracks on
+ * the {@link SideOutputs#ACTIONS} side output. The tracker lives in keyed state as an object with a versioned
+ * serializer ({@link TrackerSerializer}; savepoints that hold it as {@code byte[]} still restore).
  *
- * <p>Order policy: a frame whose vigil-seq is not above the last one seen for its camera (a replay, an
- * out-of-order arrival) is passed on untracked and changes no state. A jump of more than {@code maxSeqGap}
- * frames or a pause over {@code maxTimeGapMs} resets the camera's tracks, and the event says so in {@code reset}.
+ * <p>Order and gaps follow the job's {@link ResetPolicy}: a replayed frame passes untracked and changes no state; a seq
+ * jump or a pause restarts the camera's tracks and their action history, and the event says why in {@code reset}.
  */
-public class TrackOperator extends KeyedProcessFunction<String, DetectionEvent, DetectionEvent> {
+public class TrackOperator extends KeyedProcessFunction<String, DetectedFrame, DetectedFrame> {
     private static final long serialVersionUID = 1L;
-    public static final OutputTag<ActionEvent> ACTIONS = new OutputTag<>("actions") { };
 
-    private final TrackSettings settings;
+    private final ResetPolicy policy;
+    private final ByteTracker.Config trackerConfig;
+    private final TrackActions actions;
 
-    private transient ValueState<byte[]> trackerState;
-    private transient ValueState<byte[]> windowsState;
-    private transient ValueState<io.vigil.flink.action.TrackTrajectories> trajectoriesState;
-    private transient io.vigil.spatiotemporal.stream.StreamState trajectoryShape;
-    private transient io.vigil.spatiotemporal.model.TrajectoryModel trajectory;
-    private transient float[] trajectoryScores;
+    private transient UpgradingValueState<ByteTracker> tracker;
     private transient ValueState<Long> lastSeq;
     private transient ValueState<Long> lastTs;
-    private transient WindowedActionModel action;
-    private transient String actionModelId;
     private transient Counter late;
     private transient Counter resets;
     private transient Histogram latency;
 
-    public TrackOperator(TrackSettings settings) {
-        this.settings = settings;
+    /** @param actions the action model settings, its model path absolute (null model = no action labels) */
+    public TrackOperator(ResetPolicy policy, JobConfig.Actions actions) {
+        this(policy, ByteTracker.Config.defaults(), actions);
+    }
+
+    public TrackOperator(ResetPolicy policy, ByteTracker.Config trackerConfig, JobConfig.Actions actions) {
+        this.policy = policy;
+        this.trackerConfig = trackerConfig;
+        this.actions = actions == null ? null : TrackActions.create(actions, trackerConfig.maxLost());
     }
 
     @Override
-    public void open(OpenContext ctx) {
-        StateTtlConfig ttl = StateTtlConfig.newBuilder(Duration.ofMillis(settings.stateTtlMs())).build();
-        trackerState = state("tracker", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO, ttl);
-        windowsState = state("trackWindows", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO, ttl);
-        lastSeq = state("lastSeq", Types.LONG, ttl);
-        lastTs = state("lastTsMicros", Types.LONG, ttl);
-        ValueStateDescriptor<io.vigil.flink.action.TrackTrajectories> td =
-                new ValueStateDescriptor<>("trackTrajectories", io.vigil.flink.action.TrackTrajectoriesSerializer.INSTANCE);
-        td.enableTimeToLive(ttl);
-        trajectoriesState = getRuntimeContext().getState(td);
-        java.util.Optional<Path> trajectoryFile = settings.actionModelPath() == null ? java.util.Optional.empty()
-                : io.vigil.flink.action.TrajectoryModels.weightsOf(Path.of(settings.actionModelPath()));
-        if (trajectoryFile.isPresent()) {
-            trajectory = io.vigil.spatiotemporal.model.TrajectoryModel.load(trajectoryFile.get(), null);
-            trajectoryScores = new float[trajectory.classes()];
-            trajectoryShape = trajectory.newState();
-            actionModelId = io.vigil.flink.action.TrajectoryModels.modelId(trajectoryFile.get());
-        } else if (settings.actionModelPath() != null) {
-            ModelBundle b = ModelBundle.load(Path.of(settings.actionModelPath()));
-            action = WindowedActionModel.open(b, ExecutionProvider.CPU, 1);
-            actionModelId = b.modelId();
-        }
+    public void open(OpenContext ctx) throws Exception {
+        StateTtlConfig ttl = policy.ttl();
+        // "tracker" held the same tracker as byte[] up to the first typed-state release
+        tracker = UpgradingValueState.register(getRuntimeContext(), "tracks", TrackerSerializer.INSTANCE, "tracker",
+                b -> ByteTracker.fromBytes(b, trackerConfig), ttl);
+        lastSeq = longState("lastSeq", ttl);
+        lastTs = longState("lastTsMicros", ttl);
+        if (actions != null) actions.open(getRuntimeContext(), ttl);
         late = getRuntimeContext().getMetricGroup().counter("framesOutOfOrder");
         resets = getRuntimeContext().getMetricGroup().counter("stateResets");
         latency = getRuntimeContext().getMetricGroup().histogram("endToEndLatencyMs", new DescriptiveStatisticsHistogram(1000));
     }
 
-    private <T> ValueState<T> state(String name, org.apache.flink.api.common.typeinfo.TypeInformation<T> type, StateTtlConfig ttl) {
-        ValueStateDescriptor<T> d = new ValueStateDescriptor<>(name, type);
+    private ValueState<Long> longState(String name, StateTtlConfig ttl) {
+        ValueStateDescriptor<Long> d = new ValueStateDescriptor<>(name, Types.LONG);
         d.enableTimeToLive(ttl);
         return getRuntimeContext().getState(d);
     }
 
     @Override
-    public void processElement(DetectionEvent e, Context ctx, Collector<DetectionEvent> out) throws Exception {
+    public void processElement(DetectedFrame f, Context ctx, Collector<DetectedFrame> out) throws Exception {
+        DetectionEvent e = f.event;
         latency.update(Math.max(0, System.currentTimeMillis() - e.tsMicros / 1000));
         Long prevSeq = lastSeq.value();
-        if (prevSeq != null && e.frame <= prevSeq) {
+        if (policy.isReplay(prevSeq, e.frame)) {
             late.inc();
-            out.collect(e);
+            out.collect(f);
             return;
         }
         Long prevTs = lastTs.value();
-        byte[] tb = trackerState.value();
-        ByteTracker tracker = tb == null ? new ByteTracker(settings.tracker()) : ByteTracker.fromBytes(tb, settings.tracker());
-        TrackWindows windows = windowsState.value() == null ? newWindows() : TrackWindows.fromBytes(windowsState.value());
-        io.vigil.flink.action.TrackTrajectories trajectories = trajectory == null ? null : trajectoriesState.value();
-        if (trajectory != null && trajectories == null) trajectories = new io.vigil.flink.action.TrackTrajectories(settings.actionVotes());
-        if (trajectories != null) trajectories.checkShape(trajectoryShape);
-        if (prevSeq != null) {
-            long seqGap = e.frame - prevSeq;
-            long timeGapMs = prevTs == null ? 0 : (e.tsMicros - prevTs) / 1000;
-            if (seqGap > settings.maxSeqGap() || timeGapMs > settings.maxTimeGapMs()) {
-                e.reset = seqGap > settings.maxSeqGap() ? "frame gap: " + (seqGap - 1) + " frames missing" : "camera paused for " + timeGapMs + " ms";
-                tracker = new ByteTracker(settings.tracker());
-                windows = newWindows();
-                if (trajectories != null) trajectories = new io.vigil.flink.action.TrackTrajectories(settings.actionVotes());
-                resets.inc();
-            }
+        ByteTracker t = tracker.value();
+        String reason = policy.resetReason(prevSeq, prevTs, e.frame, e.tsMicros);
+        if (t == null || reason != null) t = new ByteTracker(trackerConfig);
+        else if (t.config() != trackerConfig) t.reconfigure(trackerConfig); // restored from bytes, which hold no thresholds
+        if (reason != null) {
+            ResetPolicy.mark(e, reason);
+            if (actions != null) actions.reset();
+            resets.inc();
         }
+        track(e, t, prevSeq, prevTs);
+        out.collect(f);
+        if (actions != null) actions.observe(e, a -> ctx.output(SideOutputs.ACTIONS, a));
+        tracker.update(t);
+        lastSeq.update(e.frame);
+        lastTs.update(e.tsMicros);
+    }
+
+    /** Gives each object of a confirmed track its id and its velocity in pixels per second of capture time. */
+    private static void track(DetectionEvent e, ByteTracker tracker, Long prevSeq, Long prevTs) {
         int n = e.objects.length;
         float[][] boxes = new float[n][];
         float[] scores = new float[n];
@@ -133,69 +116,18 @@ public class TrackOperator extends KeyedProcessFunction<String, DetectionEvent, 
             classes[i] = e.objects[i].classId;
         }
         List<TrackedBox> tracked = tracker.update(boxes, scores, classes);
-        double dtSeconds = prevTs == null || e.tsMicros <= prevTs ? 0 : (e.tsMicros - prevTs) / 1e6 / Math.max(1, e.frame - (prevSeq == null ? e.frame - 1 : prevSeq));
-        for (TrackedBox t : tracked) {
-            if (t.trackId() < 0) continue;
-            DetectedObject o = e.objects[t.detection()];
-            o.track = t.trackId();
-            if (dtSeconds > 0) o.velocity = new float[] {(float) (t.vx() / dtSeconds), (float) (t.vy() / dtSeconds)};
-            if (action != null && settings.actionLabel().equals(o.label)) {
-                windows.observe(t.trackId(), (o.box[0] + o.box[2]) / 2 / e.width, (o.box[1] + o.box[3]) / 2 / e.height, e.frame);
-            }
-            if (trajectories != null && settings.actionLabel().equals(o.label)
-                    && trajectories.observe(t.trackId(), (o.box[0] + o.box[2]) / 2 / e.width, (o.box[1] + o.box[3]) / 2 / e.height, e.frame,
-                    trajectory, trajectoryScores)) {
-                int best = 0;
-                for (int c = 1; c < trajectoryScores.length; c++) if (trajectoryScores[c] > trajectoryScores[best]) best = c;
-                emit(e, t.trackId(), trajectories.vote(t.trackId(), best), trajectory.labels(), ctx);
-            }
+        long frames = Math.max(1, e.frame - (prevSeq == null ? e.frame - 1 : prevSeq));
+        double dtSeconds = prevTs == null || e.tsMicros <= prevTs ? 0 : (e.tsMicros - prevTs) / 1e6 / frames;
+        for (TrackedBox b : tracked) {
+            if (b.trackId() < 0) continue;
+            DetectedObject o = e.objects[b.detection()];
+            o.track = b.trackId();
+            if (dtSeconds > 0) o.velocity = new float[] {(float) (b.vx() / dtSeconds), (float) (b.vy() / dtSeconds)};
         }
-        out.collect(e);
-        if (action != null) classify(e, windows, ctx);
-        windows.forgetOlderThan(e.frame - settings.tracker().maxLost());
-        if (trajectories != null) {
-            trajectories.forgetOlderThan(e.frame - settings.tracker().maxLost());
-            trajectoriesState.update(trajectories);
-        }
-        trackerState.update(tracker.toBytes());
-        windowsState.update(windows.toBytes());
-        lastSeq.update(e.frame);
-        lastTs.update(e.tsMicros);
-    }
-
-    private TrackWindows newWindows() {
-        return new TrackWindows(action == null ? 16 : action.bundle().descriptor().action().window(), settings.actionVotes());
-    }
-
-    /** Labels every confirmed track of this frame that has a full window, in one model run. */
-    private void classify(DetectionEvent e, TrackWindows windows, Context ctx) {
-        List<Long> present = new ArrayList<>();
-        for (DetectedObject o : e.objects) if (o.track >= 0 && settings.actionLabel().equals(o.label)) present.add(o.track);
-        List<Long> ready = new ArrayList<>();
-        for (Long id : windows.ready()) if (present.contains(id)) ready.add(id);
-        if (ready.isEmpty()) return;
-        float[][] in = new float[ready.size()][];
-        for (int i = 0; i < in.length; i++) in[i] = windows.window(ready.get(i));
-        List<WindowedActionModel.Prediction> p = action.classify(in, settings.actionThreshold());
-        List<String> labels = action.bundle().labels();
-        for (int i = 0; i < ready.size(); i++) emit(e, ready.get(i), windows.vote(ready.get(i), p.get(i).classId()), labels, ctx);
-    }
-
-    /** @param v the majority over the track's last K predictions: {class, agreeing, votes} */
-    private void emit(DetectionEvent e, long track, int[] v, List<String> labels, Context ctx) {
-        ActionEvent a = new ActionEvent();
-        a.camera = e.camera;
-        a.frame = e.frame;
-        a.tsMicros = e.tsMicros;
-        a.track = track;
-        a.labels = new String[] {v[0] >= 0 && v[0] < labels.size() ? labels.get(v[0]) : "class" + v[0]};
-        a.scores = new float[] {(float) v[1] / v[2]}; // the share of the last K predictions that agree
-        a.model = actionModelId;
-        ctx.output(ACTIONS, a);
     }
 
     @Override
     public void close() {
-        if (action != null) action.close();
+        if (actions != null) actions.close();
     }
 }

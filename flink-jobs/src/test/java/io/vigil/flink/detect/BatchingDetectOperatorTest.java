@@ -1,11 +1,17 @@
 package io.vigil.flink.detect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.flink.TestFrames;
-import io.vigil.flink.deadletter.DeadLetter;
-import io.vigil.flink.kafka.FrameEnvelope;
+import io.vigil.flink.config.JobConfig;
+import io.vigil.flink.event.DeadLetter;
+import io.vigil.flink.event.DetectedFrame;
+import io.vigil.flink.event.DetectionEvent;
+import io.vigil.flink.event.FrameEnvelope;
+import io.vigil.flink.event.SideOutputs;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -14,11 +20,18 @@ import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 class BatchingDetectOperatorTest {
-    private static OneInputStreamOperatorTestHarness<FrameEnvelope, DetectionEvent> harness(int batch, long timeoutMs) throws Exception {
-        DetectSettings s = new DetectSettings(TestFrames.model("yolox-nano"), "cpu", 1, null, batch, timeoutMs, 1_000_000, null);
-        OneInputStreamOperatorTestHarness<FrameEnvelope, DetectionEvent> h = new OneInputStreamOperatorTestHarness<>(new BatchingDetectOperator(s));
+    private static OneInputStreamOperatorTestHarness<FrameEnvelope, DetectedFrame> harness(int batch, long timeoutMs) throws Exception {
+        JobConfig.Detect s = new JobConfig.Detect(TestFrames.model("yolox-nano"), "cpu", 1, null, batch, Duration.ofMillis(timeoutMs), 1_000_000);
+        OneInputStreamOperatorTestHarness<FrameEnvelope, DetectedFrame> h = new OneInputStreamOperatorTestHarness<>(new BatchingDetectOperator(s));
         h.open();
         return h;
+    }
+
+    private static List<DetectionEvent> events(OneInputStreamOperatorTestHarness<FrameEnvelope, DetectedFrame> h) {
+        return h.extractOutputValues().stream().map(f -> {
+            assertNull(f.tensor, "no tensor without a spatiotemporal stage");
+            return f.event;
+        }).toList();
     }
 
     @Test
@@ -31,7 +44,7 @@ class BatchingDetectOperatorTest {
             h.processElement(new StreamRecord<>(TestFrames.frame("cam-c", 9, jpegs.get(2), 768, 576), 12));
             assertEquals(0, h.extractOutputValues().size(), "waiting for the batch to fill");
             h.setProcessingTime(100); // the timeout fires
-            List<DetectionEvent> out = h.extractOutputValues();
+            List<DetectionEvent> out = events(h);
             assertEquals(3, out.size());
             assertEquals(List.of("cam-a", "cam-b", "cam-c"), out.stream().map(e -> e.camera).toList());
             assertEquals(3.0, op.meanBatchSize(), 1e-9);
@@ -76,8 +89,8 @@ class BatchingDetectOperatorTest {
             h.processElement(new StreamRecord<>(TestFrames.frame("cam", 6, jpegs.get(0), 20_000, 20_000), 4));
             h.processElement(new StreamRecord<>(TestFrames.frame("cam", 7, jpegs.get(0), 768, 576), 5));
             h.setProcessingTime(1000);
-            assertEquals(List.of(7L), h.extractOutputValues().stream().map(e -> e.frame).toList());
-            List<DeadLetter> dl = h.getSideOutput(BatchingDetectOperator.DEADLETTER).stream().map(StreamRecord::getValue).toList();
+            assertEquals(List.of(7L), events(h).stream().map(e -> e.frame).toList());
+            List<DeadLetter> dl = h.getSideOutput(SideOutputs.DEADLETTER).stream().map(StreamRecord::getValue).toList();
             assertEquals(4, dl.size());
             assertTrue(dl.get(0).reason.contains("vigil-ts is missing") && dl.get(0).offset == 33 && dl.get(0).partition == 1);
             assertTrue(dl.stream().anyMatch(d -> d.frame == 4 && d.reason.startsWith("corrupt image")), dl.toString());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.flink.event.FrameEnvelope;
 import io.vigil.video.kafka.FrameCodec;
 import io.vigil.video.kafka.FrameHeaders;
 import io.vigil.video.kafka.FrameRecord;

@@ -3,19 +3,18 @@ package io.vigil.flink.spatiotemporal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vigil.flink.action.ActionEvent;
-import io.vigil.flink.detect.DetectedObject;
-import io.vigil.flink.detect.DetectionEvent;
-import io.vigil.flink.track.TrackOperator;
+import io.vigil.flink.config.JobConfig;
+import io.vigil.flink.event.ActionEvent;
+import io.vigil.flink.event.DetectedFrame;
+import io.vigil.flink.event.DetectedObject;
+import io.vigil.flink.event.DetectionEvent;
+import io.vigil.flink.event.SideOutputs;
 import io.vigil.models.onnx.OnnxGraph;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,7 +49,7 @@ class RecurrentHeadTest {
         return dir;
     }
 
-    private static DetectionEvent event(String camera, long f) {
+    private static DetectedFrame event(String camera, long f) {
         DetectionEvent e = new DetectionEvent();
         e.camera = camera;
         e.frame = f;
@@ -59,24 +58,22 @@ class RecurrentHeadTest {
         e.height = 16;
         e.model = "m";
         e.objects = new DetectedObject[0];
-        e.tensor = SsmFixture.frame(new Random(camera.hashCode() + f).nextLong());
-        return e;
+        return new DetectedFrame(e, SsmFixture.frame(new Random(camera.hashCode() + f).nextLong()));
     }
 
     @Test
     void headLabelsFollowItsRecurrenceOnBothBackends() throws Exception {
         Path model = SsmFixture.write(tmp);
         Path head = head();
-        for (String backend : List.of("java", "onnx")) {
-            SpatiotemporalSettings s = new SpatiotemporalSettings(model.toString(), "scalar", 50, 3_600_000, backend).withHead(head.toString());
-            var op = backend.equals("java") ? new KeyedProcessOperator<>(new SpatiotemporalOperator(s)) : new BatchedSpatiotemporalOperator(s, 8, 10);
-            try (var h = new KeyedOneInputStreamOperatorTestHarness<String, DetectionEvent, DetectionEvent>(op, e -> e.camera, Types.STRING)) {
+        for (JobConfig.Backend backend : JobConfig.Backend.values()) {
+            JobConfig.Spatiotemporal s = new JobConfig.Spatiotemporal(model.toString(), "scalar", backend, head.toString(), false);
+            try (var h = SpatiotemporalOperatorTest.harness(s, backend == JobConfig.Backend.ONNX ? 8 : 1)) {
                 h.open();
                 for (long f = 0; f < 5; f++) for (String c : List.of("a", "b")) h.processElement(new StreamRecord<>(event(c, f), f));
                 h.setProcessingTime(1000);
                 List<DetectionEvent> out = h.extractOutputValues();
-                List<ActionEvent> acts = h.getSideOutput(TrackOperator.ACTIONS).stream().map(StreamRecord::getValue).toList();
-                assertEquals(10, acts.size(), backend);
+                List<ActionEvent> acts = h.getSideOutput(SideOutputs.ACTIONS).stream().map(StreamRecord::getValue).toList();
+                assertEquals(10, acts.size(), backend.name());
                 for (String c : List.of("a", "b")) {
                     double hUp = 0;
                     List<DetectionEvent> frames = out.stream().filter(e -> e.camera.equals(c)).toList();

@@ -20,6 +20,9 @@ import java.nio.file.Path;
 public final class OnnxSequenceRunner implements SequenceRunner, AutoCloseable {
     private final RecurrentActionModel[][] steps; // [layers][directions]
     private final Path dir;
+    private final int dModel;
+    private float[][][] tokens = new float[0][][];        // [batch size][streams][d_model]
+    private float[][][][] stateViews = new float[0][][][]; // [batch size][streams][conv, ssm]
 
     public OnnxSequenceRunner(SpatiotemporalModel model, ExecutionProvider provider, int threads) {
         try {
@@ -27,6 +30,7 @@ public final class OnnxSequenceRunner implements SequenceRunner, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a directory for the exported step graphs", e);
         }
+        dModel = model.config().dModel();
         int layers = model.config().layers();
         int dirs = model.plan().directions().size();
         steps = new RecurrentActionModel[layers][dirs];
@@ -40,18 +44,33 @@ public final class OnnxSequenceRunner implements SequenceRunner, AutoCloseable {
     }
 
     @Override
-    public void forward(int layer, int direction, float[][] seqs, int len, MambaState[] states, float[][] outs) {
+    public void forward(int layer, int direction, float[][] seqs, MambaState[] states, float[][] outs, int streams, int len) {
         RecurrentActionModel m = steps[layer][direction];
-        int n = seqs.length;
-        int dm = seqs[0].length / len;
-        float[][] x = new float[n][dm];
-        float[][][] st = new float[n][][];
-        for (int b = 0; b < n; b++) st[b] = new float[][] {states[b].conv, states[b].ssm};
-        for (int t = 0; t < len; t++) {
-            for (int b = 0; b < n; b++) System.arraycopy(seqs[b], t * dm, x[b], 0, dm);
-            float[][] y = m.step(x, st);
-            for (int b = 0; b < n; b++) System.arraycopy(y[b], 0, outs[b], t * dm, dm);
+        float[][] x = tokens(streams);
+        float[][][] st = stateViews(streams);
+        for (int b = 0; b < streams; b++) {
+            st[b][0] = states[b].conv;
+            st[b][1] = states[b].ssm;
         }
+        for (int t = 0; t < len; t++) {
+            for (int b = 0; b < streams; b++) System.arraycopy(seqs[b], t * dModel, x[b], 0, dModel);
+            float[][] y = m.step(x, st);
+            for (int b = 0; b < streams; b++) System.arraycopy(y[b], 0, outs[b], t * dModel, dModel);
+        }
+    }
+
+    /** [streams][d_model]: one token of each stream, made once per batch size. */
+    private float[][] tokens(int streams) {
+        if (tokens.length <= streams) tokens = java.util.Arrays.copyOf(tokens, streams + 1);
+        if (tokens[streams] == null) tokens[streams] = new float[streams][dModel];
+        return tokens[streams];
+    }
+
+    /** [streams][2]: views of each stream's conv and SSM state, made once per batch size. */
+    private float[][][] stateViews(int streams) {
+        if (stateViews.length <= streams) stateViews = java.util.Arrays.copyOf(stateViews, streams + 1);
+        if (stateViews[streams] == null) stateViews[streams] = new float[streams][2][];
+        return stateViews[streams];
     }
 
     @Override

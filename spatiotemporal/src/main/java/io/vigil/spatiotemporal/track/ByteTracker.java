@@ -40,7 +40,7 @@ public final class ByteTracker {
         }
     }
 
-    private final Config cfg;
+    private Config cfg;
     private final List<Track> tracks = new ArrayList<>();
     private long nextId = 1;
     private long frames;
@@ -51,6 +51,14 @@ public final class ByteTracker {
 
     public Config config() {
         return cfg;
+    }
+
+    /**
+     * Applies other thresholds and ages from the next {@link #update} on; the tracks stay. A tracker restored from its
+     * bytes (which hold tracks, not configuration) gets its configuration back this way.
+     */
+    public void reconfigure(Config config) {
+        this.cfg = java.util.Objects.requireNonNull(config, "config");
     }
 
     /**

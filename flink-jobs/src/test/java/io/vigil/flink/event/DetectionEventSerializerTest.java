@@ -1,4 +1,4 @@
-package io.vigil.flink.detect;
+package io.vigil.flink.event;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,6 +1,6 @@
-package io.vigil.flink.deadletter;
+package io.vigil.flink.event;
 
-import io.vigil.flink.kafka.FrameEnvelope;
+import io.vigil.flink.event.FrameEnvelope;
 
 /** A frame the job could not process, with why and where it came from (a Flink POJO). */
 public class DeadLetter {

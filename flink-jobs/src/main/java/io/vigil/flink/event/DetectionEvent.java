@@ -1,4 +1,4 @@
-package io.vigil.flink.detect;
+package io.vigil.flink.event;
 
 /** One frame's detections, as published on {@code vigil.detections} (a Flink POJO). */
 public class DetectionEvent {
@@ -14,14 +14,12 @@ public class DetectionEvent {
     /** {@code name@sha256:<12 hex>}. */
     public String model;
     public DetectedObject[] objects;
-    /** Set when the camera's temporal state was reset at this frame, with why (frame gap, idle camera). */
+    /** Set when the camera's temporal state was reset at this frame, with why ({@code ResetPolicy}: frame gap, idle camera). */
     public String reset;
     /** The spatiotemporal model's pooled vector for this frame [d_model], when that stage is configured. */
     public float[] embedding;
     /** The SSM's implicit attention per patch for this frame (0..1, max = 1), when asked for. */
     public Saliency saliency;
-    /** In flight only (never published): the small [3][H][W] frame tensor for the spatiotemporal stage. */
-    public float[] tensor;
 
     public DetectionEvent() {}
 }

@@ -1,4 +1,4 @@
-package io.vigil.flink.kafka;
+package io.vigil.flink.event;
 
 /**
  * A frame as it travels through the job (a Flink POJO): the decoded wire record, where it came from in Kafka,

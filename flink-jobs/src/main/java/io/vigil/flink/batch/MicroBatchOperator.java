@@ -1,4 +1,4 @@
-package io.vigil.flink;
+package io.vigil.flink.batch;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,0 +1,152 @@
+package io.vigil.flink.event;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The one JSON writer of the job's published events (detections, actions, dead letters), on Jackson's streaming
+ * {@link JsonGenerator} over a reused buffer. Field names and order follow DESIGN.md and the schemas in docs/; numbers
+ * are rounded to the decimals each field needs, and a whole number is written without ".0". One instance per sink
+ * subtask (not thread-safe).
+ */
+public final class EventJson {
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    /** U+2028 and U+2029 are valid JSON but end a line in JavaScript, and the dashboard hands event text to a page. */
+    private static final CharacterEscapes LINE_SEPARATORS = new CharacterEscapes() {
+        private static final long serialVersionUID = 1L;
+        private final int[] ascii = standardAsciiEscapesForJSON();
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return ch == 0x2028 || ch == 0x2029 ? new SerializedString(String.format("\\u%04x", ch)) : null;
+        }
+    };
+
+    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
+
+    /** The detection event's JSON, with {@code latencyMs} as given. */
+    public byte[] detection(DetectionEvent e, long latencyMs) {
+        try (JsonGenerator g = start()) {
+            g.writeStartObject();
+            g.writeStringField("schema", DetectionEvent.SCHEMA);
+            g.writeStringField("camera", e.camera);
+            g.writeNumberField("frame", e.frame);
+            g.writeNumberField("ts", e.tsMicros / 1000);
+            g.writeNumberField("width", e.width);
+            g.writeNumberField("height", e.height);
+            g.writeStringField("model", e.model);
+            g.writeArrayFieldStart("objects");
+            if (e.objects != null) {
+                for (DetectedObject o : e.objects) {
+                    g.writeStartObject();
+                    if (o.track >= 0) g.writeNumberField("track", o.track);
+                    g.writeStringField("label", o.label);
+                    g.writeNumberField("classId", o.classId);
+                    g.writeFieldName("score");
+                    number(g, o.score, 4);
+                    array(g, "box", o.box, 1);
+                    array(g, "boxNorm", o.boxNorm, 5);
+                    if (o.velocity != null) array(g, "velocity", o.velocity, 1);
+                    g.writeEndObject();
+                }
+            }
+            g.writeEndArray();
+            if (e.embedding != null) array(g, "embedding", e.embedding, 5);
+            if (e.saliency != null) {
+                g.writeObjectFieldStart("saliency");
+                g.writeNumberField("rows", e.saliency.rows);
+                g.writeNumberField("cols", e.saliency.cols);
+                array(g, "values", e.saliency.values, 3);
+                g.writeEndObject();
+            }
+            if (e.reset != null) g.writeStringField("reset", e.reset);
+            g.writeNumberField("latencyMs", latencyMs);
+            g.writeEndObject();
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot write the detection event of " + e.camera + "#" + e.frame, ex);
+        }
+        return buffer.toByteArray();
+    }
+
+    /** The action event's JSON, with {@code latencyMs} as given. */
+    public byte[] action(ActionEvent e, long latencyMs) {
+        try (JsonGenerator g = start()) {
+            g.writeStartObject();
+            g.writeStringField("schema", ActionEvent.SCHEMA);
+            g.writeStringField("camera", e.camera);
+            g.writeNumberField("frame", e.frame);
+            g.writeNumberField("ts", e.tsMicros / 1000);
+            if (e.track >= 0) g.writeNumberField("track", e.track);
+            g.writeArrayFieldStart("labels");
+            for (int i = 0; i < e.labels.length; i++) {
+                g.writeStartObject();
+                g.writeStringField("label", e.labels[i]);
+                g.writeFieldName("score");
+                number(g, e.scores[i], 4);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeStringField("model", e.model);
+            g.writeNumberField("latencyMs", latencyMs);
+            g.writeEndObject();
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot write the action event of " + e.camera + "#" + e.frame, ex);
+        }
+        return buffer.toByteArray();
+    }
+
+    /** The dead letter's JSON. */
+    public byte[] deadLetter(DeadLetter d) {
+        try (JsonGenerator g = start()) {
+            g.writeStartObject();
+            g.writeStringField("schema", DeadLetter.SCHEMA);
+            g.writeStringField("camera", d.camera);
+            g.writeNumberField("frame", d.frame);
+            g.writeNumberField("ts", d.tsMicros / 1000);
+            g.writeStringField("reason", d.reason);
+            g.writeStringField("topic", d.topic);
+            g.writeNumberField("partition", d.partition);
+            g.writeNumberField("offset", d.offset);
+            g.writeEndObject();
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot write a dead letter of " + d.camera, ex);
+        }
+        return buffer.toByteArray();
+    }
+
+    private JsonGenerator start() throws IOException {
+        buffer.reset();
+        return FACTORY.createGenerator(buffer, JsonEncoding.UTF8).setCharacterEscapes(LINE_SEPARATORS);
+    }
+
+    private static void array(JsonGenerator g, String field, float[] a, int decimals) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (int i = 0; a != null && i < a.length; i++) number(g, a[i], decimals);
+        g.writeEndArray();
+    }
+
+    /** Rounded to {@code decimals} places; a whole number without ".0"; NaN and infinities as null. */
+    private static void number(JsonGenerator g, float v, int decimals) throws IOException {
+        if (!Float.isFinite(v)) {
+            g.writeNull();
+            return;
+        }
+        double scale = Math.pow(10, decimals);
+        double r = Math.round(v * scale) / scale;
+        if (r == Math.rint(r) && Math.abs(r) < 1e15) g.writeNumber((long) r);
+        else g.writeNumber(r);
+    }
+}

@@ -1,0 +1,13 @@
+package io.vigil.flink.event;
+
+import org.apache.flink.util.OutputTag;
+
+/** The job's side outputs: every stage that emits actions or dead letters uses these tags, and the job routes them to their sinks. */
+public final class SideOutputs {
+    /** Action labels (per track or per camera), published on {@code vigil.actions}. */
+    public static final OutputTag<ActionEvent> ACTIONS = new OutputTag<>("actions") { };
+    /** Frames the job could not process, published on {@code vigil.deadletter}. */
+    public static final OutputTag<DeadLetter> DEADLETTER = new OutputTag<>("deadletter") { };
+
+    private SideOutputs() {}
+}
