@@ -32,10 +32,9 @@ class DashboardITCase {
     void demoDashboardShowsLiveDetections() throws Exception {
         Path home = Path.of(System.getProperty("vigil.home", ".."));
         Path ssm = SsmFixture.write(Files.createTempDirectory("ssm"));
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "--add-opens=java.base/java.util=ALL-UNNAMED",
-                "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-                "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.net=ALL-UNNAMED",
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(io.vigil.deploy.cluster.FlinkConf.JVM_OPTIONS);
+        cmd.addAll(List.of(
                 "-Dvigil.shared=" + System.getProperty("vigil.shared"), "-Dvigil.media=" + System.getProperty("vigil.media"),
                 "-Dvigil.home=" + home.toAbsolutePath().normalize(),
                 "-cp", System.getProperty("java.class.path"), "io.vigil.deploy.cli.VigilCli",

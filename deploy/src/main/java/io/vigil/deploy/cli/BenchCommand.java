@@ -1,23 +1,17 @@
 package io.vigil.deploy.cli;
 
-import io.vigil.models.bundle.ModelBundle;
+import io.vigil.deploy.bench.DetectBench;
+import io.vigil.deploy.bench.IngestBench;
+import io.vigil.deploy.bench.PipelineBench;
+import io.vigil.deploy.bench.ScanBench;
+import io.vigil.deploy.bench.StreamingBench;
 import io.vigil.models.bundle.ModelLocator;
-import io.vigil.models.detect.DetectionResult;
-import io.vigil.models.detect.Detector;
-import io.vigil.models.detect.DetectorOptions;
-import io.vigil.models.detect.FrameInput;
 import io.vigil.models.runtime.ExecutionProvider;
-import io.vigil.video.image.BgrImage;
 import io.vigil.video.source.SampleMedia;
-import io.vigil.video.source.SourceSpec;
-import io.vigil.video.source.VideoSource;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,7 +52,7 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             System.out.println("selective scan, d_state 16, one thread, median of 7 runs (" + Runtime.getRuntime().availableProcessors() + " cores here)");
-            report(io.vigil.spatiotemporal.bench.ScanBench.run(new int[] {64, 192, 384, 768, 1536}, new int[] {1, 16, 196}, 16), csv);
+            report(ScanBench.run(new int[] {64, 192, 384, 768, 1536}, new int[] {1, 16, 196}, 16), csv);
             return 0;
         }
     }
@@ -78,7 +72,7 @@ final class BenchCommand implements Runnable {
             int[] clip = quick ? new int[] {8, 32} : new int[] {8, 32, 128};
             int[] att = quick ? new int[] {8, 32, 128} : new int[] {8, 32, 128, 1000};
             System.out.println("model: d_model 96, d_state 16, expand 2, 2 layers, 14x14 grid = 196 tokens, vector kernel; ms per frame, median");
-            report(io.vigil.spatiotemporal.bench.StreamingBench.run(hist, clip, att, null), csv);
+            report(StreamingBench.run(hist, clip, att, null), csv);
             return 0;
         }
     }
@@ -107,11 +101,11 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             for (String m : modes) if (!m.equals("fast") && !m.equals("25fps")) throw new IllegalArgumentException("--modes takes fast and 25fps, got " + m);
-            var opts = new io.vigil.deploy.bench.PipelineBench.Options(SampleMedia.require(SampleMedia.VTEST), ModelLocator.resolve(model),
+            var opts = new PipelineBench.Options(SampleMedia.require(SampleMedia.VTEST), ModelLocator.resolve(model),
                     cameras, modes, seconds, warmup);
             System.out.println("pipeline: embedded broker + gateway + job (parallelism 1, at-least-once, batch 8/20 ms) on "
                     + Runtime.getRuntime().availableProcessors() + " cores; CPU in % of one core");
-            report(io.vigil.deploy.bench.PipelineBench.run(opts), csv);
+            report(PipelineBench.run(opts), csv);
             return 0;
         }
     }
@@ -127,43 +121,8 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            String src = input != null ? input : SampleMedia.require(SampleMedia.VTEST).toString();
-            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-            // warm-up pass
-            runPass(src, 80);
-            long frames = 0;
-            long cpu0 = threads.getCurrentThreadCpuTime();
-            long t0 = System.nanoTime();
-            for (int r = 0; r < repeat; r++) frames += runPass(src, 80);
-            double wall = (System.nanoTime() - t0) / 1e9;
-            double cpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
-            System.out.printf(Locale.ROOT, "vigil grab+encode (q80, 1 thread): %d frames, %.1f frames/s wall, %.1f frames per CPU-second%n",
-                    frames, frames / wall, frames / cpu);
-            String ffmpeg = org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
-            for (String t : new String[] {"1", "0"}) {
-                long f0 = System.nanoTime();
-                for (int r = 0; r < repeat; r++) {
-                    Process p = new ProcessBuilder(ffmpeg, "-hide_banner", "-loglevel", "error", "-threads", t, "-i", src, "-threads", t,
-                            "-f", "mjpeg", "-q:v", "5", "-y", "/dev/null").redirectErrorStream(true).start();
-                    p.getInputStream().readAllBytes();
-                    if (p.waitFor() != 0) throw new IllegalStateException("ffmpeg failed");
-                }
-                double fw = (System.nanoTime() - f0) / 1e9;
-                System.out.printf(Locale.ROOT, "ffmpeg -f mjpeg -q:v 5 (-threads %s%s): %.1f frames/s wall%n", t, t.equals("0") ? " = auto" : "",
-                        frames / fw);
-            }
+            IngestBench.run(input != null ? input : SampleMedia.require(SampleMedia.VTEST).toString(), repeat).forEach(System.out::println);
             return 0;
-        }
-
-        private static long runPass(String src, int quality) {
-            long n = 0;
-            try (VideoSource v = VideoSource.open(SourceSpec.parse(src), 5_000_000)) {
-                while (v.next()) {
-                    v.encodeJpeg(quality, 0, 0);
-                    n++;
-                }
-            }
-            return n;
         }
     }
 
@@ -194,48 +153,7 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             String src = input != null ? input : SampleMedia.require(SampleMedia.VTEST).toString();
-            List<FrameInput> inputs = new ArrayList<>();
-            try (VideoSource v = VideoSource.open(SourceSpec.parse(src), 5_000_000)) {
-                while (inputs.size() < frames && v.next()) {
-                    BgrImage b = v.copyBgr();
-                    inputs.add(new FrameInput(b.pixels(), b.width(), b.height()));
-                }
-            }
-            ModelBundle bundle = ModelBundle.load(ModelLocator.resolve(model));
-            List<String> rows = new ArrayList<>();
-            rows.add("model,provider,batch,frames,frames_per_s,preprocess_ms,inference_ms,decode_nms_ms,pre_post_share_of_inference");
-            System.out.printf(Locale.ROOT, "%s on %d frames of %s (%dx%d), %d threads%n", bundle.modelId(), inputs.size(), src,
-                    inputs.get(0).width(), inputs.get(0).height(), threads);
-            System.out.printf("%6s %10s %14s %13s %15s %16s%n", "batch", "frames/s", "preprocess ms", "inference ms", "decode+NMS ms", "(pre+post)/inf");
-            for (int batch : batches) {
-                DetectorOptions o = DetectorOptions.defaults().withProvider(ExecutionProvider.parse(provider)).withThreads(threads).withMaxBatch(batch);
-                try (Detector d = Detector.open(bundle, o)) {
-                    for (int w = 0; w < 3; w++) d.detectBatch(inputs.subList(0, Math.min(30, inputs.size()))); // warm-up: JIT, ONNX Runtime
-                    long pre = 0, inf = 0, post = 0;
-                    long t0 = System.nanoTime();
-                    for (int i = 0; i < inputs.size(); i += batch) {
-                        for (DetectionResult r : d.detectBatch(inputs.subList(i, Math.min(inputs.size(), i + batch)))) {
-                            pre += r.preprocessNanos();
-                            inf += r.inferenceNanos();
-                            post += r.decodeNanos();
-                        }
-                    }
-                    double secs = (System.nanoTime() - t0) / 1e9;
-                    int n = inputs.size();
-                    double fps = n / secs;
-                    double share = 100.0 * (pre + post) / inf;
-                    System.out.printf(Locale.ROOT, "%6d %10.1f %14.2f %13.2f %15.2f %15.1f%%%s%n", batch, fps, pre / 1e6 / n, inf / 1e6 / n,
-                            post / 1e6 / n, share, d.dynamicBatch() ? "" : "   (fixed batch 1: run frame by frame)");
-                    rows.add(String.format(Locale.ROOT, "%s,%s,%d,%d,%.2f,%.3f,%.3f,%.3f,%.2f", bundle.modelId(), d.provider(), batch, n, fps,
-                            pre / 1e6 / n, inf / 1e6 / n, post / 1e6 / n, share));
-                }
-            }
-            if (csv != null) {
-                try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(csv))) {
-                    rows.forEach(w::println);
-                }
-                System.out.println("wrote " + csv);
-            }
+            DetectBench.run(ModelLocator.resolve(model), src, frames, batches, threads, ExecutionProvider.parse(provider), csv);
             return 0;
         }
     }

@@ -12,21 +12,14 @@ import java.util.Map;
  * processes log with. The same settings suit a real installation (see deploy/README.md).
  */
 public final class FlinkConf {
+    /** Where the JVM option list lives: every Vigil JVM reads it or is checked against it. */
+    public static final String JVM_OPTIONS_RESOURCE = "/io/vigil/deploy/jvm.options";
+
     /**
-     * Flink's own list for Java 17 (its default config.yaml) plus the Vector API module the selective scan runs on.
-     * The REST submission and the CLI fail without {@code java.util} opened.
+     * The JVM options of every Vigil JVM ({@value #JVM_OPTIONS_RESOURCE}): Flink's own list for Java 17 plus the Vector
+     * API module the selective scan runs on.
      */
-    public static final List<String> JVM_OPTIONS = List.of(
-            "--add-modules", "jdk.incubator.vector",
-            "--add-exports=java.base/sun.net.util=ALL-UNNAMED", "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
-            "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.net=ALL-UNNAMED",
-            "--add-opens=java.base/java.io=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-            "--add-opens=java.base/java.text=ALL-UNNAMED", "--add-opens=java.base/java.time=ALL-UNNAMED",
-            "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
+    public static final List<String> JVM_OPTIONS = readJvmOptions();
 
     /**
      * Classes of libraries with native code that must come from the TaskManager's classpath, never from a job's
@@ -96,5 +89,15 @@ public final class FlinkConf {
 
     private static String quote(String v) {
         return v.matches("[A-Za-z0-9_./:;=-]+") ? v : "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    private static List<String> readJvmOptions() {
+        try (java.io.InputStream in = FlinkConf.class.getResourceAsStream(JVM_OPTIONS_RESOURCE)) {
+            if (in == null) throw new IllegalStateException(JVM_OPTIONS_RESOURCE + " is missing from the classpath");
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + JVM_OPTIONS_RESOURCE, e);
+        }
     }
 }

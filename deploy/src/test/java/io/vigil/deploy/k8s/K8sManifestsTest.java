@@ -86,9 +86,9 @@ class K8sManifestsTest {
         // the shipped vigil.yaml is one the job accepts
         Path f = Files.createTempFile("vigil", ".yaml");
         Files.writeString(f, cfg.asText());
-        var jc = io.vigil.flink.config.JobConfig.fromArgs(new String[] {"--config", f.toString()});
-        assertEquals("SASL_SSL", jc.kafkaProperties().get("security.protocol"));
-        assertEquals("cuda:0", jc.provider().toString());
+        var jc = io.vigil.flink.config.JobConfig.fromArgs("--config", f.toString());
+        assertEquals("SASL_SSL", jc.kafka().properties().get("security.protocol"));
+        assertEquals("cuda:0", jc.detect().executionProvider().toString());
         Files.delete(f);
         JsonNode secret = ofKind(all, "Secret").get(0);
         assertTrue(secret.path("stringData").path("sasl.jaas.config").asText().contains("CHANGE-ME"));

@@ -98,7 +98,7 @@ class JobConfigTest {
         assertMessage("kafka.bootstrap (--bootstrap) must be HOST:PORT", "--model", "/m", "--bootstrap", "localhost");
         assertMessage("detect.provider (--provider) ", "--model", "/m", "--provider", "gpu");
         assertMessage("detect.batchSize (--batch-size) must be 1..256, got 0", "--model", "/m", "--batch-size", "0");
-        assertMessage("--kafka-property takes KEY=VALUE", "--model", "/m", "--kafka-property", "novalue");
+        assertMessage("(--kafka-property) takes KEY=VALUE", "--model", "/m", "--kafka-property", "novalue");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.vigil.spatiotemporal.bench;
+package io.vigil.deploy.bench;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;

@@ -1,4 +1,4 @@
-package io.vigil.spatiotemporal.bench;
+package io.vigil.deploy.bench;
 
 import io.vigil.spatiotemporal.model.SpatiotemporalConfig;
 import io.vigil.spatiotemporal.model.SpatiotemporalModel;
