@@ -1,5 +1,6 @@
 package io.vigil.deploy.bench;
 
+import java.util.Arrays;
 import java.util.Random;
 
 /**
@@ -52,7 +53,7 @@ final class AttentionBaseline {
                 scores[j] = e;
                 sum += e;
             }
-            java.util.Arrays.fill(out, i * d, (i + 1) * d, 0f);
+            Arrays.fill(out, i * d, (i + 1) * d, 0f);
             float inv = (float) (1 / sum);
             for (int j = 0; j < n; j++) Dot.axpy(scores[j] * inv, values, j * d, out, i * d, d);
         }

@@ -3,6 +3,7 @@ package io.vigil.deploy.bench;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.MetricConfig;
 import org.apache.flink.metrics.MetricGroup;
@@ -36,7 +37,7 @@ public final class CollectingReporter implements MetricReporter {
     public static double gauge(String operator, String name) {
         double best = Double.NaN;
         for (Map.Entry<String, Metric> e : METRICS.entrySet()) {
-            if (e.getKey().endsWith("." + name) && e.getKey().contains("." + operator + ".") && e.getValue() instanceof org.apache.flink.metrics.Gauge<?> g && g.getValue() instanceof Number n) {
+            if (e.getKey().endsWith("." + name) && e.getKey().contains("." + operator + ".") && e.getValue() instanceof Gauge<?> g && g.getValue() instanceof Number n) {
                 best = Double.isNaN(best) ? n.doubleValue() : Math.max(best, n.doubleValue());
             }
         }

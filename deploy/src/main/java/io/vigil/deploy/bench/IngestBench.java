@@ -2,9 +2,12 @@ package io.vigil.deploy.bench;
 
 import io.vigil.video.source.SourceSpec;
 import io.vigil.video.source.VideoSource;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.bytedeco.javacpp.Loader;
 
 /**
  * {@code vigil bench ingest}: the gateway's per-frame work on one thread (FFmpeg grab + decode, JPEG encode at the
@@ -16,7 +19,7 @@ public final class IngestBench {
     /** The report's lines: Vigil's grab + encode on one thread, then the ffmpeg program on 1 and on all threads. */
     public static List<String> run(String src, int repeat) throws Exception {
         List<String> out = new ArrayList<>();
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         // warm-up pass
         runPass(src, 80);
         long frames = 0;
@@ -27,7 +30,7 @@ public final class IngestBench {
         double cpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
         out.add(String.format(Locale.ROOT, "vigil grab+encode (q80, 1 thread): %d frames, %.1f frames/s wall, %.1f frames per CPU-second",
                 frames, frames / wall, frames / cpu));
-        String ffmpeg = org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
+        String ffmpeg = Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
         for (String t : new String[] {"1", "0"}) {
             long f0 = System.nanoTime();
             for (int r = 0; r < repeat; r++) {

@@ -8,14 +8,15 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "cameras", description = "Subscribe, change, unsubscribe and list cameras on the vigil.cameras topic.",
         subcommands = {CamerasCommand.Add.class, CamerasCommand.Remove.class, CamerasCommand.ListCameras.class})
 final class CamerasCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {

@@ -1,5 +1,6 @@
 package io.vigil.deploy.cli;
 
+import io.vigil.deploy.dashboard.DashboardServer;
 import io.vigil.deploy.demo.DetectionStats;
 import io.vigil.deploy.demo.LocalJob;
 import io.vigil.deploy.demo.MediaFetcher;
@@ -10,20 +11,23 @@ import io.vigil.models.bundle.ModelBundle;
 import io.vigil.models.bundle.ModelLocator;
 import io.vigil.models.detect.Detector;
 import io.vigil.models.detect.DetectorOptions;
+import io.vigil.video.gateway.CameraGateway;
 import io.vigil.video.gateway.CameraRegistry;
 import io.vigil.video.gateway.CameraSpec;
-import io.vigil.video.gateway.GatewayOptions;
-import io.vigil.video.gateway.KafkaStatusSink;
-import io.vigil.video.gateway.CameraGateway;
 import io.vigil.video.gateway.CameraStats;
+import io.vigil.video.gateway.GatewayOptions;
 import io.vigil.video.gateway.KafkaFramePublisher;
+import io.vigil.video.gateway.KafkaStatusSink;
 import io.vigil.video.source.SampleMedia;
 import io.vigil.video.source.SourceSpec;
+import java.io.IOException;
+import java.net.BindException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -107,8 +111,8 @@ final class DemoCommand implements Callable<Integer> {
             // exactly-once events, committed every second; person tracks labelled by Vigil's trained streaming trajectory
             // model (models/trained/trajectory-mamba), else the upstream LSTM when it is here
             String action = actionModel != null ? ModelLocator.resolve(actionModel).toAbsolutePath().toString()
-                    : io.vigil.models.bundle.ModelLocator.trained("trajectory-mamba")
-                    .or(() -> io.vigil.models.bundle.ModelLocator.byName("gesture-point-history-lstm")).map(p -> p.toAbsolutePath().toString()).orElse(null);
+                    : ModelLocator.trained("trajectory-mamba")
+                    .or(() -> ModelLocator.byName("gesture-point-history-lstm")).map(p -> p.toAbsolutePath().toString()).orElse(null);
             List<String> flags = new ArrayList<>(List.of("--bootstrap", kafka.bootstrap(), "--model", modelPath.toAbsolutePath().toString(),
                     "--parallelism", Integer.toString(parallelism), "--provider", provider, "--group", "vigil-demo", "--checkpoint-interval", "1s"));
             if (action != null) flags.addAll(List.of("--action-model", action));
@@ -119,7 +123,7 @@ final class DemoCommand implements Callable<Integer> {
             if (action != null) say("actions: person tracks labelled by %s", action);
             try (DetectionStats stats = new DetectionStats(kafka.bootstrap());
                  LocalJob job = LocalJob.start(cfg);
-                 KafkaStatusSink status = new KafkaStatusSink(kafka.bootstrap(), new java.util.Properties());
+                 KafkaStatusSink status = new KafkaStatusSink(kafka.bootstrap(), new Properties());
                  CameraGateway gateway = new CameraGateway(new KafkaFramePublisher(kafka.bootstrap()), status, GatewayOptions.defaults());
                  AutoCloseable registry = CameraRegistry.follow(kafka.bootstrap(), gateway);
                  AutoCloseable dashboard = startDashboard(kafka.bootstrap())) {
@@ -164,13 +168,13 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private AutoCloseable startDashboard(String bootstrap) throws java.io.IOException {
+    private AutoCloseable startDashboard(String bootstrap) throws IOException {
         if (dashboardPort < 0) return () -> { };
-        io.vigil.deploy.dashboard.DashboardServer d;
+        DashboardServer d;
         try {
-            d = io.vigil.deploy.dashboard.DashboardServer.start(bootstrap, new java.util.Properties(), dashboardBind, dashboardPort);
-        } catch (java.net.BindException busy) {
-            d = io.vigil.deploy.dashboard.DashboardServer.start(bootstrap, new java.util.Properties(), dashboardBind, 0);
+            d = DashboardServer.start(bootstrap, new Properties(), dashboardBind, dashboardPort);
+        } catch (BindException busy) {
+            d = DashboardServer.start(bootstrap, new Properties(), dashboardBind, 0);
             say("port %d is busy: the dashboard took another", dashboardPort);
         }
         say("dashboard on %s", d.url());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.flink.config.Durations;
 import io.vigil.video.kafka.Topics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -77,7 +79,7 @@ final class EventsCommand implements Callable<Integer> {
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "vigil-events-" + UUID.randomUUID());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, uncommitted ? "read_uncommitted" : "read_committed");
-        long idleLimitMs = timeout == null ? Long.MAX_VALUE : io.vigil.flink.config.Durations.parse("timeout", timeout).toMillis();
+        long idleLimitMs = timeout == null ? Long.MAX_VALUE : Durations.parse("timeout", timeout).toMillis();
         long printed = 0;
         long lastEvent = System.currentTimeMillis();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -117,7 +119,7 @@ final class EventsCommand implements Callable<Integer> {
                     return printed > 0 ? 0 : 1;
                 }
             }
-        } catch (org.apache.kafka.common.errors.WakeupException e) {
+        } catch (WakeupException e) {
             return 0;
         }
         return 0;

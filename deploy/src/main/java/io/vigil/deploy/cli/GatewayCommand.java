@@ -1,13 +1,17 @@
 package io.vigil.deploy.cli;
 
+import io.vigil.flink.config.Durations;
 import io.vigil.video.gateway.CameraGateway;
 import io.vigil.video.gateway.CameraRegistry;
 import io.vigil.video.gateway.CameraStats;
 import io.vigil.video.gateway.GatewayOptions;
 import io.vigil.video.gateway.KafkaFramePublisher;
 import io.vigil.video.gateway.KafkaStatusSink;
+import io.vigil.video.kafka.Topics;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -29,7 +33,7 @@ final class GatewayCommand implements Callable<Integer> {
 
     @Option(names = "--kafka-property", description = {"Kafka client setting KEY=VALUE, repeatable (security.protocol, sasl.*, ssl.*);",
             "the environment variable VIGIL_KAFKA_SASL_JAAS sets sasl.jaas.config without putting it on the command line"})
-    java.util.Map<String, String> kafkaProperties = new java.util.LinkedHashMap<>();
+    Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
     /** The client settings every producer and consumer of the gateway gets; values are never printed. */
     Properties clientProperties() {
@@ -47,12 +51,12 @@ final class GatewayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path seqs = seqDir != null ? seqDir : Path.of(System.getProperty("user.home"), ".vigil", "gateway");
         GatewayOptions opts = GatewayOptions.defaults().withSeqDir(seqs)
-                .withStallTimeout(io.vigil.flink.config.Durations.parse("stall-timeout", stall));
+                .withStallTimeout(Durations.parse("stall-timeout", stall));
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
         Properties client = clientProperties();
         try (KafkaStatusSink status = new KafkaStatusSink(bootstrap, client);
-             CameraGateway gw = new CameraGateway(new KafkaFramePublisher(bootstrap, io.vigil.video.kafka.Topics.FRAMES, client), status, opts);
+             CameraGateway gw = new CameraGateway(new KafkaFramePublisher(bootstrap, Topics.FRAMES, client), status, opts);
              AutoCloseable follow = CameraRegistry.follow(bootstrap, client, gw)) {
             System.out.println("vigil gateway: following vigil.cameras on " + bootstrap
                     + (client.isEmpty() ? "" : " with client settings " + client.stringPropertyNames()) + "; Ctrl-C to stop");

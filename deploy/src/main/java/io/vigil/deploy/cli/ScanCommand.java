@@ -3,6 +3,7 @@ package io.vigil.deploy.cli;
 import io.vigil.spatiotemporal.scan.ScanPaths;
 import io.vigil.spatiotemporal.scan.ScanPlan;
 import io.vigil.spatiotemporal.scan.ScanPrinter;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
@@ -39,7 +40,7 @@ final class ScanCommand implements Callable<Integer> {
             }
             return 0;
         }
-        Matcher m = GRID.matcher(grid.trim().toLowerCase(java.util.Locale.ROOT));
+        Matcher m = GRID.matcher(grid.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) throw new IllegalArgumentException("--grid must be HxW (rows x columns), e.g. 6x8; got '" + grid + "'");
         int rows = Integer.parseInt(m.group(1));
         int cols = Integer.parseInt(m.group(2));

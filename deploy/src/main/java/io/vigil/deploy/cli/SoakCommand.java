@@ -14,14 +14,15 @@ import java.lang.management.MemoryMXBean;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "soak", description = "Long runs that check resource use over time (not part of the test suite).",
         subcommands = {SoakCommand.Gateway.class})
 final class SoakCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {

@@ -1,5 +1,8 @@
 package io.vigil.deploy.cli;
 
+import io.vigil.models.bundle.ModelException;
+import io.vigil.video.image.ImageCodecException;
+import io.vigil.video.source.VideoSourceException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,9 +25,9 @@ public final class VigilCli implements Runnable {
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             // Expected failures (bad model, missing file, bad flag value) are one clear line, not a stack trace.
             if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
-                    || ex instanceof io.vigil.models.bundle.ModelException
-                    || ex instanceof io.vigil.video.source.VideoSourceException
-                    || ex instanceof io.vigil.video.image.ImageCodecException) {
+                    || ex instanceof ModelException
+                    || ex instanceof VideoSourceException
+                    || ex instanceof ImageCodecException) {
                 cmd.getErr().println("vigil " + cmd.getCommandName() + ": " + ex.getMessage());
                 return 2;
             }

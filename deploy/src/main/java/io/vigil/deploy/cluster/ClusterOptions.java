@@ -1,10 +1,16 @@
 package io.vigil.deploy.cluster;
 
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * What a local standalone Flink cluster is made of: where it keeps its config, logs, pids and checkpoints, its REST
@@ -19,7 +25,7 @@ public final class ClusterOptions {
     private final String taskManagerMemory;
     private final String jobManagerMemory;
     private final List<Path> libClasspath;
-    private final java.util.Map<String, String> systemProperties;
+    private final Map<String, String> systemProperties;
 
     private ClusterOptions(Builder b) {
         this.dir = b.dir.toAbsolutePath().normalize();
@@ -29,7 +35,7 @@ public final class ClusterOptions {
         this.taskManagerMemory = b.taskManagerMemory;
         this.jobManagerMemory = b.jobManagerMemory;
         this.libClasspath = List.copyOf(b.libClasspath);
-        this.systemProperties = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(b.systemProperties));
+        this.systemProperties = Collections.unmodifiableMap(new TreeMap<>(b.systemProperties));
     }
 
     public static Builder builder() {
@@ -47,7 +53,7 @@ public final class ClusterOptions {
     public String jobManagerMemory() { return jobManagerMemory; }
     public List<Path> libClasspath() { return libClasspath; }
     /** -D properties for every JVM of the cluster (e.g. vigil.shared, where catalogue models are looked up). */
-    public java.util.Map<String, String> systemProperties() { return systemProperties; }
+    public Map<String, String> systemProperties() { return systemProperties; }
 
     public Path confDir() { return dir.resolve("conf"); }
     public Path logDir() { return dir.resolve("log"); }
@@ -66,12 +72,12 @@ public final class ClusterOptions {
         }
         try {
             List<Path> out = new ArrayList<>();
-            for (String e : Files.readString(file).trim().split(java.io.File.pathSeparator)) {
+            for (String e : Files.readString(file).trim().split(File.pathSeparator)) {
                 if (!e.isBlank()) out.add(Path.of(e.trim()));
             }
             return out;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot read " + file, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
         }
     }
 
@@ -83,7 +89,7 @@ public final class ClusterOptions {
         private String taskManagerMemory = "1600m";
         private String jobManagerMemory = "1024m";
         private List<Path> libClasspath = List.of();
-        private final java.util.Map<String, String> systemProperties = new java.util.TreeMap<>();
+        private final Map<String, String> systemProperties = new TreeMap<>();
 
         public Builder dir(Path v) { dir = v; return this; }
         public Builder restPort(int v) { restPort = v; return this; }

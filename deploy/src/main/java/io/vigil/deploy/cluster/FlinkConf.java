@@ -1,7 +1,9 @@
 package io.vigil.deploy.cluster;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,12 +94,12 @@ public final class FlinkConf {
     }
 
     private static List<String> readJvmOptions() {
-        try (java.io.InputStream in = FlinkConf.class.getResourceAsStream(JVM_OPTIONS_RESOURCE)) {
+        try (InputStream in = FlinkConf.class.getResourceAsStream(JVM_OPTIONS_RESOURCE)) {
             if (in == null) throw new IllegalStateException(JVM_OPTIONS_RESOURCE + " is missing from the classpath");
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().map(String::strip)
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
                     .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot read " + JVM_OPTIONS_RESOURCE, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + JVM_OPTIONS_RESOURCE, e);
         }
     }
 }

@@ -8,6 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** The few calls of Flink's REST API that the local cluster and its tests need. */
@@ -50,8 +52,8 @@ public final class FlinkRest {
     }
 
     /** The failures that made the job restart, newest first (exception history; metrics lag by their fetch interval). */
-    public java.util.List<String> failures(String jobId) throws IOException {
-        java.util.List<String> out = new java.util.ArrayList<>();
+    public List<String> failures(String jobId) throws IOException {
+        List<String> out = new ArrayList<>();
         for (JsonNode e : get("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries")) {
             out.add(e.path("exceptionName").asText() + ": " + e.path("stacktrace").asText().lines().findFirst().orElse(""));
         }

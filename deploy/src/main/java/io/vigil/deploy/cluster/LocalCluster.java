@@ -1,16 +1,21 @@
 package io.vigil.deploy.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -94,7 +99,7 @@ public final class LocalCluster {
         // still list the lost one until its heartbeat times out.
         try {
             Files.move(options.pidDir().resolve(name + ".pid"), options.pidDir().resolve(name + ".killed"),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -131,7 +136,7 @@ public final class LocalCluster {
             process(n).ifPresent(p -> {
                 p.destroy();
                 try {
-                    p.onExit().get(15, java.util.concurrent.TimeUnit.SECONDS);
+                    p.onExit().get(15, TimeUnit.SECONDS);
                 } catch (Exception e) {
                     p.destroyForcibly();
                 }
@@ -163,7 +168,7 @@ public final class LocalCluster {
         pb.environment().put("FLINK_CONF_DIR", options.confDir().toString());
         try {
             Process p = pb.start();
-            if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 throw new IllegalStateException("flink run did not finish within " + timeout.toSeconds() + " s; see " + out);
             }
@@ -228,7 +233,7 @@ public final class LocalCluster {
         cmd.addAll(List.of("-cp", classpath(), BASH_JAVA_UTILS, command, "--configDir", options.confDir().toString()));
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor();
             List<String> results = out.lines().filter(l -> l.startsWith(RESULT_PREFIX)).map(l -> l.substring(RESULT_PREFIX.length()).trim()).toList();
             if (p.exitValue() != 0 || results.size() < 2) {
@@ -276,7 +281,7 @@ public final class LocalCluster {
     }
 
     private String classpath() {
-        return options.libClasspath().stream().map(Path::toString).collect(Collectors.joining(java.io.File.pathSeparator));
+        return options.libClasspath().stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));
     }
 
     private static List<String> java() {
@@ -288,7 +293,7 @@ public final class LocalCluster {
     }
 
     private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
@@ -161,7 +162,7 @@ public final class DashboardServer implements AutoCloseable {
     }
 
     private static Map<String, String> query(String raw) {
-        Map<String, String> m = new java.util.HashMap<>();
+        Map<String, String> m = new HashMap<>();
         if (raw == null) return m;
         for (String kv : raw.split("&")) {
             int i = kv.indexOf('=');

@@ -8,6 +8,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Server-Sent Events to every connected page. Each client has a bounded queue: a page that cannot keep up loses its
@@ -29,7 +30,7 @@ final class SseHub {
     }
 
     /** Streams to one client until it disconnects or the server stops; {@code first} goes out before any update. */
-    void serve(OutputStream out, String first, java.util.function.BooleanSupplier running) throws IOException {
+    void serve(OutputStream out, String first, BooleanSupplier running) throws IOException {
         BlockingQueue<String> q = new ArrayBlockingQueue<>(QUEUE);
         clients.add(q);
         try {

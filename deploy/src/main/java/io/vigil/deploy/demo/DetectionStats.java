@@ -3,18 +3,25 @@ package io.vigil.deploy.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.video.kafka.Topics;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -28,8 +35,8 @@ public final class DetectionStats implements AutoCloseable {
     private final AtomicLong events = new AtomicLong();
     private final AtomicLong objects = new AtomicLong();
     private final List<Long> latencies = new ArrayList<>();
-    private final java.util.Set<String> tracks = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final java.util.Map<String, String> lastLabel = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Set<String> tracks = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> lastLabel = new ConcurrentHashMap<>();
     private volatile boolean running = true;
 
     public DetectionStats(String bootstrap) {
@@ -67,12 +74,12 @@ public final class DetectionStats implements AutoCloseable {
                         synchronized (latencies) {
                             latencies.add(n.path("latencyMs").asLong());
                         }
-                    } catch (java.io.IOException e) {
+                    } catch (IOException e) {
                         // not ours to judge here; `vigil events` shows raw values
                     }
                 }
             }
-        } catch (org.apache.kafka.common.errors.WakeupException e) {
+        } catch (WakeupException e) {
             // closing
         } finally {
             consumer.close();
@@ -87,8 +94,8 @@ public final class DetectionStats implements AutoCloseable {
     public int tracks() { return tracks.size(); }
 
     /** How many tracks currently carry each action label, e.g. {Move=5, Stop=2}. */
-    public java.util.Map<String, Long> labels() {
-        return new java.util.TreeMap<>(lastLabel.values().stream().collect(java.util.stream.Collectors.groupingBy(l -> l, java.util.stream.Collectors.counting())));
+    public Map<String, Long> labels() {
+        return new TreeMap<>(lastLabel.values().stream().collect(Collectors.groupingBy(l -> l, Collectors.counting())));
     }
 
     /** p50 and p95 of the latencies seen since the last call, in ms; empty array when none. */

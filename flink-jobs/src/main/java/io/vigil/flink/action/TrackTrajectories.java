@@ -8,6 +8,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,7 +35,7 @@ public final class TrackTrajectories {
 
         Entry(int votes) {
             recent = new int[votes];
-            java.util.Arrays.fill(recent, -1);
+            Arrays.fill(recent, -1);
         }
     }
 
@@ -125,12 +126,12 @@ public final class TrackTrajectories {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TrackTrajectories t && java.util.Arrays.equals(toBytes(), t.toBytes());
+        return o instanceof TrackTrajectories t && Arrays.equals(toBytes(), t.toBytes());
     }
 
     @Override
     public int hashCode() {
-        return java.util.Arrays.hashCode(toBytes());
+        return Arrays.hashCode(toBytes());
     }
 
     /** @param shape the model's state shape, or null to take the shapes as written */

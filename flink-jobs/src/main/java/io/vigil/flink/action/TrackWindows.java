@@ -7,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +36,7 @@ public final class TrackWindows {
             xs = new float[window];
             ys = new float[window];
             recent = new int[votes];
-            java.util.Arrays.fill(recent, -1);
+            Arrays.fill(recent, -1);
         }
     }
 

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -187,7 +188,7 @@ final class JobConfigParser {
         String from = origin.getOrDefault(key, "vigil.yaml");
         if (e instanceof InvalidFormatException f && f.getTargetType() != null && f.getTargetType().isEnum()) {
             List<String> names = new ArrayList<>();
-            for (Object c : f.getTargetType().getEnumConstants()) names.add(((Enum<?>) c).name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            for (Object c : f.getTargetType().getEnumConstants()) names.add(((Enum<?>) c).name().toLowerCase(Locale.ROOT).replace('_', '-'));
             return new IllegalArgumentException(from + ": " + name(key) + " must be one of " + names + ", got '" + f.getValue() + "'");
         }
         String why = e.getCause() instanceof IllegalArgumentException iae ? iae.getMessage() : e.getOriginalMessage();

@@ -12,6 +12,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -49,7 +50,7 @@ final class RecurrentHead implements AutoCloseable {
             Integer[] order = new Integer[scores[i].length];
             for (int k = 0; k < order.length; k++) order[k] = k;
             float[] s = scores[i];
-            java.util.Arrays.sort(order, (a, b) -> Float.compare(s[b], s[a]));
+            Arrays.sort(order, (a, b) -> Float.compare(s[b], s[a]));
             int top = Math.min(3, order.length);
             ActionEvent a = new ActionEvent();
             a.camera = e.camera;

@@ -16,6 +16,7 @@ import io.vigil.spatiotemporal.model.SpatiotemporalModel;
 import io.vigil.spatiotemporal.stream.StreamState;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -215,9 +216,9 @@ public class SpatiotemporalOperator extends MicroBatchOperator<DetectedFrame, De
     private void ensureCapacity(int n) {
         if (n <= frames.length) return;
         int c = Math.max(n, 2 * frames.length);
-        frames = java.util.Arrays.copyOf(frames, c);
-        states = java.util.Arrays.copyOf(states, c);
-        results = java.util.Arrays.copyOf(results, c);
+        frames = Arrays.copyOf(frames, c);
+        states = Arrays.copyOf(states, c);
+        results = Arrays.copyOf(results, c);
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.vigil.models.runtime.ExecutionProvider;
 import io.vigil.models.runtime.OrtRuntime;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +49,7 @@ public final class RecurrentActionModel implements AutoCloseable {
             NodeInfo x = in.get(a.input());
             if (x == null) throw new ModelException(bundle.onnxFile() + ": no input '" + a.input() + "' (the graph has " + in.keySet() + ")");
             long[] xs = ((TensorInfo) x.getInfo()).getShape();
-            if (xs.length != 2 || xs[1] <= 0) throw new ModelException(bundle.onnxFile() + ": input '" + a.input() + "' must be [N, features], is " + java.util.Arrays.toString(xs));
+            if (xs.length != 2 || xs[1] <= 0) throw new ModelException(bundle.onnxFile() + ": input '" + a.input() + "' must be [N, features], is " + Arrays.toString(xs));
             if (!out.containsKey(a.output())) throw new ModelException(bundle.onnxFile() + ": no output '" + a.output() + "' (the graph has " + out.keySet() + ")");
             RecurrentActionModel m = new RecurrentActionModel(bundle, s, (int) xs[1]);
             for (Map.Entry<String, String> e : a.states().entrySet()) {
@@ -59,13 +60,13 @@ public final class RecurrentActionModel implements AutoCloseable {
                 long[] shape = ((TensorInfo) si.getInfo()).getShape();
                 long[] outShape = ((TensorInfo) so.getInfo()).getShape();
                 for (int i = 1; i < shape.length; i++) {
-                    if (shape[i] <= 0) throw new ModelException(bundle.onnxFile() + ": state '" + e.getKey() + "' needs fixed sizes after the batch axis, has " + java.util.Arrays.toString(shape));
+                    if (shape[i] <= 0) throw new ModelException(bundle.onnxFile() + ": state '" + e.getKey() + "' needs fixed sizes after the batch axis, has " + Arrays.toString(shape));
                 }
-                if (!java.util.Arrays.equals(java.util.Arrays.copyOfRange(shape, 1, shape.length), java.util.Arrays.copyOfRange(outShape, 1, outShape.length))) {
-                    throw new ModelException(bundle.onnxFile() + ": state '" + e.getKey() + "' " + java.util.Arrays.toString(shape) + " and its output '"
-                            + e.getValue() + "' " + java.util.Arrays.toString(outShape) + " differ");
+                if (!Arrays.equals(Arrays.copyOfRange(shape, 1, shape.length), Arrays.copyOfRange(outShape, 1, outShape.length))) {
+                    throw new ModelException(bundle.onnxFile() + ": state '" + e.getKey() + "' " + Arrays.toString(shape) + " and its output '"
+                            + e.getValue() + "' " + Arrays.toString(outShape) + " differ");
                 }
-                m.stateShapes.put(e.getKey(), java.util.Arrays.copyOfRange(shape, 1, shape.length));
+                m.stateShapes.put(e.getKey(), Arrays.copyOfRange(shape, 1, shape.length));
             }
             return m;
         } catch (OrtException | RuntimeException e) {

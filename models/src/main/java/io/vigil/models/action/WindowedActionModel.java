@@ -12,6 +12,8 @@ import io.vigil.models.bundle.ModelException;
 import io.vigil.models.runtime.ExecutionProvider;
 import io.vigil.models.runtime.OrtRuntime;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +51,7 @@ public final class WindowedActionModel implements AutoCloseable {
             long[] shape = ((TensorInfo) x.getInfo()).getShape();
             long want = (long) a.window() * a.features();
             if (shape.length != 2 || (shape[1] != want && shape[1] != -1)) {
-                throw new ModelException(bundle.onnxFile() + ": input '" + a.input() + "' has shape " + java.util.Arrays.toString(shape)
+                throw new ModelException(bundle.onnxFile() + ": input '" + a.input() + "' has shape " + Arrays.toString(shape)
                         + ", the contract (window " + a.window() + " x features " + a.features() + ") needs [N, " + want + "]");
             }
             if (a.threshold() != null && !in.containsKey(a.threshold())) {
@@ -74,7 +76,7 @@ public final class WindowedActionModel implements AutoCloseable {
     public List<Prediction> classify(float[][] windows, float threshold) {
         if (windows.length == 0) return List.of();
         if (!dynamicBatch && windows.length > 1) {
-            java.util.ArrayList<Prediction> out = new java.util.ArrayList<>();
+            ArrayList<Prediction> out = new ArrayList<>();
             for (float[] w : windows) out.addAll(classify(new float[][] {w}, threshold));
             return out;
         }
@@ -92,7 +94,7 @@ public final class WindowedActionModel implements AutoCloseable {
             try (OrtSession.Result r = session.run(inputs)) {
                 OnnxValue v = r.get(contract.output()).orElseThrow();
                 Object value = v.getValue();
-                java.util.ArrayList<Prediction> out = new java.util.ArrayList<>(windows.length);
+                ArrayList<Prediction> out = new ArrayList<>(windows.length);
                 if (value instanceof long[] ids) {
                     for (long id : ids) out.add(new Prediction((int) id, label((int) id), null));
                 } else if (value instanceof float[][] scores) {

@@ -2,6 +2,7 @@ package io.vigil.models.bundle;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What {@code model.yaml} says about a model: how to feed it and how to read its output. Unknown keys are an
@@ -45,7 +46,7 @@ public record ModelDescriptor(
      * @param states     recurrent: state input name -> state output name
      */
     public record Action(String contract, String input, String output, Integer window, Integer features, String threshold,
-                         java.util.Map<String, String> states) {}
+                         Map<String, String> states) {}
 
 
     /**

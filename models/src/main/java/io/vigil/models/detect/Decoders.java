@@ -2,6 +2,7 @@ package io.vigil.models.detect;
 
 import io.vigil.models.bundle.ModelDescriptor;
 import io.vigil.models.bundle.ModelException;
+import java.util.Arrays;
 
 /** Builds the decoder a descriptor names, and the small helpers they share. */
 public final class Decoders {
@@ -45,6 +46,6 @@ public final class Decoders {
     }
 
     static String shape(long[] s) {
-        return java.util.Arrays.toString(s);
+        return Arrays.toString(s);
     }
 }

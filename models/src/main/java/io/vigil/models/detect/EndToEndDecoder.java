@@ -1,29 +1,18 @@
 package io.vigil.models.detect;
 
 import io.vigil.models.bundle.ModelException;
-import java.util.List;
 import java.util.Map;
 
 /**
  * End-to-end output [N, K, 6] (YOLOv10, models with NMS inside): {@code x1, y1, x2, y2, score, class} per kept
  * box, in input pixels (or 0..1 of the input when {@code normalized}); padding rows have score 0.
  */
-public final class EndToEndDecoder implements DetectionDecoder {
-    private final String output;
+public final class EndToEndDecoder extends SingleOutputDecoder {
     private final boolean normalized;
-    private final int inW;
-    private final int inH;
 
     public EndToEndDecoder(String output, boolean normalized, int inputWidth, int inputHeight) {
-        this.output = output;
+        super(output, inputWidth, inputHeight);
         this.normalized = normalized;
-        this.inW = inputWidth;
-        this.inH = inputHeight;
-    }
-
-    @Override
-    public List<String> outputs() {
-        return List.of(output);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.vigil.models.detect;
 
 import io.vigil.models.bundle.ModelException;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -9,20 +8,10 @@ import java.util.Map;
  * probabilities (softmax-ed). Centre = (cell + tanh(reg)) / grid, size = sigmoid(reg), both 0..1 of the input;
  * score = obj^0.6 · cls^0.4.
  */
-public final class FastestDetDecoder implements DetectionDecoder {
-    private final String output;
-    private final int inW;
-    private final int inH;
+public final class FastestDetDecoder extends SingleOutputDecoder {
 
     public FastestDetDecoder(String output, int inputWidth, int inputHeight) {
-        this.output = output;
-        this.inW = inputWidth;
-        this.inH = inputHeight;
-    }
-
-    @Override
-    public List<String> outputs() {
-        return List.of(output);
+        super(output, inputWidth, inputHeight);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.vigil.models.detect;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -17,7 +18,7 @@ public final class Nms {
         int n = c.size;
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) order[i] = i;
-        java.util.Arrays.sort(order, (a, b) -> Float.compare(c.score[b], c.score[a]));
+        Arrays.sort(order, (a, b) -> Float.compare(c.score[b], c.score[a]));
         boolean[] removed = new boolean[n];
         List<Detection> kept = new ArrayList<>();
         for (int oi = 0; oi < n; oi++) {

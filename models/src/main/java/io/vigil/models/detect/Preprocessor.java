@@ -1,6 +1,7 @@
 package io.vigil.models.detect;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 
 /**
  * Packed BGR bytes to the network's NCHW float input: resize (bilinear with half-pixel centres, as
@@ -75,7 +76,7 @@ public final class Preprocessor {
         // padding first, in bulk row writes (the resized area overwrites its part)
         if (rw < inW || rh < inH) {
             for (int c = 0; c < 3; c++) {
-                java.util.Arrays.fill(padRow, padValue * mul[c] + add[c]);
+                Arrays.fill(padRow, padValue * mul[c] + add[c]);
                 for (int y = 0; y < inH; y++) {
                     if (y >= lb.padY() && y < lb.padY() + rh) {
                         int row = base + c * plane + y * inW;

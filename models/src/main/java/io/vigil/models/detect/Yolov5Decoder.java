@@ -1,23 +1,15 @@
 package io.vigil.models.detect;
 
 import io.vigil.models.bundle.ModelException;
-import java.util.List;
 import java.util.Map;
 
 /**
  * YOLOv5 / YOLOv7 style output [N, R, 5 + C]: {@code cx, cy, w, h} in input pixels, objectness and class
  * probabilities (already sigmoid-ed, as exported); score = obj · max cls.
  */
-public final class Yolov5Decoder implements DetectionDecoder {
-    private final String output;
-
+public final class Yolov5Decoder extends SingleOutputDecoder {
     public Yolov5Decoder(String output) {
-        this.output = output;
-    }
-
-    @Override
-    public List<String> outputs() {
-        return List.of(output);
+        super(output, 0, 0);
     }
 
     @Override

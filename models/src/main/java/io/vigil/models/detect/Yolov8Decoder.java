@@ -1,23 +1,15 @@
 package io.vigil.models.detect;
 
 import io.vigil.models.bundle.ModelException;
-import java.util.List;
 import java.util.Map;
 
 /**
  * YOLOv8 / YOLO11 style output [N, 4 + C, R], channel-major: {@code cx, cy, w, h} in input pixels, then one
  * score per class and no objectness; score = max cls.
  */
-public final class Yolov8Decoder implements DetectionDecoder {
-    private final String output;
-
+public final class Yolov8Decoder extends SingleOutputDecoder {
     public Yolov8Decoder(String output) {
-        this.output = output;
-    }
-
-    @Override
-    public List<String> outputs() {
-        return List.of(output);
+        super(output, 0, 0);
     }
 
     @Override

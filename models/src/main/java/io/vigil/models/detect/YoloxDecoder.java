@@ -2,7 +2,6 @@ package io.vigil.models.detect;
 
 import io.vigil.models.bundle.ModelException;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -10,18 +9,13 @@ import java.util.Map;
  * {@code tx, ty, tw, th, obj, cls...} with obj and cls already sigmoid-ed. Centre = (t + grid)·stride,
  * size = e^t·stride, score = obj · max cls.
  */
-public final class YoloxDecoder implements DetectionDecoder {
-    private final String output;
+public final class YoloxDecoder extends SingleOutputDecoder {
     private final int[] strides;
-    private final int inW;
-    private final int inH;
     private final int rows;
 
     public YoloxDecoder(String output, int[] strides, int inputWidth, int inputHeight) {
-        this.output = output;
+        super(output, inputWidth, inputHeight);
         this.strides = strides.clone();
-        this.inW = inputWidth;
-        this.inH = inputHeight;
         int r = 0;
         for (int s : strides) r += (inputWidth / s) * (inputHeight / s);
         this.rows = r;
@@ -29,11 +23,6 @@ public final class YoloxDecoder implements DetectionDecoder {
 
     public int rows() {
         return rows;
-    }
-
-    @Override
-    public List<String> outputs() {
-        return List.of(output);
     }
 
     @Override

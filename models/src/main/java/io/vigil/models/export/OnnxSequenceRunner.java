@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
 
 /**
  * Runs a spatiotemporal model's Mamba blocks through ONNX Runtime: each (layer, direction) block is exported as its
@@ -61,14 +63,14 @@ public final class OnnxSequenceRunner implements SequenceRunner, AutoCloseable {
 
     /** [streams][d_model]: one token of each stream, made once per batch size. */
     private float[][] tokens(int streams) {
-        if (tokens.length <= streams) tokens = java.util.Arrays.copyOf(tokens, streams + 1);
+        if (tokens.length <= streams) tokens = Arrays.copyOf(tokens, streams + 1);
         if (tokens[streams] == null) tokens[streams] = new float[streams][dModel];
         return tokens[streams];
     }
 
     /** [streams][2]: views of each stream's conv and SSM state, made once per batch size. */
     private float[][][] stateViews(int streams) {
-        if (stateViews.length <= streams) stateViews = java.util.Arrays.copyOf(stateViews, streams + 1);
+        if (stateViews.length <= streams) stateViews = Arrays.copyOf(stateViews, streams + 1);
         if (stateViews[streams] == null) stateViews[streams] = new float[streams][2][];
         return stateViews[streams];
     }
@@ -77,7 +79,7 @@ public final class OnnxSequenceRunner implements SequenceRunner, AutoCloseable {
     public void close() {
         for (RecurrentActionModel[] row : steps) for (RecurrentActionModel m : row) if (m != null) m.close();
         try (var s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // a temp dir left behind is harmless
         }

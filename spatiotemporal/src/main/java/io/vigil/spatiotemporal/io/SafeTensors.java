@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,12 +82,12 @@ public final class SafeTensors {
             for (long d : shape) if (d < 0) throw new SafeTensorsException(where + ": tensor " + name + ": negative dimension in shape");
             long[] off = longs(info.get("data_offsets"), where, name, "data_offsets");
             if (off.length != 2 || off[0] < 0 || off[1] < off[0] || off[1] > dataLen) {
-                throw new SafeTensorsException(where + ": tensor " + name + ": data_offsets " + java.util.Arrays.toString(off)
+                throw new SafeTensorsException(where + ": tensor " + name + ": data_offsets " + Arrays.toString(off)
                         + " outside the data section of " + dataLen + " bytes");
             }
             long elements = Tensor.elements(shape);
             if (elements * dtype.bytes != off[1] - off[0]) {
-                throw new SafeTensorsException(where + ": tensor " + name + ": shape " + java.util.Arrays.toString(shape) + " of " + dtype
+                throw new SafeTensorsException(where + ": tensor " + name + ": shape " + Arrays.toString(shape) + " of " + dtype
                         + " needs " + elements * dtype.bytes + " bytes, data_offsets give " + (off[1] - off[0]));
             }
             if (elements > Integer.MAX_VALUE) throw new SafeTensorsException(where + ": tensor " + name + " is too large for one array");

@@ -1,5 +1,10 @@
 package io.vigil.spatiotemporal.ssm;
 
+import java.util.Arrays;
+
+import static io.vigil.spatiotemporal.ssm.Activations.silu;
+import static io.vigil.spatiotemporal.ssm.Activations.softplus;
+
 /**
  * One Mamba block (Gu &amp; Dao 2023, the reference module's forward and step), on token-major sequences
  * x: [L][d_model] -&gt; y: [L][d_model]. With E = d_inner, N = d_state, K = d_conv, R = dt_rank:
@@ -128,7 +133,7 @@ public final class MambaBlock {
         if (attnC == null || attnC.length < capacity * e) attnC = new float[capacity * e];
         if (attnR == null || attnR.length < capacity * dm) attnR = new float[capacity * dm];
         float[] g = attnG;                 // [E][N], G_s as s runs backwards
-        java.util.Arrays.fill(g, 0, e * n, 0f);
+        Arrays.fill(g, 0, e * n, 0f);
         for (int s = len - 1; s >= 0; s--) {
             for (int c = 0; c < e; c++) {
                 float gate = silu(z[s * e + c]);
@@ -153,21 +158,13 @@ public final class MambaBlock {
         if (contrib != null) System.arraycopy(attnR, 0, contrib, 0, len * dm);
     }
 
-    private static float softplus(float x) {
-        return x > 20f ? x : (float) Math.log1p(Math.exp(x));
-    }
-
-    private static float silu(float x) {
-        return x / (1f + (float) Math.exp(-x));
-    }
-
     /** Intermediates of the last {@link #forward} call, copied out, for checking against reference vectors. */
     public Trace trace(int len) {
         int e = w.dInner;
         int n = w.dState;
-        return new Trace(java.util.Arrays.copyOf(xz, len * 2 * e), java.util.Arrays.copyOf(u, len * e),
-                java.util.Arrays.copyOf(delta, len * e), java.util.Arrays.copyOf(bMat, len * n),
-                java.util.Arrays.copyOf(cMat, len * n), java.util.Arrays.copyOf(scanOut, len * e));
+        return new Trace(Arrays.copyOf(xz, len * 2 * e), Arrays.copyOf(u, len * e),
+                Arrays.copyOf(delta, len * e), Arrays.copyOf(bMat, len * n),
+                Arrays.copyOf(cMat, len * n), Arrays.copyOf(scanOut, len * e));
     }
 
     /** Token-major intermediates: xz [L][2E], u/delta/scanOut [L][E], B/C [L][N]. */

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * The parameters of one Mamba block, named and shaped like the reference module's state_dict so real
@@ -135,7 +136,7 @@ public final class MambaWeights {
      * log-uniform dt in [1e-3, 1e-1], uniform fan-in init elsewhere). A test and benchmark fixture: never a model.
      */
     public static MambaWeights random(int dModel, int dState, int dConv, int expand, long seed) {
-        java.util.Random rnd = new java.util.Random(seed);
+        Random rnd = new Random(seed);
         int e = expand * dModel;
         int r = (int) Math.ceil(dModel / 16.0);
         Map<String, float[]> t = new LinkedHashMap<>();
@@ -160,7 +161,7 @@ public final class MambaWeights {
         return new MambaWeights(t, dModel, e, dState, dConv, r);
     }
 
-    private static float[] uniform(java.util.Random rnd, int n, double bound) {
+    private static float[] uniform(Random rnd, int n, double bound) {
         float[] f = new float[n];
         for (int i = 0; i < n; i++) f[i] = (float) ((rnd.nextDouble() * 2 - 1) * bound);
         return f;

@@ -8,31 +8,30 @@ public final class ScalarSelectiveScan implements SelectiveScanKernel {
     @Override
     public void scan(int dim, int nState, int len, float[] u, float[] delta, float[] a, float[] b, float[] c,
                      float[] dSkip, float[] z, float[] deltaBias, boolean deltaSoftplus, float[] state, float[] out) {
+        for (int d = 0; d < dim; d++) scanChannel(d, dim, nState, len, u, delta, a, b, c, dSkip, z, deltaBias, deltaSoftplus, state, out);
+    }
+
+    /**
+     * The recurrence of channel {@code d} over all tokens (channels are independent, so the order of channels does not
+     * change a result). The vector kernel runs its tail channels through this too.
+     */
+    static void scanChannel(int d, int dim, int nState, int len, float[] u, float[] delta, float[] a, float[] b, float[] c,
+                            float[] dSkip, float[] z, float[] deltaBias, boolean deltaSoftplus, float[] state, float[] out) {
         for (int t = 0; t < len; t++) {
-            for (int d = 0; d < dim; d++) {
-                float dt = delta[t * dim + d] + (deltaBias == null ? 0f : deltaBias[d]);
-                if (deltaSoftplus) dt = softplus(dt);
-                float ut = u[t * dim + d];
-                float y = 0f;
-                for (int n = 0; n < nState; n++) {
-                    int dn = d * nState + n;
-                    float h = (float) Math.exp(dt * a[dn]) * state[dn] + dt * b[t * nState + n] * ut;
-                    state[dn] = h;
-                    y += c[t * nState + n] * h;
-                }
-                y += dSkip[d] * ut;
-                if (z != null) y *= silu(z[t * dim + d]);
-                out[t * dim + d] = y;
+            float dt = delta[t * dim + d] + (deltaBias == null ? 0f : deltaBias[d]);
+            if (deltaSoftplus) dt = Activations.softplus(dt);
+            float ut = u[t * dim + d];
+            float y = 0f;
+            for (int n = 0; n < nState; n++) {
+                int dn = d * nState + n;
+                float h = (float) Math.exp(dt * a[dn]) * state[dn] + dt * b[t * nState + n] * ut;
+                state[dn] = h;
+                y += c[t * nState + n] * h;
             }
+            y += dSkip[d] * ut;
+            if (z != null) y *= Activations.silu(z[t * dim + d]);
+            out[t * dim + d] = y;
         }
-    }
-
-    static float softplus(float x) {
-        return x > 20f ? x : (float) Math.log1p(Math.exp(x));
-    }
-
-    static float silu(float x) {
-        return x / (1f + (float) Math.exp(-x));
     }
 
     @Override

@@ -51,7 +51,7 @@ public final class VectorSelectiveScan implements SelectiveScanKernel {
                 for (int n = 0; n < nState; n++) state[d * nState + n] = hT[n * dim + d];
             }
         }
-        for (int d = bound; d < dim; d++) scalarChannel(d, dim, nState, len, u, delta, a, b, c, dSkip, z, deltaBias, deltaSoftplus, state, out);
+        for (int d = bound; d < dim; d++) ScalarSelectiveScan.scanChannel(d, dim, nState, len, u, delta, a, b, c, dSkip, z, deltaBias, deltaSoftplus, state, out);
     }
 
     /** dt[t][d] = softplus(delta + bias) (or without softplus) for the vectorised channels. */
@@ -107,26 +107,6 @@ public final class VectorSelectiveScan implements SelectiveScanKernel {
             for (int d = 0; d < bound; d += F.length()) {
                 FloatVector.fromArray(F, out, row + d).mul(VectorMath.silu(FloatVector.fromArray(F, z, row + d))).intoArray(out, row + d);
             }
-        }
-    }
-
-    private static void scalarChannel(int d, int dim, int nState, int len, float[] u, float[] delta, float[] a, float[] b,
-                                      float[] c, float[] dSkip, float[] z, float[] deltaBias, boolean deltaSoftplus,
-                                      float[] state, float[] out) {
-        for (int t = 0; t < len; t++) {
-            float dt = delta[t * dim + d] + (deltaBias == null ? 0f : deltaBias[d]);
-            if (deltaSoftplus) dt = ScalarSelectiveScan.softplus(dt);
-            float ut = u[t * dim + d];
-            float y = 0f;
-            for (int n = 0; n < nState; n++) {
-                int dn = d * nState + n;
-                float hv = (float) Math.exp(dt * a[dn]) * state[dn] + dt * b[t * nState + n] * ut;
-                state[dn] = hv;
-                y += c[t * nState + n] * hv;
-            }
-            y += dSkip[d] * ut;
-            if (z != null) y *= ScalarSelectiveScan.silu(z[t * dim + d]);
-            out[t * dim + d] = y;
         }
     }
 

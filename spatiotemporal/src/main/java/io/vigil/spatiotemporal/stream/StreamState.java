@@ -5,6 +5,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -123,7 +124,7 @@ public final class StreamState {
             st.frames = in.readLong();
             if (in.available() > 0) throw new IllegalArgumentException("stream state: " + in.available() + " unexpected trailing bytes");
             return st;
-        } catch (java.io.EOFException e) {
+        } catch (EOFException e) {
             throw new IllegalArgumentException("stream state: truncated (" + bytes.length + " bytes)");
         } catch (IOException e) {
             throw new UncheckedIOException(e);

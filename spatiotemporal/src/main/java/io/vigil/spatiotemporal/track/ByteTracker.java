@@ -4,12 +4,15 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Multi-object tracking by detection, after ByteTrack (Zhang et al. 2022): Kalman-predicted boxes are matched by
@@ -29,7 +32,7 @@ public final class ByteTracker {
      * @param minHits   matches before a track is confirmed (and gets an id in events)
      */
     public record Config(float high, float low, float newTrack, float matchIou, float lowIou, int maxLost, int minHits)
-            implements java.io.Serializable {
+            implements Serializable {
         public static Config defaults() {
             return new Config(0.5f, 0.1f, 0.6f, 0.2f, 0.5f, 30, 2);
         }
@@ -58,7 +61,7 @@ public final class ByteTracker {
      * bytes (which hold tracks, not configuration) gets its configuration back this way.
      */
     public void reconfigure(Config config) {
-        this.cfg = java.util.Objects.requireNonNull(config, "config");
+        this.cfg = Objects.requireNonNull(config, "config");
     }
 
     /**
@@ -239,7 +242,7 @@ public final class ByteTracker {
                 tr.tracks.add(t);
             }
             return tr;
-        } catch (java.io.EOFException e) {
+        } catch (EOFException e) {
             throw new IllegalArgumentException("tracker state: truncated");
         } catch (IOException e) {
             throw new UncheckedIOException(e);

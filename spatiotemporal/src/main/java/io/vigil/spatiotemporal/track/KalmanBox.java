@@ -1,5 +1,7 @@
 package io.vigil.spatiotemporal.track;
 
+import java.util.Arrays;
+
 /**
  * Constant-velocity Kalman filter on a box (ByteTrack's formulation): state x = (cx, cy, a, h, vcx, vcy, va, vh)
  * with a = w/h, measurement z = (cx, cy, a, h); process and measurement noise scale with the box height.
@@ -16,7 +18,7 @@ final class KalmanBox {
         for (int i = 4; i < 8; i++) mean[i] = 0;
         double h = z[3];
         double[] std = {2 * W_POS * h, 2 * W_POS * h, 1e-2, 2 * W_POS * h, 10 * W_VEL * h, 10 * W_VEL * h, 1e-5, 10 * W_VEL * h};
-        java.util.Arrays.fill(cov, 0);
+        Arrays.fill(cov, 0);
         for (int i = 0; i < 8; i++) cov[i * 8 + i] = std[i] * std[i];
     }
 

@@ -1,5 +1,11 @@
 package io.vigil.spatiotemporal.train;
 
+import static io.vigil.spatiotemporal.ssm.Activations.dsilu;
+import static io.vigil.spatiotemporal.ssm.Activations.sigmoid;
+import static io.vigil.spatiotemporal.ssm.Activations.silu;
+import static io.vigil.spatiotemporal.ssm.Activations.softplus;
+
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -55,7 +61,7 @@ public final class MambaLayerGrad {
             dtB.value[i] = dt + Math.log(-Math.expm1(-dt));
         }
         for (int i = 0; i < dInner; i++) for (int n = 0; n < dState; n++) aLog.value[i * dState + n] = Math.log(n + 1);
-        java.util.Arrays.fill(dSkip.value, 1);
+        Arrays.fill(dSkip.value, 1);
         uniform(rnd, outProj.value, 1 / Math.sqrt(dInner));
     }
 
@@ -165,10 +171,10 @@ public final class MambaLayerGrad {
     public void backward(Tape tp, double[] dy, double[] dx) {
         final int len = tp.len, d = dModel, e = dInner, n = dState, k = dConv, r = dtRank, p = r + 2 * n;
         double[] a = aLog.value;
-        java.util.Arrays.fill(tp.dxz, 0, len * 2 * e, 0);
-        java.util.Arrays.fill(tp.du, 0, len * e, 0);
-        java.util.Arrays.fill(tp.dproj, 0, len * p, 0);
-        java.util.Arrays.fill(tp.dh, 0, e * n, 0);
+        Arrays.fill(tp.dxz, 0, len * 2 * e, 0);
+        Arrays.fill(tp.du, 0, len * e, 0);
+        Arrays.fill(tp.dproj, 0, len * p, 0);
+        Arrays.fill(tp.dh, 0, e * n, 0);
         // y = W_out o, o = ys ⊙ g, g = SiLU(z)
         for (int t = 0; t < len; t++) {
             for (int c = 0; c < e; c++) {
@@ -255,20 +261,4 @@ public final class MambaLayerGrad {
         }
     }
 
-    static double silu(double v) {
-        return v / (1 + Math.exp(-v));
-    }
-
-    static double dsilu(double v) {
-        double s = 1 / (1 + Math.exp(-v));
-        return s * (1 + v * (1 - s));
-    }
-
-    static double sigmoid(double v) {
-        return 1 / (1 + Math.exp(-v));
-    }
-
-    static double softplus(double v) {
-        return v > 20 ? v : Math.log1p(Math.exp(v));
-    }
 }

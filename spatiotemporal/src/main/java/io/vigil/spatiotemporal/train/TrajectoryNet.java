@@ -1,6 +1,7 @@
 package io.vigil.spatiotemporal.train;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -58,12 +59,12 @@ public final class TrajectoryNet {
         MambaLayerGrad.uniform(rnd, embedW.value, 1 / Math.sqrt(inputs));
         MambaLayerGrad.uniform(rnd, embedB.value, 1 / Math.sqrt(inputs));
         for (int l = 0; l < layers; l++) {
-            java.util.Arrays.fill(norms[l].value, 1);
+            Arrays.fill(norms[l].value, 1);
             blocks[l].init(rnd);
         }
-        java.util.Arrays.fill(normF.value, 1);
+        Arrays.fill(normF.value, 1);
         MambaLayerGrad.uniform(rnd, headW.value, 1 / Math.sqrt(dModel));
-        java.util.Arrays.fill(headB.value, 0);
+        Arrays.fill(headB.value, 0);
     }
 
     public void zeroGrad() {
@@ -170,7 +171,7 @@ public final class TrajectoryNet {
         double wsum = 0;
         for (int t = 0; t < len; t++) wsum += stepWeights[t];
         // head: dlogits = m_t (p - onehot) / Σm
-        java.util.Arrays.fill(tp.dn, 0, len * d, 0);
+        Arrays.fill(tp.dn, 0, len * d, 0);
         for (int t = 0; t < len; t++) {
             double m = stepWeights[t] / wsum;
             if (m == 0) continue;

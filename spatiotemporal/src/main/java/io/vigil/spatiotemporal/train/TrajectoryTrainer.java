@@ -5,7 +5,10 @@ import io.vigil.spatiotemporal.io.Tensor;
 import io.vigil.spatiotemporal.model.TrajectoryModel;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
 
@@ -98,7 +101,7 @@ public final class TrajectoryTrainer {
             trainAcc = accuracy(net, tape, split.train(), scale, null);
             int[][] confusion = new int[data.labels().size()][data.labels().size()];
             heldAcc = accuracy(net, tape, split.heldOut(), scale, confusion);
-            progress.accept(String.format(java.util.Locale.ROOT, "epoch %3d/%d  loss %.4f  train %.2f %%  held-out %.2f %%  %.1f s",
+            progress.accept(String.format(Locale.ROOT, "epoch %3d/%d  loss %.4f  train %.2f %%  held-out %.2f %%  %.1f s",
                     epoch, o.epochs(), lossSum / samples.size(), 100 * trainAcc, 100 * heldAcc, (System.nanoTime() - e0) / 1e9));
             if (epoch == o.epochs()) {
                 return new Result(net, scale, heldAcc, trainAcc, confusion, split, (System.nanoTime() - t0) / 1e9);
@@ -194,10 +197,10 @@ public final class TrajectoryTrainer {
     }
 
     /** The trained network as float32 tensors with its shape, input scale and labels in the metadata. */
-    public static SafeTensors toSafeTensors(TrajectoryNet net, Options o, float scale, List<String> labels, java.util.Map<String, String> extra) {
+    public static SafeTensors toSafeTensors(TrajectoryNet net, Options o, float scale, List<String> labels, Map<String, String> extra) {
         List<Tensor> ts = new ArrayList<>();
         for (Param p : net.params()) ts.add(Tensor.f32(p.name, p.shape, p.toFloats()));
-        java.util.Map<String, String> meta = new java.util.LinkedHashMap<>(
+        Map<String, String> meta = new LinkedHashMap<>(
                 TrajectoryModel.metadata(o.dModel(), o.layers(), o.dState(), o.dConv(), o.expand(), scale, labels));
         meta.putAll(extra);
         return SafeTensors.parse(SafeTensors.toBytes(ts, meta), "trained trajectory model");

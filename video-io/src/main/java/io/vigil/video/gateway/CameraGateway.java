@@ -8,10 +8,12 @@ import io.vigil.video.source.SourceSpec;
 import io.vigil.video.source.VideoSource;
 import io.vigil.video.source.VideoSourceException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -114,9 +116,9 @@ public final class CameraGateway implements AutoCloseable {
         return out;
     }
 
-    public java.util.Optional<CameraStats> stats(String camera) {
+    public Optional<CameraStats> stats(String camera) {
         Worker w = workers.get(camera);
-        return w == null ? java.util.Optional.empty() : java.util.Optional.of(w.stats());
+        return w == null ? Optional.empty() : Optional.of(w.stats());
     }
 
     /** Total frames published (acknowledged by the broker) over all cameras now running. */
@@ -378,7 +380,7 @@ public final class CameraGateway implements AutoCloseable {
     }
 
     static long epochMicros() {
-        java.time.Instant now = java.time.Instant.now();
+        Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
     }
 }

@@ -1,5 +1,6 @@
 package io.vigil.video.gateway;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -60,7 +61,7 @@ public record CameraSpec(String id, String url, Double fps, Integer maxWidth, In
         return new CameraSpec(id, url, fps, maxWidth, maxHeight, jpegQuality, enabled, loop, l == null ? null : new TreeMap<>(l));
     }
 
-    @com.fasterxml.jackson.annotation.JsonIgnore
+    @JsonIgnore
     public boolean isEnabled() {
         return enabled == null || enabled;
     }
@@ -117,7 +118,7 @@ public record CameraSpec(String id, String url, Double fps, Integer maxWidth, In
     }
 
     /** The gateway's view: paced files, looping unless told otherwise. */
-    @com.fasterxml.jackson.annotation.JsonIgnore
+    @JsonIgnore
     public CameraConfig toConfig() {
         return CameraConfig.builder().id(id).source(url).targetFps(fps == null ? 0 : fps)
                 .maxSize(maxWidth == null ? 0 : maxWidth, maxHeight == null ? 0 : maxHeight)

@@ -2,6 +2,7 @@ package io.vigil.video.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 
 /**
  * One event on {@code vigil.camera-status}: a state change or a heartbeat.
@@ -30,7 +31,7 @@ public record CameraStatus(String camera, long ts, CameraState state, String rea
         n.put("reconnects", reconnects);
         try {
             return JSON.writeValueAsBytes(n);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

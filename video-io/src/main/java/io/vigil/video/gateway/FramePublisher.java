@@ -1,11 +1,12 @@
 package io.vigil.video.gateway;
 
 import io.vigil.video.kafka.FrameRecord;
+import java.util.function.Consumer;
 
 /** Where the gateway hands frames; Kafka in production, a list in unit tests. */
 public interface FramePublisher extends AutoCloseable {
     /** Called from camera threads concurrently. {@code onDone} gets null on success or the failure. */
-    void publish(FrameRecord frame, java.util.function.Consumer<Exception> onDone);
+    void publish(FrameRecord frame, Consumer<Exception> onDone);
 
     void flush();
 

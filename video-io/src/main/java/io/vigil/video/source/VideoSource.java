@@ -8,6 +8,7 @@ import io.vigil.video.image.JpegCodec;
 import io.vigil.video.image.JpegCodecAccess;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FFmpegLogCallback;
@@ -57,14 +58,14 @@ public final class VideoSource implements AutoCloseable {
                 g = new FFmpegFrameGrabber(p.toString());
             }
             case TESTSRC -> {
-                g = new FFmpegFrameGrabber(String.format(java.util.Locale.ROOT, "testsrc=size=%dx%d:rate=%s",
+                g = new FFmpegFrameGrabber(String.format(Locale.ROOT, "testsrc=size=%dx%d:rate=%s",
                         spec.testWidth(), spec.testHeight(), fmt(spec.testFps())));
                 registerDevices();
                 g.setFormat("lavfi");
             }
             case URL -> {
                 g = new FFmpegFrameGrabber(spec.location());
-                String loc = spec.location().toLowerCase(java.util.Locale.ROOT);
+                String loc = spec.location().toLowerCase(Locale.ROOT);
                 if (loc.startsWith("rtsp")) {
                     g.setOption("rtsp_transport", "tcp");
                     g.setOption("timeout", Long.toString(timeoutMicros));
