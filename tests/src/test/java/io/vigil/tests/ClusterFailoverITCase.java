@@ -139,9 +139,20 @@ class ClusterFailoverITCase {
         }
     }
 
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+    /**
+     * A free port below the kernel's ephemeral range (32768+): a port the kernel handed out as ephemeral can be handed to
+     * an outgoing connection again before the JobManager binds it (seen once: "Could not start rest endpoint").
+     */
+    static int freePort() throws java.io.IOException {
+        java.util.Random r = new java.util.Random();
+        for (int i = 0; i < 200; i++) {
+            int port = 20_000 + r.nextInt(12_000);
+            try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (java.net.BindException taken) {
+                // try another
+            }
         }
+        throw new java.io.IOException("no free port in 20000-32000");
     }
 }

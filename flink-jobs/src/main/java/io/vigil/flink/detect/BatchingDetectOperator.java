@@ -8,6 +8,7 @@ import io.vigil.flink.event.DetectedObject;
 import io.vigil.flink.event.DetectionEvent;
 import io.vigil.flink.event.FrameEnvelope;
 import io.vigil.flink.event.SideOutputs;
+import io.vigil.flink.failure.Unrecoverable;
 import io.vigil.models.bundle.ModelBundle;
 import io.vigil.models.detect.Detection;
 import io.vigil.models.detect.DetectionResult;
@@ -86,9 +87,9 @@ public class BatchingDetectOperator extends MicroBatchOperator<FrameEnvelope, De
     @Override
     public void open() throws Exception {
         super.open();
-        ModelBundle bundle = ModelBundle.load(Path.of(settings.model()));
-        detector = Detector.open(bundle, DetectorOptions.defaults().withProvider(settings.executionProvider())
-                .withThreads(settings.threads()).withScoreThreshold(settings.scoreThreshold()).withMaxBatch(settings.batchSize()));
+        ModelBundle bundle = Unrecoverable.open("detector", () -> ModelBundle.load(Path.of(settings.model())));
+        detector = Unrecoverable.open("detector", () -> Detector.open(bundle, DetectorOptions.defaults().withProvider(settings.executionProvider())
+                .withThreads(settings.threads()).withScoreThreshold(settings.scoreThreshold()).withMaxBatch(settings.batchSize())));
         modelId = bundle.modelId();
         jpeg = new JpegCodec();
         if (tensorWidth > 0 && tensorHeight > 0) {

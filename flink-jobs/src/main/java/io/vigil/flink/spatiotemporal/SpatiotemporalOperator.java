@@ -7,6 +7,7 @@ import io.vigil.flink.event.DetectedFrame;
 import io.vigil.flink.event.DetectionEvent;
 import io.vigil.flink.event.Saliency;
 import io.vigil.flink.event.SideOutputs;
+import io.vigil.flink.failure.Unrecoverable;
 import io.vigil.flink.state.ResetPolicy;
 import io.vigil.models.export.OnnxSequenceRunner;
 import io.vigil.models.runtime.ExecutionProvider;
@@ -79,7 +80,7 @@ public class SpatiotemporalOperator extends MicroBatchOperator<DetectedFrame, De
     @Override
     public void open() throws Exception {
         super.open();
-        model = SpatiotemporalModel.load(Path.of(settings.model()), settings.kernel());
+        model = Unrecoverable.open("spatiotemporal model", () -> SpatiotemporalModel.load(Path.of(settings.model()), settings.kernel()));
         if (settings.backend() == JobConfig.Backend.ONNX) {
             onnx = new OnnxSequenceRunner(model, ExecutionProvider.CPU, 1);
             runner = onnx;
@@ -97,7 +98,7 @@ public class SpatiotemporalOperator extends MicroBatchOperator<DetectedFrame, De
         resets = getMetricGroup().counter("ssmResets");
         getMetricGroup().gauge("ssmMeanBatchSize", () -> rounds.getCount() == 0 ? 0.0 : (double) steps.getCount() / rounds.getCount());
         if (settings.head() != null) {
-            head = new RecurrentHead(settings.head());
+            head = Unrecoverable.open("spatiotemporal head", () -> new RecurrentHead(settings.head()));
             ValueStateDescriptor<byte[]> hd = new ValueStateDescriptor<>("headState", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
             hd.enableTimeToLive(ttl);
             headState = getPartitionedState(hd);

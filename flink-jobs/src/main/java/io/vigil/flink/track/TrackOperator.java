@@ -6,6 +6,7 @@ import io.vigil.flink.event.DetectedFrame;
 import io.vigil.flink.event.DetectedObject;
 import io.vigil.flink.event.DetectionEvent;
 import io.vigil.flink.event.SideOutputs;
+import io.vigil.flink.failure.Unrecoverable;
 import io.vigil.flink.state.ResetPolicy;
 import io.vigil.flink.state.UpgradingValueState;
 import io.vigil.spatiotemporal.track.ByteTracker;
@@ -64,7 +65,10 @@ public class TrackOperator extends KeyedProcessFunction<String, DetectedFrame, D
                 b -> ByteTracker.fromBytes(b, trackerConfig), ttl);
         lastSeq = longState("lastSeq", ttl);
         lastTs = longState("lastTsMicros", ttl);
-        if (actions != null) actions.open(getRuntimeContext(), ttl);
+        if (actions != null) Unrecoverable.open("action model", () -> {
+            actions.open(getRuntimeContext(), ttl);
+            return actions;
+        });
         late = getRuntimeContext().getMetricGroup().counter("framesOutOfOrder");
         resets = getRuntimeContext().getMetricGroup().counter("stateResets");
         latency = getRuntimeContext().getMetricGroup().histogram("endToEndLatencyMs", new DescriptiveStatisticsHistogram(1000));

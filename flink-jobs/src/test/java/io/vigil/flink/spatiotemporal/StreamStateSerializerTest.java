@@ -9,7 +9,6 @@ import io.vigil.spatiotemporal.model.SpatiotemporalModel;
 import io.vigil.spatiotemporal.ssm.MambaState;
 import io.vigil.spatiotemporal.stream.StreamState;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.core.memory.DataInputDeserializer;
@@ -23,16 +22,20 @@ class StreamStateSerializerTest {
     @TempDir
     Path tmp;
 
-    /** The state the golden file was written from: the fixture model stepped over 3 fixture frames. */
     private StreamState fixtureState() throws Exception {
-        SpatiotemporalModel m = SpatiotemporalModel.load(SsmFixture.write(tmp), "scalar");
+        return fixtureState(tmp);
+    }
+
+    /** The state the golden file was written from (by {@link StateFiles}): the fixture model stepped over 3 fixture frames. */
+    static StreamState fixtureState(Path dir) throws Exception {
+        SpatiotemporalModel m = SpatiotemporalModel.load(SsmFixture.write(dir), "scalar");
         StreamState s = m.newState();
         float[] out = new float[16];
         for (int i = 0; i < 3; i++) m.step(SsmFixture.frame(i), s, out);
         return s;
     }
 
-    private static byte[] serialize(StreamState s) throws Exception {
+    static byte[] serialize(StreamState s) throws Exception {
         DataOutputSerializer out = new DataOutputSerializer(256);
         StreamStateSerializer.INSTANCE.serialize(s, out);
         return out.getCopyOfBuffer();
@@ -71,14 +74,6 @@ class StreamStateSerializerTest {
             for (int i = 0; i < e.conv.length; i++) assertEquals(e.conv[i], r.conv[i], 1e-5, "conv " + i);
             for (int i = 0; i < e.ssm.length; i++) assertEquals(e.ssm[i], r.ssm[i], 1e-5, "ssm " + i);
         }
-    }
-
-    /** Regenerates the golden file: -Dvigil.regenerate.state=DIR (only when the v1 format is deliberately changed). */
-    @Test
-    void regenerateWhenAsked() throws Exception {
-        String dir = System.getProperty("vigil.regenerate.state");
-        if (dir == null) return;
-        Files.write(Path.of(dir).resolve("stream-state-v1.bin"), serialize(fixtureState()));
     }
 
     @Test

@@ -105,8 +105,9 @@ public final class CameraGateway implements AutoCloseable {
 
     /** Reports a spec that could not be used (it never starts). */
     public void reject(String cameraId, String reason) {
-        LOG.warn("camera {} rejected: {}", cameraId, reason);
-        status.publish(new CameraStatus(cameraId, System.currentTimeMillis(), CameraState.FAILED, Redaction.redact(reason), 0, 0, 0, 0));
+        String shown = Redaction.redact(reason);
+        LOG.warn("camera {} rejected: {}", cameraId, shown);
+        status.publish(new CameraStatus(cameraId, System.currentTimeMillis(), CameraState.FAILED, shown, 0, 0, 0, 0));
     }
 
     public List<CameraStats> stats() {

@@ -98,6 +98,22 @@ public final class CameraRegistry {
         return true;
     }
 
+    /**
+     * Applies one record of {@code vigil.cameras} to the gateway: a spec starts or changes its camera, a tombstone removes
+     * it, an invalid spec stops the camera and is reported {@code failed} with the reason (credentials redacted).
+     */
+    static void handle(String key, byte[] value, CameraGateway gateway) {
+        try {
+            if (value == null) gateway.remove(key);
+            else gateway.apply(CameraSpec.parse(key, value));
+        } catch (CameraSpec.InvalidException e) {
+            gateway.remove(key); // an invalid update stops the old stream too: the user asked for a change
+            gateway.reject(key, e.getMessage());
+        } catch (RuntimeException e) {
+            gateway.reject(key, e.toString());
+        }
+    }
+
     /** Follows the registry on its own thread, applying each subscription to the gateway as it arrives. */
     public static AutoCloseable follow(String bootstrap, CameraGateway gateway) {
         return follow(bootstrap, new Properties(), gateway);
@@ -113,16 +129,7 @@ public final class CameraRegistry {
                 while (!Thread.currentThread().isInterrupted()) {
                     for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
                         if (r.key() == null) continue;
-                        String key = new String(r.key(), StandardCharsets.UTF_8);
-                        try {
-                            if (r.value() == null) gateway.remove(key);
-                            else gateway.apply(CameraSpec.parse(key, r.value()));
-                        } catch (CameraSpec.InvalidException e) {
-                            gateway.remove(key); // an invalid update stops the old stream too: the user asked for a change
-                            gateway.reject(key, e.getMessage());
-                        } catch (RuntimeException e) {
-                            gateway.reject(key, e.toString());
-                        }
+                        handle(new String(r.key(), StandardCharsets.UTF_8), r.value(), gateway);
                     }
                 }
             } catch (WakeupException | InterruptException e) {

@@ -2,6 +2,7 @@ package io.vigil.video.gateway;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,7 +38,7 @@ public record CameraSpec(String id, String url, Double fps, Integer maxWidth, In
         private static final long serialVersionUID = 1L;
 
         public InvalidException(String message) {
-            super(message);
+            super(Redaction.redact(message));
         }
     }
 
@@ -82,7 +83,9 @@ public record CameraSpec(String id, String url, Double fps, Integer maxWidth, In
             String field = e.getPath().isEmpty() ? "?" : e.getPath().get(e.getPath().size() - 1).getFieldName();
             throw new InvalidException("camera " + key + ": bad value for '" + field + "': " + Redaction.redact(e.getOriginalMessage()));
         } catch (IOException e) {
-            throw new InvalidException("camera " + key + ": not valid JSON: " + Redaction.redact(e.getMessage()));
+            // the original message: the location part would quote the record's text, password included
+            throw new InvalidException("camera " + key + ": not valid JSON: " + (e instanceof JsonProcessingException j
+                    ? j.getOriginalMessage() : e.getMessage()));
         }
         if (s == null) throw new InvalidException("camera " + key + ": empty spec");
         if (s.id() == null) s = new CameraSpec(key, s.url, s.fps, s.maxWidth, s.maxHeight, s.jpegQuality, s.enabled, s.loop, s.labels);
