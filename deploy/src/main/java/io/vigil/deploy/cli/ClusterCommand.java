@@ -108,6 +108,11 @@ final class ClusterCommand implements Runnable {
             System.out.printf("REST %s: %d TaskManager(s), slots %d free of %d, jobs running %d, finished %d, failed %d%n",
                     c.options().restUrl(), ov.path("taskmanagers").asInt(), ov.path("slots-available").asInt(), ov.path("slots-total").asInt(),
                     ov.path("jobs-running").asInt(), ov.path("jobs-finished").asInt(), ov.path("jobs-failed").asInt());
+            for (JsonNode j : c.rest().jobs()) {
+                String state = j.path("state").asText();
+                String why = state.equals("RUNNING") || state.equals("FINISHED") ? "" : c.rest().lastFailure(j.path("jid").asText()).map(f -> "  last failure: " + f).orElse("");
+                System.out.printf("job %s %-10s %s%s%n", j.path("jid").asText(), state, j.path("name").asText(), why);
+            }
             return 0;
         }
     }

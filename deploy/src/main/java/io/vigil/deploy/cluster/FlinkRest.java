@@ -60,6 +60,24 @@ public final class FlinkRest {
         return out;
     }
 
+    /** Every job the JobManager knows: {@code jid}, {@code name}, {@code state}, ... ({@code /jobs/overview}). */
+    public List<JsonNode> jobs() throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode j : get("/jobs/overview").path("jobs")) out.add(j);
+        return out;
+    }
+
+    /** The newest failure of the job, one line (its root cause's message), or empty when it has none. */
+    public Optional<String> lastFailure(String jobId) throws IOException {
+        JsonNode entries = get("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries");
+        if (!entries.isArray() || entries.isEmpty()) return Optional.empty();
+        String trace = entries.get(0).path("stacktrace").asText();
+        // the root cause is the last "Caused by:" line; its message is what a user can act on
+        String line = trace.lines().filter(l -> l.startsWith("Caused by: ")).reduce((a, b) -> b)
+                .map(l -> l.substring("Caused by: ".length())).orElse(trace.lines().findFirst().orElse(entries.get(0).path("exceptionName").asText()));
+        return Optional.of(line);
+    }
+
     /** The latest completed checkpoint's id, or -1. */
     public long lastCompletedCheckpoint(String jobId) throws IOException {
         JsonNode c = get("/jobs/" + jobId + "/checkpoints").path("latest").path("completed");

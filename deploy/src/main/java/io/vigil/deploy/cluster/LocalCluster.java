@@ -1,6 +1,7 @@
 package io.vigil.deploy.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.flink.config.JobConfig;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -152,10 +153,14 @@ public final class LocalCluster {
 
     /**
      * Submits a job jar with Flink's CLI ({@code flink run -d}, detached) against this cluster's REST endpoint and
-     * returns the job id. The CLI runs the jar's main in its own JVM, which builds the job graph and uploads it.
+     * returns the job id. The CLI runs the jar's main in its own JVM, which builds the job graph and uploads it. Path
+     * flags (and the paths inside {@code --config}) are made absolute where the caller stands first: the CLI and the
+     * TaskManagers run in the cluster directory. The flags are checked here too, so a bad one fails before submitting.
      */
     public String submit(Path jar, String mainClass, List<String> jobArgs, Duration timeout) {
         if (!Files.isRegularFile(jar)) throw new IllegalArgumentException("job jar " + jar + " does not exist: build first (mvn -DskipTests package)");
+        jobArgs = JobConfig.absolutePaths(jobArgs, Path.of("").toAbsolutePath(), options.dir().resolve("submitted"));
+        JobConfig.fromArgs(jobArgs.toArray(String[]::new));
         List<String> cmd = new ArrayList<>(java());
         cmd.addAll(FlinkConf.JVM_OPTIONS);
         options.systemProperties().forEach((k, v) -> cmd.add("-D" + k + "=" + v));

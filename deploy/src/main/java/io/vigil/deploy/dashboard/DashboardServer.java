@@ -8,10 +8,14 @@ import io.vigil.video.gateway.CameraSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import io.vigil.deploy.dashboard.DashboardUsers.Principal;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
@@ -31,16 +35,21 @@ import org.slf4j.LoggerFactory;
  * GET    /api/frame?camera=&amp;seq=  a published frame (JPEG), the newest without seq
  * POST   /api/cameras             subscribe: a vigil.cameras spec as JSON
  * DELETE /api/cameras/{id}        unsubscribe
+ * GET    /api/session             who is asking: user, role, the session's CSRF token
+ * GET    /login, POST /login      the login page and form (with users), POST /logout
  * </pre>
  *
- * Binds 127.0.0.1 unless told otherwise. Writes are refused from other origins (a page elsewhere must not drive the
- * camera registry through the user's browser).
+ * Binds 127.0.0.1 unless told otherwise; any other address needs users ({@link DashboardAuth}: login sessions,
+ * API tokens, admin and viewer roles, CSRF tokens on writes, failed-login limits). Writes are refused from other
+ * origins too (a page elsewhere must not drive the camera registry through the user's browser).
  */
 public final class DashboardServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DashboardServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, String> ASSETS = Map.of("/", "index.html", "/index.html", "index.html",
             "/app.js", "app.js", "/style.css", "style.css");
+    /** What a browser may load before logging in. */
+    private static final Map<String, String> LOGIN_ASSETS = Map.of("/login", "login.html", "/login.js", "login.js", "/style.css", "style.css");
 
     private final HttpServer http;
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
@@ -53,20 +62,34 @@ public final class DashboardServer implements AutoCloseable {
     private final DashboardFeeds feeds;
     private final String bootstrap;
     private final Properties client;
+    private final DashboardAuth auth;
     private volatile boolean running = true;
 
-    private DashboardServer(String bootstrap, Properties client, String bind, int port) throws IOException {
+    private DashboardServer(String bootstrap, Properties client, String bind, int port, DashboardAuth auth) throws IOException {
         this.bootstrap = bootstrap;
         this.client = client;
+        this.auth = auth;
         http = HttpServer.create(new InetSocketAddress(bind, port), 64);
         http.setExecutor(pool);
         http.createContext("/", this::handle);
         feeds = new DashboardFeeds(bootstrap, client, state);
     }
 
-    /** Starts serving on bind:port (port 0 = any free one) and following the topics. */
+    /** Starts serving on a loopback bind:port (port 0 = any free one) without logins, and following the topics. */
     public static DashboardServer start(String bootstrap, Properties client, String bind, int port) throws IOException {
-        DashboardServer s = new DashboardServer(bootstrap, client, bind, port);
+        return start(bootstrap, client, bind, port, DashboardAuth.off());
+    }
+
+    /**
+     * Starts serving on bind:port with {@code auth}. A bind address that is not loopback needs authentication: without
+     * users it refuses to start, naming what to do.
+     */
+    public static DashboardServer start(String bootstrap, Properties client, String bind, int port, DashboardAuth auth) throws IOException {
+        if (!auth.required() && !isLoopback(bind)) {
+            throw new IllegalArgumentException("dashboard: --bind " + bind + " is reachable from other machines, so it needs logins: "
+                    + "add a user (vigil dashboard user add NAME --role admin) and pass --users FILE");
+        }
+        DashboardServer s = new DashboardServer(bootstrap, client, bind, port, auth);
         s.http.start();
         s.feeds.start();
         return s;
@@ -81,11 +104,55 @@ public final class DashboardServer implements AutoCloseable {
         return state;
     }
 
+    static boolean isLoopback(String bind) {
+        try {
+            return InetAddress.getByName(bind).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("dashboard: --bind " + bind + " is not an address of this machine: " + e.getMessage());
+        }
+    }
+
     private void handle(HttpExchange ex) throws IOException {
         try {
             String path = ex.getRequestURI().getPath();
             String method = ex.getRequestMethod();
-            if (method.equals("GET") && ASSETS.containsKey(path)) {
+            if (auth.required() && method.equals("GET") && LOGIN_ASSETS.containsKey(path)) {
+                asset(ex, LOGIN_ASSETS.get(path));
+                return;
+            }
+            if (auth.required() && method.equals("POST") && path.equals("/login")) {
+                login(ex);
+                return;
+            }
+            if (method.equals("POST") && path.equals("/logout")) {
+                auth.logout(ex);
+                ex.getResponseHeaders().add("Set-Cookie", DashboardAuth.COOKIE + "=; Max-Age=0; Path=/; HttpOnly; SameSite=Strict");
+                redirect(ex, auth.required() ? "/login" : "/");
+                return;
+            }
+            Principal who = auth.who(ex).orElse(null);
+            if (who == null) {
+                if (method.equals("GET") && ASSETS.containsKey(path)) redirect(ex, "/login");
+                else send(ex, 401, "text/plain; charset=utf-8", "log in first (the dashboard's login page, or Authorization: Bearer TOKEN)".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            if ((method.equals("POST") || method.equals("DELETE")) && path.startsWith("/api/")) {
+                String refused = auth.refuseWrite(ex, who);
+                if (refused != null) {
+                    LOG.warn("dashboard: {} {} by {} refused: {}", method, path, who.name(), refused);
+                    send(ex, 403, "text/plain; charset=utf-8", refused.getBytes(StandardCharsets.UTF_8));
+                    return;
+                }
+            }
+            if (method.equals("GET") && path.equals("/api/session")) {
+                Map<String, Object> s = new LinkedHashMap<>();
+                s.put("auth", auth.required());
+                s.put("user", who.name());
+                s.put("role", who.role().wire());
+                s.put("csrf", auth.session(ex).map(DashboardAuth.Session::csrf).orElse(null));
+                ex.getResponseHeaders().set("Cache-Control", "no-store");
+                send(ex, 200, "application/json", JSON.writeValueAsBytes(s));
+            } else if (method.equals("GET") && ASSETS.containsKey(path)) {
                 asset(ex, ASSETS.get(path));
             } else if (method.equals("GET") && path.equals("/api/snapshot")) {
                 send(ex, 200, "application/json", JSON.writeValueAsBytes(state.snapshot()));
@@ -132,6 +199,42 @@ public final class DashboardServer implements AutoCloseable {
         }
     }
 
+    /** The login form's POST: a session cookie and the page, or back to the form; refused for a while after repeated failures. */
+    private void login(HttpExchange ex) throws IOException {
+        if (!sameOrigin(ex)) return;
+        byte[] body = ex.getRequestBody().readNBytes(4096);
+        Map<String, String> form = query(new String(body, StandardCharsets.UTF_8));
+        String user = form.getOrDefault("user", "");
+        char[] password = form.getOrDefault("password", "").toCharArray();
+        String client = ex.getRemoteAddress().getAddress().getHostAddress();
+        String[] session = new String[1];
+        DashboardAuth.LoginResult r = auth.login(user, password, client, session);
+        java.util.Arrays.fill(password, '\0');
+        switch (r) {
+            case OK -> {
+                LOG.info("dashboard: {} logged in from {}", user, client);
+                ex.getResponseHeaders().add("Set-Cookie", DashboardAuth.COOKIE + "=" + session[0] + "; Path=/; HttpOnly; SameSite=Strict");
+                redirect(ex, "/");
+            }
+            case WRONG -> {
+                LOG.warn("dashboard: failed login for '{}' from {}", user.replaceAll("[^A-Za-z0-9._-]", "?"), client);
+                redirect(ex, "/login?error=wrong");
+            }
+            case LIMITED -> {
+                LOG.warn("dashboard: login for '{}' from {} refused: too many failures", user.replaceAll("[^A-Za-z0-9._-]", "?"), client);
+                ex.getResponseHeaders().set("Retry-After", Long.toString(DashboardAuth.LOCKOUT.toSeconds()));
+                send(ex, 429, "text/plain; charset=utf-8", ("too many failed logins: try again in " + DashboardAuth.LOCKOUT.toMinutes()
+                        + " minutes").getBytes(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    private static void redirect(HttpExchange ex, String to) throws IOException {
+        ex.getResponseHeaders().set("Location", to);
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        ex.sendResponseHeaders(303, -1);
+    }
+
     /** Browsers send Origin on cross-site writes; only this server's own page may subscribe or remove cameras. */
     private boolean sameOrigin(HttpExchange ex) throws IOException {
         String origin = ex.getRequestHeaders().getFirst("Origin");
@@ -144,8 +247,9 @@ public final class DashboardServer implements AutoCloseable {
     private static void asset(HttpExchange ex, String name) throws IOException {
         try (InputStream in = DashboardServer.class.getResourceAsStream(name)) {
             if (in == null) throw new IllegalStateException("dashboard asset " + name + " missing from the jar");
+            ex.getResponseHeaders().set("X-Frame-Options", "DENY");
             String type = name.endsWith(".html") ? "text/html; charset=utf-8" : name.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8";
-            ex.getResponseHeaders().set("Content-Security-Policy", "default-src 'self'; img-src 'self' blob:; style-src 'self'");
+            ex.getResponseHeaders().set("Content-Security-Policy", "default-src 'self'; img-src 'self' blob:; style-src 'self'; frame-ancestors 'none'; form-action 'self'");
             send(ex, 200, type, in.readAllBytes());
         }
     }

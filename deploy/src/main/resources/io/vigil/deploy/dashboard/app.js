@@ -6,6 +6,8 @@ const cams = new Map();        // camera id -> card state
 const HISTORY_S = 300;
 const COLORS = ['#4fc3f7', '#ffb74d', '#81c784', '#e57373', '#ba68c8', '#fff176', '#4db6ac', '#f06292'];
 const main = document.getElementById('cameras');
+// who is logged in, their role and the CSRF token every write carries (from /api/session)
+let session = { auth: false, role: 'admin', csrf: null };
 const explain = document.getElementById('explain');
 
 function el(tag, cls, text) {
@@ -25,6 +27,7 @@ function card(id) {
   const state = el('span', 'badge state', 'waiting');
   const remove = el('button', 'remove', 'remove');
   remove.addEventListener('click', () => unsubscribe(id));
+  remove.hidden = session.role !== 'admin';
   head.append(title, state, remove);
   const stats = el('div', 'row stats');
   const count = el('span', 'count', '0');
@@ -172,8 +175,29 @@ function removeCamera(id) {
   document.getElementById('empty').hidden = cams.size > 0;
 }
 
+function writeHeaders(extra) {
+  const h = Object.assign({}, extra || {});
+  if (session.csrf) h['X-CSRF-Token'] = session.csrf;
+  return h;
+}
+
+async function loadSession() {
+  const r = await fetch('/api/session');
+  if (!r.ok) return;
+  session = await r.json();
+  const admin = session.role === 'admin';
+  document.getElementById('subscribe').hidden = !admin;
+  for (const b of document.querySelectorAll('button.remove')) b.hidden = !admin;
+  if (session.auth) {
+    const who = document.getElementById('who');
+    who.textContent = session.user + ' (' + session.role + ')';
+    who.hidden = false;
+    document.getElementById('logout').hidden = false;
+  }
+}
+
 async function unsubscribe(id) {
-  const r = await fetch('/api/cameras/' + encodeURIComponent(id), { method: 'DELETE' });
+  const r = await fetch('/api/cameras/' + encodeURIComponent(id), { method: 'DELETE', headers: writeHeaders() });
   document.getElementById('formMsg').textContent = r.ok ? 'removed ' + id : await r.text();
 }
 
@@ -182,7 +206,7 @@ document.getElementById('subscribe').addEventListener('submit', async (ev) => {
   const f = new FormData(ev.target);
   const spec = { id: f.get('id'), url: f.get('url') };
   if (f.get('fps')) spec.fps = Number(f.get('fps'));
-  const r = await fetch('/api/cameras', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(spec) });
+  const r = await fetch('/api/cameras', { method: 'POST', headers: writeHeaders({ 'Content-Type': 'application/json' }), body: JSON.stringify(spec) });
   document.getElementById('formMsg').textContent = r.ok ? 'subscribed ' + spec.id : await r.text();
 });
 
@@ -198,4 +222,4 @@ function connect() {
   es.addEventListener('frame', (e) => frame(JSON.parse(e.data)));
   es.addEventListener('removed', (e) => removeCamera(JSON.parse(e.data).camera));
 }
-connect();
+loadSession().finally(connect);

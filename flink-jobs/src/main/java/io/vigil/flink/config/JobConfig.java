@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.vigil.flink.state.ResetPolicy;
 import io.vigil.models.runtime.ExecutionProvider;
 import java.io.Serializable;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +56,7 @@ public record JobConfig(Kafka kafka, Job job, Detect detect, Track track, Action
             Delivery delivery) implements Serializable {}
 
     public record Detect(
-            @Setting(flag = "--model", label = "PATH|NAME", doc = "detector: a model directory, an .onnx file or a catalogue name (required)") String model,
+            @Setting(flag = "--model", label = "PATH|NAME", path = true, doc = "detector: a model directory, an .onnx file or a catalogue name (required)") String model,
             @Setting(flag = "--provider", label = "cpu|cuda[:N]", doc = "ONNX Runtime execution provider") String provider,
             @Setting(flag = "--inference-threads", label = "N", doc = "intra-op threads per session (0 = ONNX Runtime's choice)") int threads,
             @Setting(flag = "--score-threshold", label = "X", doc = "overrides the model's score threshold (empty = the model's)") Float scoreThreshold,
@@ -84,7 +85,7 @@ public record JobConfig(Kafka kafka, Job job, Detect detect, Track track, Action
     }
 
     public record Actions(
-            @Setting(flag = "--action-model", label = "PATH|NAME",
+            @Setting(flag = "--action-model", label = "PATH|NAME", path = true,
                     doc = "per confirmed person track: a trained trajectory model (trajectory-mamba) or a windowed ONNX one (empty = none)") String model,
             @Setting(flag = "--action-votes", label = "N", doc = "a track's label is the majority of its last N predictions") int votes,
             @Setting(flag = "--action-threshold", label = "X", doc = "a windowed model's own score threshold input (0 = plain argmax)") float threshold)
@@ -95,11 +96,11 @@ public record JobConfig(Kafka kafka, Job job, Detect detect, Track track, Action
     }
 
     public record Spatiotemporal(
-            @Setting(flag = "--spatiotemporal-model", label = "FILE", doc = "spatiotemporal SSM (safetensors) stepped per camera per frame (empty = none)") String model,
+            @Setting(flag = "--spatiotemporal-model", label = "FILE", path = true, doc = "spatiotemporal SSM (safetensors) stepped per camera per frame (empty = none)") String model,
             @Setting(flag = "--spatiotemporal-kernel", label = "KERNEL", doc = "scalar or vector (empty = the JVM's best)") String kernel,
             @Setting(flag = "--spatiotemporal-backend", label = "BACKEND", doc = "java (the Vector API kernel) or onnx (exported step graphs); cameras batched either way")
             Backend backend,
-            @Setting(flag = "--spatiotemporal-head", label = "PATH", doc = "a trained recurrent action head on the per-frame vectors (empty = none)") String head,
+            @Setting(flag = "--spatiotemporal-head", label = "PATH", path = true, doc = "a trained recurrent action head on the per-frame vectors (empty = none)") String head,
             @Setting(flag = "--saliency", label = "true|false", doc = "add the SSM's per-patch implicit attention to each event (java backend)") boolean saliency)
             implements Serializable {
         public boolean enabled() {
@@ -122,6 +123,16 @@ public record JobConfig(Kafka kafka, Job job, Detect detect, Track track, Action
     /** Parses flags ({@code --config FILE} first, then the flags over it); every error names the key and its flag. */
     public static JobConfig fromArgs(String... args) {
         return JobConfigParser.parse(args);
+    }
+
+    /**
+     * The same flags with every relative path made absolute against {@code cwd} (where the user stands), for a job that
+     * will run elsewhere (a cluster whose processes have another working directory). A value that names no file there
+     * (a catalogue name, a path that exists only on the TaskManagers) is left as it is. A {@code --config FILE} is read,
+     * its path keys made absolute (against {@code cwd}, else the file's own directory) and written to {@code outDir}.
+     */
+    public static List<String> absolutePaths(List<String> args, Path cwd, Path outDir) {
+        return JobConfigParser.absolutePaths(args, cwd, outDir);
     }
 
     /** The text of {@code --help}: every flag with its vigil.yaml key and default. */

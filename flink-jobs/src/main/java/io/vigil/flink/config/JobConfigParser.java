@@ -105,6 +105,70 @@ final class JobConfigParser {
         return c.validate();
     }
 
+    static List<String> absolutePaths(List<String> args, Path cwd, Path outDir) {
+        Map<String, Key> byFlag = new LinkedHashMap<>();
+        for (Key k : KEYS) byFlag.put(k.setting().flag(), k);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            int eq = a.indexOf('=');
+            String flag = a.startsWith("--") && eq > 0 ? a.substring(0, eq) : a;
+            boolean inline = !flag.equals(a);
+            boolean isConfig = flag.equals("--config");
+            Key k = byFlag.get(flag);
+            if (!isConfig && (k == null || !k.setting().path())) {
+                out.add(a);
+                continue;
+            }
+            String value = inline ? a.substring(eq + 1) : i + 1 < args.size() ? args.get(++i) : null;
+            if (value == null) {
+                out.add(a);
+                continue;
+            }
+            String resolved = isConfig ? absoluteConfig(Path.of(value), cwd, outDir) : absolute(value, cwd, null);
+            if (inline) out.add(flag + "=" + resolved);
+            else {
+                out.add(flag);
+                out.add(resolved);
+            }
+        }
+        return out;
+    }
+
+    private static String absolute(String value, Path cwd, Path alsoUnder) {
+        if (value == null || value.isBlank()) return value;
+        Path p = Path.of(value);
+        if (p.isAbsolute()) return value;
+        if (Files.exists(cwd.resolve(p))) return cwd.resolve(p).toAbsolutePath().normalize().toString();
+        if (alsoUnder != null && Files.exists(alsoUnder.resolve(p))) return alsoUnder.resolve(p).toAbsolutePath().normalize().toString();
+        return value;
+    }
+
+    private static String absoluteConfig(Path file, Path cwd, Path outDir) {
+        Path f = file.isAbsolute() ? file : cwd.resolve(file);
+        JsonNode tree;
+        try {
+            tree = YAML.readTree(Files.readAllBytes(f));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + f + ": " + e.getMessage());
+        }
+        if (tree instanceof ObjectNode root) {
+            for (Key k : KEYS) {
+                if (!k.setting().path() || !(root.get(k.section()) instanceof ObjectNode section)) continue;
+                JsonNode v = section.get(k.name());
+                if (v != null && v.isTextual()) section.put(k.name(), absolute(v.asText(), cwd, f.toAbsolutePath().getParent()));
+            }
+        }
+        try {
+            Files.createDirectories(outDir);
+            Path out = outDir.resolve("submitted-" + System.currentTimeMillis() + "-" + f.getFileName());
+            YAML.writeValue(out.toFile(), tree);
+            return out.toAbsolutePath().toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the resolved config to " + outDir, e);
+        }
+    }
+
     /** {@code detect.batchSize (--batch-size)}: how every message names a setting. */
     static String name(String path) {
         Key k = BY_PATH.get(path);

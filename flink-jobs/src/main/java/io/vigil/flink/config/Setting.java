@@ -21,4 +21,10 @@ public @interface Setting {
 
     /** One line for {@code --help}. */
     String doc();
+
+    /**
+     * A file or directory (or a catalogue name): a relative path means "where the user stands", so it is made absolute
+     * on the client before the job goes to a cluster ({@link JobConfig#absolutePaths}).
+     */
+    boolean path() default false;
 }

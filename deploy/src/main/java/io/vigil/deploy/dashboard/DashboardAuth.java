@@ -1,0 +1,145 @@
+package io.vigil.deploy.dashboard;
+
+import com.sun.net.httpserver.HttpExchange;
+import io.vigil.deploy.dashboard.DashboardUsers.Principal;
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Who may use the dashboard. Off (everyone is an admin, as before) only while the server binds a loopback address and
+ * no users file is given; otherwise every request needs a session (from the login page: an {@code HttpOnly},
+ * {@code SameSite=Strict} cookie) or an API token ({@code Authorization: Bearer}). Writes need the {@code admin} role,
+ * and with a session the page's CSRF token in {@code X-CSRF-Token} too. Failed logins are limited per user name and per
+ * client address: after {@value #MAX_FAILURES} within {@link #FAILURE_WINDOW}, that name or address is refused for
+ * {@link #LOCKOUT}.
+ */
+public final class DashboardAuth {
+    static final String COOKIE = "vigil_session";
+    static final int MAX_FAILURES = 5;
+    static final Duration FAILURE_WINDOW = Duration.ofMinutes(10);
+    static final Duration LOCKOUT = Duration.ofMinutes(5);
+    static final Duration SESSION_IDLE = Duration.ofHours(12);
+
+    private final DashboardUsers users;
+    private final boolean required;
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final Map<String, Deque<Long>> failures = new ConcurrentHashMap<>();
+
+    /** A logged-in browser: who, its CSRF token, when it was last used. */
+    record Session(Principal who, String csrf, long[] lastUsed) {}
+
+    /** Why a login was refused. */
+    enum LoginResult { OK, WRONG, LIMITED }
+
+    private DashboardAuth(DashboardUsers users, boolean required) {
+        this.users = users;
+        this.required = required;
+    }
+
+    /** No authentication: only for a server bound to loopback without a users file. */
+    public static DashboardAuth off() {
+        return new DashboardAuth(DashboardUsers.empty(), false);
+    }
+
+    /** Logins and tokens from {@code users}, required for every request. */
+    public static DashboardAuth with(DashboardUsers users) {
+        if (users.isEmpty()) throw new IllegalArgumentException("the dashboard's users file has no user and no token: add one with vigil dashboard user add NAME");
+        return new DashboardAuth(users, true);
+    }
+
+    public boolean required() {
+        return required;
+    }
+
+    /** The request's principal: its session cookie or bearer token; an admin nobody when authentication is off. */
+    Optional<Principal> who(HttpExchange ex) {
+        if (!required) return Optional.of(new Principal("local", DashboardUsers.Role.ADMIN, false));
+        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) return users.token(auth.substring(7).trim());
+        return session(ex).map(Session::who);
+    }
+
+    Optional<Session> session(HttpExchange ex) {
+        String id = cookie(ex, COOKIE);
+        if (id == null) return Optional.empty();
+        Session s = sessions.get(id);
+        if (s == null) return Optional.empty();
+        long now = System.currentTimeMillis();
+        if (now - s.lastUsed()[0] > SESSION_IDLE.toMillis()) {
+            sessions.remove(id);
+            return Optional.empty();
+        }
+        s.lastUsed()[0] = now;
+        return Optional.of(s);
+    }
+
+    /**
+     * Whether a write may go ahead: an admin, and with a session cookie the session's CSRF token in the request's
+     * {@code X-CSRF-Token} header (tokens in a header are not sent by a browser on its own). Returns why not, or null.
+     */
+    String refuseWrite(HttpExchange ex, Principal who) {
+        if (who.role() != DashboardUsers.Role.ADMIN) return who.name() + " is a viewer: only admins subscribe or remove cameras";
+        if (!required || who.token()) return null;
+        Session s = session(ex).orElse(null);
+        String sent = ex.getRequestHeaders().getFirst("X-CSRF-Token");
+        if (s == null || sent == null || !MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8), s.csrf().getBytes(StandardCharsets.UTF_8))) {
+            return "missing or wrong CSRF token (X-CSRF-Token): writes come from the dashboard's own page";
+        }
+        return null;
+    }
+
+    /** Checks a login; on success returns the new session's id through {@code sessionOut[0]}. */
+    LoginResult login(String name, char[] password, String client, String[] sessionOut) {
+        long now = System.currentTimeMillis();
+        if (limited("user:" + name, now) || limited("addr:" + client, now)) return LoginResult.LIMITED;
+        Optional<Principal> p = users.login(name, password);
+        if (p.isEmpty()) {
+            fail("user:" + name, now);
+            fail("addr:" + client, now);
+            return LoginResult.WRONG;
+        }
+        failures.remove("user:" + name);
+        String id = PasswordHash.randomToken(32);
+        sessions.put(id, new Session(p.get(), PasswordHash.randomToken(32), new long[] {now}));
+        sessionOut[0] = id;
+        return LoginResult.OK;
+    }
+
+    void logout(HttpExchange ex) {
+        String id = cookie(ex, COOKIE);
+        if (id != null) sessions.remove(id);
+    }
+
+    private boolean limited(String key, long now) {
+        Deque<Long> d = failures.get(key);
+        if (d == null) return false;
+        synchronized (d) {
+            while (!d.isEmpty() && now - d.peekFirst() > FAILURE_WINDOW.toMillis()) d.pollFirst();
+            return d.size() >= MAX_FAILURES && now - d.peekLast() < LOCKOUT.toMillis();
+        }
+    }
+
+    private void fail(String key, long now) {
+        Deque<Long> d = failures.computeIfAbsent(key, k -> new ArrayDeque<>());
+        synchronized (d) {
+            d.addLast(now);
+            while (d.size() > 4 * MAX_FAILURES) d.pollFirst();
+        }
+    }
+
+    static String cookie(HttpExchange ex, String name) {
+        for (String header : ex.getRequestHeaders().getOrDefault("Cookie", java.util.List.of())) {
+            for (String part : header.split(";")) {
+                String p = part.trim();
+                if (p.startsWith(name + "=")) return p.substring(name.length() + 1);
+            }
+        }
+        return null;
+    }
+}
