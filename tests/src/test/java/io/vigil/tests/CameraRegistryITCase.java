@@ -12,6 +12,7 @@ import io.vigil.video.gateway.GatewayOptions;
 import io.vigil.video.gateway.KafkaFramePublisher;
 import io.vigil.video.gateway.KafkaStatusSink;
 import io.vigil.video.source.SampleMedia;
+import io.vigil.video.source.SourcePolicy;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,8 @@ class CameraRegistryITCase {
         String video = SampleMedia.require(SampleMedia.VTEST).toString();
         try (FrameWatcher frames = new FrameWatcher(bs);
              RecordingPublisher rec = new RecordingPublisher(new KafkaFramePublisher(bs), new KafkaStatusSink(bs, new Properties()));
-             CameraGateway gw = new CameraGateway(rec, rec, GatewayOptions.defaults());
+             CameraGateway gw = new CameraGateway(rec, rec, GatewayOptions.defaults()
+                    .withSourcePolicy(SourcePolicy.defaults().withMediaDirs(List.of(SampleMedia.cacheDir()))));
              AutoCloseable follow = CameraRegistry.follow(bs, gw)) {
             long t0 = System.currentTimeMillis();
             CameraRegistry.put(bs, CameraSpec.of("reg-a", video).withFps(5.0));

@@ -9,6 +9,7 @@ import io.vigil.deploy.dashboard.DashboardServer;
 import io.vigil.deploy.dashboard.DashboardUsers;
 import io.vigil.video.gateway.CameraRegistry;
 import io.vigil.video.gateway.CameraSpec;
+import io.vigil.video.source.SourcePolicy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,7 +44,7 @@ class DashboardAuthITCase {
         CameraRegistry.put(bs, CameraSpec.of(camera, "/nonexistent/clip.avi"));
         HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
         try (DashboardServer server = DashboardServer.start(bs, new Properties(), "127.0.0.1", 0,
-                DashboardAuth.with(DashboardUsers.load(dir.resolve("users.json"))));
+                DashboardAuth.with(DashboardUsers.load(dir.resolve("users.json"))), SourcePolicy.defaults());
              HeadlessChromium browser = new HeadlessChromium(1100, 800)) {
             String base = server.url();
             browser.navigate(base);
@@ -60,7 +61,7 @@ class DashboardAuthITCase {
                     "logged in, the page shows the cameras: " + browser.log());
             assertEquals("ada (admin)", browser.eval("document.getElementById('who').textContent").asText());
             assertFalse(browser.eval("document.cookie").asText().contains("vigil_session"), "the session cookie is HttpOnly");
-            String post = "fetch('/api/cameras', {method: 'POST', headers: HEADERS, body: JSON.stringify({id: 'auth-new', url: '/nonexistent/b.avi'})})"
+            String post = "fetch('/api/cameras', {method: 'POST', headers: HEADERS, body: JSON.stringify({id: 'auth-new', url: 'rtsp://127.0.0.1:9/none'})})"
                     + ".then(r => r.status)";
             assertEquals(403, browser.eval(post.replace("HEADERS", "{'Content-Type': 'application/json'}")).asInt(), "a write without the CSRF token");
             assertEquals(403, browser.eval(post.replace("HEADERS", "{'Content-Type': 'application/json', 'X-CSRF-Token': 'guess'}")).asInt());

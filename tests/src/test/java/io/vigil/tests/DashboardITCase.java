@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.flink.spatiotemporal.SsmFixture;
+import io.vigil.video.source.SampleMedia;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -90,7 +91,8 @@ class DashboardITCase {
             // A subscription whose label is markup: the page must show it as text, never as an element.
             String hostile = "<img src=x id=pwn onerror=\"document.title='pwned'\">";
             browser.eval("fetch('/api/cameras', {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify("
-                    + "{id: 'esc-1', url: '/nonexistent/clip.avi', labels: {zone: " + jsString(hostile) + "}})}).then(r => r.status)");
+                    + "{id: 'esc-1', url: " + jsString(SampleMedia.cacheDir().resolve("missing-clip.avi").toString()) + ", labels: {zone: " + jsString(hostile)
+                    + "}})}).then(r => r.status)");
             String escCard = "document.querySelector('[data-camera=\"esc-1\"]')";
             assertTrue(browser.await(escCard + " && " + escCard + ".querySelector('.tags').textContent.includes('zone=<img')", Duration.ofSeconds(30)),
                     "the subscribed camera appears with its label as text");

@@ -15,6 +15,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -39,13 +40,16 @@ final class DashboardCommand implements Callable<Integer> {
     @Option(names = "--kafka-property", description = "client setting key=value, repeatable (security.protocol, sasl.*, ssl.*)")
     Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
+    @Mixin
+    SourcePolicyOptions sources;
+
     @Override
     public Integer call() throws Exception {
         Properties client = new Properties();
         client.putAll(kafkaProperties);
         DashboardAuth auth = users == null ? DashboardAuth.off() : DashboardAuth.with(DashboardUsers.load(users));
         CountDownLatch stop = new CountDownLatch(1);
-        try (DashboardServer server = DashboardServer.start(bootstrap, client, bind, port, auth)) {
+        try (DashboardServer server = DashboardServer.start(bootstrap, client, bind, port, auth, sources.policy())) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             System.out.println("dashboard on " + server.url() + " (Kafka " + bootstrap + ")" + (auth.required() ? ", logins from " + users : "")
                     + "; Ctrl-C to stop");

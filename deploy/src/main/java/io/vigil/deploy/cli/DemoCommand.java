@@ -1,5 +1,6 @@
 package io.vigil.deploy.cli;
 
+import io.vigil.deploy.dashboard.DashboardAuth;
 import io.vigil.deploy.dashboard.DashboardServer;
 import io.vigil.deploy.demo.DetectionStats;
 import io.vigil.deploy.demo.LocalJob;
@@ -19,6 +20,7 @@ import io.vigil.video.gateway.GatewayOptions;
 import io.vigil.video.gateway.KafkaFramePublisher;
 import io.vigil.video.gateway.KafkaStatusSink;
 import io.vigil.video.source.SampleMedia;
+import io.vigil.video.source.SourcePolicy;
 import io.vigil.video.source.SourceSpec;
 import java.io.IOException;
 import java.net.BindException;
@@ -79,6 +81,9 @@ final class DemoCommand implements Callable<Integer> {
             + "implicit attention is the dashboard's explain heatmap")
     Path spatiotemporalModel;
 
+    /** What the demo's gateway and dashboard may open: set from the source in call(). */
+    private SourcePolicy policy = SourcePolicy.defaults();
+
     @Override
     public Integer call() throws Exception {
         if (cameras < 1) throw new IllegalArgumentException("--cameras must be >= 1");
@@ -90,6 +95,12 @@ final class DemoCommand implements Callable<Integer> {
         }
         SourceSpec src = resolveSource();
         String sourceText = src.location();
+        // the demo's gateway and dashboard open network cameras, the test pattern, and files beside the source and in the media cache
+        List<Path> mediaDirs = new ArrayList<>(List.of(SampleMedia.cacheDir()));
+        if (src.kind() == SourceSpec.Kind.FILE && Path.of(sourceText).toAbsolutePath().getParent() != null) {
+            mediaDirs.add(Path.of(sourceText).toAbsolutePath().getParent());
+        }
+        policy = SourcePolicy.defaults().withMediaDirs(mediaDirs);
         say("source %s as %d camera(s)", src.display(), cameras);
 
         CountDownLatch stop = new CountDownLatch(1);
@@ -124,7 +135,8 @@ final class DemoCommand implements Callable<Integer> {
             try (DetectionStats stats = new DetectionStats(kafka.bootstrap());
                  LocalJob job = LocalJob.start(cfg);
                  KafkaStatusSink status = new KafkaStatusSink(kafka.bootstrap(), new Properties());
-                 CameraGateway gateway = new CameraGateway(new KafkaFramePublisher(kafka.bootstrap()), status, GatewayOptions.defaults());
+                 CameraGateway gateway = new CameraGateway(new KafkaFramePublisher(kafka.bootstrap()), status,
+                         GatewayOptions.defaults().withSourcePolicy(policy));
                  AutoCloseable registry = CameraRegistry.follow(kafka.bootstrap(), gateway);
                  AutoCloseable dashboard = startDashboard(kafka.bootstrap())) {
                 say("Flink job started on a local MiniCluster (parallelism %d)", parallelism);
@@ -172,9 +184,9 @@ final class DemoCommand implements Callable<Integer> {
         if (dashboardPort < 0) return () -> { };
         DashboardServer d;
         try {
-            d = DashboardServer.start(bootstrap, new Properties(), dashboardBind, dashboardPort);
+            d = DashboardServer.start(bootstrap, new Properties(), dashboardBind, dashboardPort, DashboardAuth.off(), policy);
         } catch (BindException busy) {
-            d = DashboardServer.start(bootstrap, new Properties(), dashboardBind, 0);
+            d = DashboardServer.start(bootstrap, new Properties(), dashboardBind, 0, DashboardAuth.off(), policy);
             say("port %d is busy: the dashboard took another", dashboardPort);
         }
         say("dashboard on %s", d.url());

@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "gateway", description = {"Run the camera gateway: it follows vigil.cameras and streams every subscribed camera",
@@ -35,6 +36,9 @@ final class GatewayCommand implements Callable<Integer> {
             "the environment variable VIGIL_KAFKA_SASL_JAAS sets sasl.jaas.config without putting it on the command line"})
     Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
+    @Mixin
+    SourcePolicyOptions sources;
+
     /** The client settings every producer and consumer of the gateway gets; values are never printed. */
     Properties clientProperties() {
         Properties p = new Properties();
@@ -51,7 +55,7 @@ final class GatewayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path seqs = seqDir != null ? seqDir : Path.of(System.getProperty("user.home"), ".vigil", "gateway");
         GatewayOptions opts = GatewayOptions.defaults().withSeqDir(seqs)
-                .withStallTimeout(Durations.parse("stall-timeout", stall));
+                .withStallTimeout(Durations.parse("stall-timeout", stall)).withSourcePolicy(sources.policy());
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
         Properties client = clientProperties();

@@ -9,8 +9,10 @@ import io.vigil.video.gateway.GatewayOptions;
 import io.vigil.video.gateway.KafkaFramePublisher;
 import io.vigil.video.gateway.KafkaStatusSink;
 import io.vigil.video.source.SampleMedia;
+import io.vigil.video.source.SourcePolicy;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -51,7 +53,8 @@ final class SoakCommand implements Runnable {
             try (EmbeddedKafka kafka = EmbeddedKafka.start(null, 0, true)) {
                 kafka.createVigilTopics(2);
                 try (KafkaStatusSink status = new KafkaStatusSink(kafka.bootstrap(), new Properties());
-                     CameraGateway gw = new CameraGateway(new KafkaFramePublisher(kafka.bootstrap()), status, GatewayOptions.defaults());
+                     CameraGateway gw = new CameraGateway(new KafkaFramePublisher(kafka.bootstrap()), status, GatewayOptions.defaults()
+                             .withSourcePolicy(SourcePolicy.defaults().withMediaDirs(List.of(SampleMedia.cacheDir()))));
                      AutoCloseable follow = CameraRegistry.follow(kafka.bootstrap(), gw)) {
                     for (int i = 1; i <= cameras; i++) CameraRegistry.put(kafka.bootstrap(), CameraSpec.of("soak-" + i, video));
                     for (int m = 1; m <= minutes; m++) {

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.vigil.video.gateway.CameraRegistry;
 import io.vigil.video.gateway.CameraSpec;
+import io.vigil.video.source.SourcePolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *
  * Binds 127.0.0.1 unless told otherwise; any other address needs users ({@link DashboardAuth}: login sessions,
  * API tokens, admin and viewer roles, CSRF tokens on writes, failed-login limits). Writes are refused from other
- * origins too (a page elsewhere must not drive the camera registry through the user's browser).
+ * origins too (a page elsewhere must not drive the camera registry through the user's browser), and a subscription whose
+ * source the {@link SourcePolicy} refuses is answered 400 with the rule and never written.
  */
 public final class DashboardServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DashboardServer.class);
@@ -63,12 +65,14 @@ public final class DashboardServer implements AutoCloseable {
     private final String bootstrap;
     private final Properties client;
     private final DashboardAuth auth;
+    private final SourcePolicy sources;
     private volatile boolean running = true;
 
-    private DashboardServer(String bootstrap, Properties client, String bind, int port, DashboardAuth auth) throws IOException {
+    private DashboardServer(String bootstrap, Properties client, String bind, int port, DashboardAuth auth, SourcePolicy sources) throws IOException {
         this.bootstrap = bootstrap;
         this.client = client;
         this.auth = auth;
+        this.sources = sources;
         http = HttpServer.create(new InetSocketAddress(bind, port), 64);
         http.setExecutor(pool);
         http.createContext("/", this::handle);
@@ -77,19 +81,20 @@ public final class DashboardServer implements AutoCloseable {
 
     /** Starts serving on a loopback bind:port (port 0 = any free one) without logins, and following the topics. */
     public static DashboardServer start(String bootstrap, Properties client, String bind, int port) throws IOException {
-        return start(bootstrap, client, bind, port, DashboardAuth.off());
+        return start(bootstrap, client, bind, port, DashboardAuth.off(), SourcePolicy.defaults());
     }
 
     /**
      * Starts serving on bind:port with {@code auth}. A bind address that is not loopback needs authentication: without
      * users it refuses to start, naming what to do.
      */
-    public static DashboardServer start(String bootstrap, Properties client, String bind, int port, DashboardAuth auth) throws IOException {
+    public static DashboardServer start(String bootstrap, Properties client, String bind, int port, DashboardAuth auth, SourcePolicy sources)
+            throws IOException {
         if (!auth.required() && !isLoopback(bind)) {
             throw new IllegalArgumentException("dashboard: --bind " + bind + " is reachable from other machines, so it needs logins: "
                     + "add a user (vigil dashboard user add NAME --role admin) and pass --users FILE");
         }
-        DashboardServer s = new DashboardServer(bootstrap, client, bind, port, auth);
+        DashboardServer s = new DashboardServer(bootstrap, client, bind, port, auth, sources);
         s.http.start();
         s.feeds.start();
         return s;
@@ -176,7 +181,10 @@ public final class DashboardServer implements AutoCloseable {
                 }
             } else if (path.equals("/api/cameras") && method.equals("POST")) {
                 if (!sameOrigin(ex)) return;
-                CameraSpec spec = CameraSpec.parse(null, ex.getRequestBody().readAllBytes());
+                CameraSpec spec = CameraSpec.parse(null, ex.getRequestBody().readNBytes(64 * 1024));
+                // the gateway applies the same policy; refusing here tells the user at once and writes nothing
+                String refused = sources.refusal(spec.url());
+                if (refused != null) throw new IllegalArgumentException("camera " + spec.id() + ": " + refused);
                 CameraRegistry.put(bootstrap, client, spec);
                 send(ex, 200, "application/json", JSON.writeValueAsBytes(Map.of("subscribed", spec.id())));
             } else if (path.startsWith("/api/cameras/") && method.equals("DELETE")) {

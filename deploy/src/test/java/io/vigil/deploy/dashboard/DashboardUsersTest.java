@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.video.source.SourcePolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -62,7 +63,7 @@ class DashboardUsersTest {
     @Test
     void anAddressOtherThanLoopbackNeedsUsers() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> DashboardServer.start("127.0.0.1:1", new Properties(), "0.0.0.0", 0, DashboardAuth.off()));
+                () -> DashboardServer.start("127.0.0.1:1", new Properties(), "0.0.0.0", 0, DashboardAuth.off(), SourcePolicy.defaults()));
         assertTrue(e.getMessage().contains("--users"), e.getMessage());
         assertTrue(DashboardServer.isLoopback("127.0.0.1") && DashboardServer.isLoopback("::1") && !DashboardServer.isLoopback("0.0.0.0"));
     }

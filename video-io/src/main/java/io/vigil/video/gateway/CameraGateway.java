@@ -69,9 +69,22 @@ public final class CameraGateway implements AutoCloseable {
         w.start();
     }
 
-    /** Adds the camera, or restarts it with the new spec if it runs with another; a disabled spec stops it. */
+    /**
+     * Adds the camera, or restarts it with the new spec if it runs with another; a disabled spec stops it. A spec whose
+     * source the {@link GatewayOptions#sourcePolicy} refuses stops the camera and is reported failed, naming the rule;
+     * nothing is opened.
+     */
     public synchronized void apply(CameraSpec spec) {
         Worker old = workers.get(spec.id());
+        String refused = options.sourcePolicy().refusal(spec.url());
+        if (refused != null) {
+            if (old != null) {
+                workers.remove(spec.id());
+                old.stop(null, null);
+            }
+            reject(spec.id(), "camera " + spec.id() + ": " + refused);
+            return;
+        }
         CameraConfig cfg = spec.toConfig();
         if (!spec.isEnabled()) {
             if (old != null) {
@@ -177,6 +190,8 @@ public final class CameraGateway implements AutoCloseable {
         int ageCount;
         volatile CameraState state = CameraState.CONNECTING;
         volatile String lastError;
+        /** Why the camera is in its state (redacted); heartbeats repeat it while the camera is not streaming. */
+        volatile String stateReason;
         volatile boolean running = true;
         volatile boolean grabDone;
         volatile long lastFrameNanos = System.nanoTime();
@@ -219,6 +234,7 @@ public final class CameraGateway implements AutoCloseable {
 
         void setState(CameraState s, String reason) {
             String r = reason == null ? null : Redaction.redact(reason);
+            stateReason = r;
             if (s != state) {
                 state = s;
                 if (s == CameraState.STREAMING) LOG.info("camera {}: streaming {}", config.id(), config.source().display());
@@ -238,7 +254,9 @@ public final class CameraGateway implements AutoCloseable {
                 lastBeatPublished = p;
                 lastBeatNanos = now;
                 if (running) {
-                    status.publish(new CameraStatus(config.id(), System.currentTimeMillis(), state, null, fps, pending.dropped(), p, reconnects.get()));
+                    // a camera that is not streaming keeps saying why in every heartbeat, not only in the first event
+                    String why = state == CameraState.STREAMING ? null : stateReason;
+                    status.publish(new CameraStatus(config.id(), System.currentTimeMillis(), state, why, fps, pending.dropped(), p, reconnects.get()));
                 }
             }
         }

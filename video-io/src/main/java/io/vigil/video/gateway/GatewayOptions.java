@@ -1,5 +1,6 @@
 package io.vigil.video.gateway;
 
+import io.vigil.video.source.SourcePolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -14,32 +15,38 @@ import java.time.Duration;
  * @param heartbeat        interval of status heartbeats (fps, drops) per camera
  * @param netTimeout       socket/open timeout for network sources
  * @param seqDir           where seq reservations persist across restarts; null keeps none
+ * @param sourcePolicy     which sources a camera spec (vigil.cameras) may name; refused ones are reported failed
  */
 public record GatewayOptions(Duration stallTimeout, Duration backoffInitial, Duration backoffMax, int pending, int maxInFlight,
-                             Duration heartbeat, Duration netTimeout, Path seqDir) {
+                             Duration heartbeat, Duration netTimeout, Path seqDir, SourcePolicy sourcePolicy) {
     public GatewayOptions {
         if (pending < 1) throw new IllegalArgumentException("pending must be >= 1");
         if (maxInFlight < 1) throw new IllegalArgumentException("maxInFlight must be >= 1");
+        if (sourcePolicy == null) throw new IllegalArgumentException("sourcePolicy must be given (SourcePolicy.defaults())");
     }
 
     public static GatewayOptions defaults() {
         return new GatewayOptions(Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofSeconds(10), 2, 3,
-                Duration.ofSeconds(5), Duration.ofSeconds(5), null);
+                Duration.ofSeconds(5), Duration.ofSeconds(5), null, SourcePolicy.defaults());
     }
 
     public GatewayOptions withSeqDir(Path dir) {
-        return new GatewayOptions(stallTimeout, backoffInitial, backoffMax, pending, maxInFlight, heartbeat, netTimeout, dir);
+        return new GatewayOptions(stallTimeout, backoffInitial, backoffMax, pending, maxInFlight, heartbeat, netTimeout, dir, sourcePolicy);
     }
 
     public GatewayOptions withHeartbeat(Duration d) {
-        return new GatewayOptions(stallTimeout, backoffInitial, backoffMax, pending, maxInFlight, d, netTimeout, seqDir);
+        return new GatewayOptions(stallTimeout, backoffInitial, backoffMax, pending, maxInFlight, d, netTimeout, seqDir, sourcePolicy);
     }
 
     public GatewayOptions withStallTimeout(Duration d) {
-        return new GatewayOptions(d, backoffInitial, backoffMax, pending, maxInFlight, heartbeat, netTimeout, seqDir);
+        return new GatewayOptions(d, backoffInitial, backoffMax, pending, maxInFlight, heartbeat, netTimeout, seqDir, sourcePolicy);
     }
 
     public GatewayOptions withBackoff(Duration initial, Duration max) {
-        return new GatewayOptions(stallTimeout, initial, max, pending, maxInFlight, heartbeat, netTimeout, seqDir);
+        return new GatewayOptions(stallTimeout, initial, max, pending, maxInFlight, heartbeat, netTimeout, seqDir, sourcePolicy);
+    }
+
+    public GatewayOptions withSourcePolicy(SourcePolicy p) {
+        return new GatewayOptions(stallTimeout, backoffInitial, backoffMax, pending, maxInFlight, heartbeat, netTimeout, seqDir, p);
     }
 }

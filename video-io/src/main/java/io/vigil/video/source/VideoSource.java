@@ -55,7 +55,9 @@ public final class VideoSource implements AutoCloseable {
                 Path p = Path.of(spec.location());
                 if (!Files.exists(p)) throw new VideoSourceException("video file not found: " + p.toAbsolutePath());
                 if (!Files.isReadable(p) || Files.isDirectory(p)) throw new VideoSourceException("video file is not readable: " + p.toAbsolutePath());
-                g = new FFmpegFrameGrabber(p.toString());
+                // "file:" so that FFmpeg never reads a path as another protocol ("concat:...", "subfile:...")
+                g = new FFmpegFrameGrabber("file:" + p.toAbsolutePath());
+                g.setOption("protocol_whitelist", "file");
             }
             case TESTSRC -> {
                 g = new FFmpegFrameGrabber(String.format(Locale.ROOT, "testsrc=size=%dx%d:rate=%s",
@@ -66,6 +68,8 @@ public final class VideoSource implements AutoCloseable {
             case URL -> {
                 g = new FFmpegFrameGrabber(spec.location());
                 String loc = spec.location().toLowerCase(Locale.ROOT);
+                // what the stream and anything it refers to (HLS segments, redirects) may open: never file: or concat:
+                g.setOption("protocol_whitelist", SourcePolicy.ffmpegProtocols(loc.substring(0, loc.indexOf("://"))));
                 if (loc.startsWith("rtsp")) {
                     g.setOption("rtsp_transport", "tcp");
                     g.setOption("timeout", Long.toString(timeoutMicros));

@@ -1,0 +1,68 @@
+package io.vigil.video.source;
+
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SourcePolicyTest {
+    @TempDir
+    Path tmp;
+
+    private static void refused(SourcePolicy p, String source, String why) {
+        String r = p.refusal(source);
+        assertTrue(r != null && r.contains(why), source + " -> " + r);
+    }
+
+    @Test
+    void defaultsAllowNetworkCamerasAndTheTestPatternOnly() {
+        SourcePolicy p = SourcePolicy.defaults();
+        for (String ok : List.of("rtsp://cam/s", "rtsps://u:pw@cam:322/s", "http://cam/mjpg", "https://cam/live.m3u8", "rtmp://h/app/key",
+                "srt://h:9000", "testsrc", "testsrc:320x240@5")) {
+            assertNull(p.refusal(ok), ok);
+        }
+        refused(p, "file:///etc/passwd", "files are not allowed");
+        refused(p, "/etc/passwd", "files are not allowed");
+        refused(p, "udp://0.0.0.0:1234", "scheme 'udp' is not allowed");
+        refused(p, "tcp://127.0.0.1:9999?listen", "scheme 'tcp' is not allowed");
+        refused(p, "concat:/etc/passwd|/etc/hosts", "FFmpeg protocol");
+        refused(p, "subfile:,start,0,end,0,:/etc/passwd", "FFmpeg protocol");
+        refused(p, "pipe:0", "FFmpeg protocol");
+        refused(p, "gopher://h/x", "scheme 'gopher' is not allowed");
+    }
+
+    @Test
+    void filesOnlyUnderTheMediaDirectoriesAfterDotsAndLinks() throws Exception {
+        Path media = Files.createDirectories(tmp.resolve("media"));
+        Path clip = Files.writeString(media.resolve("clip.avi"), "x");
+        Path outside = Files.writeString(tmp.resolve("secret.txt"), "s");
+        Files.createSymbolicLink(media.resolve("link.avi"), outside);
+        SourcePolicy p = SourcePolicy.defaults().withMediaDirs(List.of(media));
+        assertNull(p.refusal(clip.toString()));
+        assertNull(p.refusal(clip.toUri().toString()));
+        refused(p, media + "/../secret.txt", "outside the media directories");
+        refused(p, media.resolve("link.avi").toString(), "really " + outside.toRealPath());
+        refused(p, "file:///etc/passwd", "outside the media directories");
+        refused(p, media.toString(), "outside the media directories");
+        refused(p, "concat:" + clip + "|" + outside, "FFmpeg protocol");
+    }
+
+    @Test
+    void listeningSocketsAndHostRules() {
+        SourcePolicy p = SourcePolicy.defaults().withSchemes(Set.of("tcp", "udp"));
+        refused(p, "tcp://127.0.0.1:9999?listen", "listens");
+        refused(p, "tcp://0.0.0.0:9999?listen=1&timeout=5", "listens");
+        assertNull(p.refusal("tcp://10.1.2.3:9999"));
+        SourcePolicy hosts = SourcePolicy.defaults().withHosts(List.of("cam.example", "10.20.0.0/16"), List.of("169.254.0.0/16"));
+        assertNull(hosts.refusal("rtsp://cam.example/s"));
+        assertNull(hosts.refusal("rtsp://10.20.3.4/s"));
+        refused(hosts, "http://169.254.169.254/latest/meta-data", "is denied (169.254.0.0/16)");
+        refused(hosts, "rtsp://10.21.0.1/s", "not in the allowed hosts");
+        refused(hosts, "rtsp://[::1]/s", "not in the allowed hosts");
+    }
+}
