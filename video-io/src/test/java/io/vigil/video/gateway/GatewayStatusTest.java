@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.video.source.SampleMedia;
+import io.vigil.video.source.SourcePolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,6 +12,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class GatewayStatusTest {
+    /** Files from the sample media cache are allowed camera sources here. */
+    static final GatewayOptions MEDIA = GatewayOptions.defaults().withSourcePolicy(SourcePolicy.defaults().withMediaDirs(List.of(SampleMedia.cacheDir())));
+
     static final class Statuses implements StatusSink {
         final List<CameraStatus> events = Collections.synchronizedList(new ArrayList<>());
 
@@ -43,7 +47,7 @@ class GatewayStatusTest {
     @Test
     void invalidSpecIsReportedAndTheGatewayKeepsGoing() throws Exception {
         Statuses st = new Statuses();
-        try (CameraGateway gw = new CameraGateway(new CameraGatewayTest.ListPublisher(), st, GatewayOptions.defaults())) {
+        try (CameraGateway gw = new CameraGateway(new CameraGatewayTest.ListPublisher(), st, MEDIA)) {
             gw.reject("bad", "camera bad: fps must be > 0 in rtsp://u:pw@h/x");
             gw.apply(CameraSpec.of("ok", SampleMedia.require(SampleMedia.VTEST).toString()).withFps(5.0));
             long deadline = System.currentTimeMillis() + 10_000;
@@ -79,7 +83,7 @@ class GatewayStatusTest {
     @Test
     void changedSpecRestartsOnlyThatCameraAndSeqContinues() throws Exception {
         CameraGatewayTest.ListPublisher pub = new CameraGatewayTest.ListPublisher();
-        try (CameraGateway gw = new CameraGateway(pub, StatusSink.NONE, GatewayOptions.defaults())) {
+        try (CameraGateway gw = new CameraGateway(pub, StatusSink.NONE, MEDIA)) {
             String src = SampleMedia.require(SampleMedia.VTEST).toString();
             gw.apply(CameraSpec.of("a", src).withFps(10.0));
             Thread.sleep(1500);
