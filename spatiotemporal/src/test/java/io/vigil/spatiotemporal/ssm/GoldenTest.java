@@ -46,15 +46,33 @@ class GoldenTest {
         return tests.stream();
     }
 
+    /** What this test knows how to read; a file from another generator or layout fails naming what differs. */
+    static final String GENERATOR = "gen_golden.py v1";
+    static final String LAYOUT = "float32, row-major";
+    static final String FRAME_ORDER = "frame-major, then row-major raster (row, col) within a frame";
+
     private static void check(Path file, String kernel) {
         SafeTensors st = SafeTensors.read(file);
+        checkLayout(file, st);
         String kase = st.metadata().get("case");
         switch (kase == null ? "" : kase) {
             case "selective_scan" -> selectiveScan(st, kernel, file);
             case "selective_scan_streaming" -> streaming(st, kernel, file);
             case "mamba_block" -> block(st, kernel, file);
             case "mamba_block_spatiotemporal" -> spatiotemporal(st, kernel, file);
-            default -> fail(file + ": unknown case '" + kase + "'");
+            default -> fail(file + ": unknown case '" + kase + "' (this test reads selective_scan, selective_scan_streaming, mamba_block, "
+                    + "mamba_block_spatiotemporal); see ../shared/golden/README.md");
+        }
+    }
+
+    static void checkLayout(Path file, SafeTensors st) {
+        java.util.Map<String, String> m = st.metadata();
+        String gen = m.get("generator");
+        String dtype = m.get("dtype");
+        if (!GENERATOR.equals(gen)) fail(file + ": generator '" + gen + "' is not the one this test reads (" + GENERATOR + ")");
+        if (dtype == null || !dtype.startsWith(LAYOUT)) fail(file + ": layout '" + dtype + "' is not the one this test reads (" + LAYOUT + ")");
+        if ("mamba_block_spatiotemporal".equals(m.get("case")) && !FRAME_ORDER.equals(m.get("order"))) {
+            fail(file + ": token order '" + m.get("order") + "' is not the one this test reads (" + FRAME_ORDER + ")");
         }
     }
 
@@ -176,33 +194,153 @@ class GoldenTest {
     private static void spatiotemporal(SafeTensors st, String kernel, Path file) {
         MambaWeights w = MambaWeights.from(st, "");
         MambaBlock block = new MambaBlock(w, SelectiveScanKernels.create(kernel));
-        Tensor xf = st.get("x_frames");
+        Tensor xf = st.get("x_frames");          // [B][T][H][W][d_model]
+        int batch = xf.dim(0);
         int frames = xf.dim(1);
         int h = xf.dim(2);
         int wd = xf.dim(3);
         int dm = xf.dim(4);
         int tokens = h * wd;
         int e = w.dInner;
+        int k = w.dConv;
+        int n = w.dState;
         String f = file.getFileName().toString();
         // the spatiotemporal plan's carried direction gives the token order within a frame
         int[] order = ScanPaths.create("spatiotemporal", h, wd).directions().get(0).order();
-        MambaState s = block.newState();
-        float[] seq = new float[tokens * dm];
-        float[] y = new float[tokens * dm];
-        float[] yGrid = new float[tokens * dm];
-        for (int t = 0; t < frames; t++) {
-            for (int i = 0; i < tokens; i++) System.arraycopy(xf.floats(), (t * tokens + order[i]) * dm, seq, i * dm, dm);
-            block.forward(seq, tokens, s, y);
-            for (int i = 0; i < tokens; i++) System.arraycopy(y, i * dm, yGrid, order[i] * dm, dm);
-            assertAllClose(f + " y_frames[t=" + t + "]", st.get("y_frames").floats(), t * tokens * dm, yGrid, 0, tokens * dm);
-            assertAllClose(f + " conv_state_after_frame[" + t + "]", st.get("conv_state_after_frame").floats(), t * e * w.dConv, s.conv, 0, e * w.dConv);
-            assertAllClose(f + " ssm_state_after_frame[" + t + "]", st.get("ssm_state_after_frame").floats(), t * e * w.dState, s.ssm, 0, e * w.dState);
+        for (int b = 0; b < batch; b++) {
+            MambaState s = block.newState();
+            float[] seq = new float[tokens * dm];
+            float[] y = new float[tokens * dm];
+            float[] yGrid = new float[tokens * dm];
+            for (int t = 0; t < frames; t++) {
+                int frame = (b * frames + t) * tokens * dm;
+                for (int i = 0; i < tokens; i++) System.arraycopy(xf.floats(), frame + order[i] * dm, seq, i * dm, dm);
+                block.forward(seq, tokens, s, y);
+                for (int i = 0; i < tokens; i++) System.arraycopy(y, i * dm, yGrid, order[i] * dm, dm);
+                assertAllClose(f + " y_frames[b=" + b + ",t=" + t + "]", st.get("y_frames").floats(), frame, yGrid, 0, tokens * dm);
+                // the states are [frames][batch][...]
+                assertAllClose(f + " conv_state_after_frame[t=" + t + ",b=" + b + "]", st.get("conv_state_after_frame").floats(),
+                        (t * batch + b) * e * k, s.conv, 0, e * k);
+                assertAllClose(f + " ssm_state_after_frame[t=" + t + ",b=" + b + "]", st.get("ssm_state_after_frame").floats(),
+                        (t * batch + b) * e * n, s.ssm, 0, e * n);
+            }
+            Tensor xs = st.get("x_seq");            // [B][T·H·W][d_model]
+            int len = xs.dim(1);
+            assertTrue(len == frames * tokens, f + ": x_seq has " + len + " tokens, x_frames " + frames * tokens);
+            float[] ys = new float[len * dm];
+            block.forward(slice(xs.floats(), b * len * dm, len * dm), len, block.newState(), ys);
+            assertAllClose(f + " y_seq[b=" + b + "]", st.get("y_seq").floats(), b * len * dm, ys, 0, len * dm);
         }
-        Tensor xs = st.get("x_seq");
-        int len = xs.dim(1);
-        float[] ys = new float[len * dm];
-        block.forward(xs.floats(), len, block.newState(), ys);
-        assertAllClose(f + " y_seq", st.get("y_seq").floats(), ys);
-        assertTrue(len == frames * tokens);
+    }
+
+    /**
+     * The spatiotemporal file with its one stream repeated as a batch of two, in the layouts the README states (inputs and
+     * outputs [B][T]..., states [T][B]...): every batch element must be read at its own offsets. Reading the states as if
+     * the batch were 1 (frame t at t, not t·B + b) compares the wrong frames and fails here.
+     */
+    @org.junit.jupiter.api.Test
+    void aBatchOfTwoIsReadInTheFilesLayouts(@org.junit.jupiter.api.io.TempDir Path tmp) {
+        SafeTensors one = SafeTensors.read(goldenDir().resolve("spatiotemporal.safetensors"));
+        List<Tensor> out = new ArrayList<>();
+        for (Tensor t : one.tensors().values()) {
+            String name = t.name();
+            if (name.equals("x_frames") || name.equals("y_frames") || name.equals("x_seq") || name.equals("y_seq")) {
+                out.add(Tensor.f32(name, withDim(t.shape(), 0, 2), repeat(t.floats(), 1, t.floats().length)));
+            } else if (name.endsWith("_after_frame")) {
+                int per = t.floats().length / t.dim(0);  // one frame's state of the one stream
+                out.add(Tensor.f32(name, withDim(t.shape(), 1, 2), repeat(t.floats(), t.dim(0), per)));
+            } else {
+                out.add(t);
+            }
+        }
+        java.util.Map<String, String> meta = new java.util.LinkedHashMap<>(one.metadata());
+        meta.put("batch", "2");
+        Path f = tmp.resolve("spatiotemporal-batch2.safetensors");
+        SafeTensors.write(f, out, meta);
+        check(f, "scalar");
+        meta.put("order", "column-major");
+        Path odd = tmp.resolve("spatiotemporal-odd.safetensors");
+        SafeTensors.write(odd, out, meta);
+        AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () -> check(odd, "scalar"));
+        assertTrue(e.getMessage().contains("token order 'column-major'"), e.getMessage());
+    }
+
+    private static long[] withDim(long[] shape, int axis, long v) {
+        long[] s = shape.clone();
+        s[axis] = v;
+        return s;
+    }
+
+    /** Each of {@code blocks} consecutive blocks of {@code per} values written twice in a row. */
+    private static float[] repeat(float[] a, int blocks, int per) {
+        float[] o = new float[a.length * 2];
+        for (int i = 0; i < blocks; i++) {
+            System.arraycopy(a, i * per, o, 2 * i * per, per);
+            System.arraycopy(a, i * per, o, (2 * i + 1) * per, per);
+        }
+        return o;
+    }
+
+    /**
+     * The scan files' channels tiled until they fill whole vectors and leave a tail (channels do not interact, so every
+     * copy must reproduce the golden output): with 8-channel files and 16 lanes, the vector kernel would otherwise run
+     * only its scalar tail on them.
+     */
+    @TestFactory
+    Stream<DynamicTest> scanFilesThroughFullVectorLanes() throws IOException {
+        int lanes = VectorMath.F.length();
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String name : List.of("scan_small.safetensors", "scan_medium.safetensors")) {
+            Path f = goldenDir().resolve(name);
+            tests.add(DynamicTest.dynamicTest(name + " tiled over " + lanes + " lanes", () -> tiled(f, lanes)));
+        }
+        return tests.stream();
+    }
+
+    private static void tiled(Path file, int lanes) {
+        SafeTensors st = SafeTensors.read(file);
+        checkLayout(file, st);
+        int batch = st.get("u").dim(0);
+        for (int bi = 0; bi < batch; bi++) {
+            ScanInputs in = ScanInputs.of(st, bi);
+            int d = in.dim;
+            int reps = 2 * lanes / d + 2;             // at least two full vectors, and a tail when d does not divide lanes
+            int dt = d * reps;
+            float[] u = tile(in.u, in.len, d, reps);   // [L][dt]
+            float[] delta = tile(in.delta, in.len, d, reps);
+            float[] z = tile(in.z, in.len, d, reps);
+            float[] a = tile(st.get("A").floats(), d, in.n, reps, true);
+            float[] dSkip = tile(st.get("D").floats(), 1, d, reps);
+            float[] bias = tile(st.get("delta_bias").floats(), 1, d, reps);
+            float[] state = new float[dt * in.n];
+            float[] out = new float[in.len * dt];
+            SelectiveScanKernel k = SelectiveScanKernels.create("vector");
+            assertTrue(k.name().equals("vector") && dt >= 2 * lanes, "the vector kernel over " + dt + " channels");
+            k.scan(dt, in.n, in.len, u, delta, a, in.b, in.c, dSkip, z, bias, true, state, out);
+            int dl = d * in.len;
+            int dn = d * in.n;
+            for (int r = 0; r < reps; r++) {
+                float[] y = new float[in.len * d];
+                for (int t = 0; t < in.len; t++) System.arraycopy(out, t * dt + r * d, y, t * d, d);
+                assertAllClose(file.getFileName() + " y[b=" + bi + "] copy " + r + " of " + reps, st.get("y").floats(), bi * dl,
+                        transpose(y, 0, in.len, d), 0, dl);
+                assertAllClose(file.getFileName() + " last_state[b=" + bi + "] copy " + r, st.get("last_state").floats(), bi * dn,
+                        state, r * dn, dn);
+            }
+        }
+    }
+
+    /** [rows][d] -> [rows][d·reps], each row's d values repeated reps times. */
+    private static float[] tile(float[] a, int rows, int d, int reps) {
+        float[] o = new float[rows * d * reps];
+        for (int t = 0; t < rows; t++) for (int r = 0; r < reps; r++) System.arraycopy(a, t * d, o, (t * reps + r) * d, d);
+        return o;
+    }
+
+    /** [d][n] -> [d·reps][n], the d rows repeated reps times. */
+    private static float[] tile(float[] a, int d, int n, int reps, boolean rowsOfN) {
+        float[] o = new float[d * reps * n];
+        for (int r = 0; r < reps; r++) System.arraycopy(a, 0, o, r * d * n, d * n);
+        return o;
     }
 }
