@@ -184,6 +184,7 @@ public final class CameraGateway implements AutoCloseable {
         final AtomicLong published = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
         final AtomicLong reconnects = new AtomicLong();
+        final AtomicLong damaged = new AtomicLong(); // passes over a file that ended before its declared length
         final AtomicLong decodeNanos = new AtomicLong();
         final AtomicLong encodeNanos = new AtomicLong();
         final long[] ages = new long[256]; // recent frame ages at acknowledgement, ms (ring)
@@ -334,8 +335,10 @@ public final class CameraGateway implements AutoCloseable {
                         }
                         if (!running) break;
                         if (isFile) {
+                            String damage = src.damage();
+                            if (damage != null && damaged.getAndIncrement() == 0) LOG.warn("camera {}: {}", config.id(), damage);
                             if (config.loop()) continue; // next pass; seq and pacing continue
-                            setState(CameraState.FINISHED, "end of file");
+                            setState(CameraState.FINISHED, damage != null ? damage : "end of file");
                             return;
                         }
                         lastError = "stream ended";

@@ -106,6 +106,22 @@ public final class VideoSource implements AutoCloseable {
 
     public int height() { return grabber.getImageHeight(); }
 
+    /** The number of video frames the container says it holds, or -1 when it does not say (live streams). */
+    public long declaredFrames() {
+        int n = grabber.getLengthInVideoFrames();
+        return spec.kind() == SourceSpec.Kind.FILE && n > 0 ? n : -1;
+    }
+
+    /**
+     * For a file that ended: why it ended early, when it delivered fewer pictures than its container declares (FFmpeg
+     * stops at a frame it cannot decode or at a cut); null when it ended where it should.
+     */
+    public String damage() {
+        long declared = declaredFrames();
+        if (declared <= 0 || index + 1 >= declared) return null;
+        return "the file ended after " + index + " of its " + declared + " frames: it is damaged or truncated";
+    }
+
     /** 0-based index of the current frame since open. */
     public long index() { return index; }
 
