@@ -101,7 +101,7 @@ public final class VideoAnalyticsJob {
                 .setProperties(clientProps)
                 .setProperty("partition.discovery.interval.ms", "10000")
                 .setProperty("commit.offsets.on.checkpoint", "true")
-                .setProperty("max.partition.fetch.bytes", Integer.toString(8 * 1024 * 1024))
+                .setProperty("max.partition.fetch.bytes", Integer.toString(Topics.FRAMES_MAX_MESSAGE_BYTES))
                 .build();
         return new VideoAnalyticsJob(source, sink(config, new DetectionEventSerializer(Topics.DETECTIONS), "detections"),
                 sink(config, new ActionEventSerializer(), "actions"), sink(config, new DeadLetterSerializer(), "deadletter"), config);

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 class PipelineEndToEndITCase {
     private static final int FRAMES = 200;
+    private static final int UHD_FRAMES = 5;
 
     /** MODEL.md, vtest.avi frame 100: the 6 true persons (the sign post false positive left out). */
     private static final double[][] PERSONS_100 = {
@@ -53,17 +54,26 @@ class PipelineEndToEndITCase {
             injectBadFrames(kafka.bootstrap());
             gateway.start(CameraConfig.builder().id("e2e-cam").source(SampleMedia.require(SampleMedia.VTEST).toString())
                     .paced(false).maxFrames(FRAMES).build());
+            // a 4K camera beside it: frames of several MB go through the topic (max.message.bytes = the gateway's limit)
+            gateway.start(CameraConfig.builder().id("e2e-4k").source("testsrc:3840x2160@5").jpegQuality(100).maxFrames(UHD_FRAMES).build());
             assertTrue(gateway.awaitFinished(Duration.ofSeconds(60)), "gateway did not publish " + FRAMES + " frames");
-            assertEquals(FRAMES, gateway.stats().get(0).published());
+            assertEquals(FRAMES, gateway.stats("e2e-cam").orElseThrow().published());
+            assertEquals(UHD_FRAMES, gateway.stats("e2e-4k").orElseThrow().published(), "every 4K frame sent: " + gateway.stats("e2e-4k"));
+            assertEquals(0, gateway.stats("e2e-4k").orElseThrow().failed());
 
             List<JsonNode> events = reader.collect(
                     e -> e.path("camera").asText().startsWith("e2e-"),
                     got -> got.stream().filter(e -> e.path("camera").asText().equals("e2e-cam")).count() >= FRAMES
-                            && got.stream().anyMatch(e -> e.path("camera").asText().equals("e2e-bad")),
+                            && got.stream().anyMatch(e -> e.path("camera").asText().equals("e2e-bad"))
+                            && got.stream().filter(e -> e.path("camera").asText().equals("e2e-4k")).count() >= UHD_FRAMES,
                     Duration.ofSeconds(180));
             // a few more seconds: a duplicate or a late extra event would show up now
             events.addAll(reader.collect(e -> e.path("camera").asText().startsWith("e2e-"), got -> false, Duration.ofSeconds(3)));
             job.checkAlive();
+
+            List<JsonNode> uhd = events.stream().filter(e -> e.path("camera").asText().equals("e2e-4k")).toList();
+            assertEquals(UHD_FRAMES, uhd.size(), "one event per 4K frame");
+            for (JsonNode e : uhd) assertTrue(e.path("width").asInt() == 3840 && e.path("height").asInt() == 2160, e.toString());
 
             List<JsonNode> cam = events.stream().filter(e -> e.path("camera").asText().equals("e2e-cam")).toList();
             assertEquals(FRAMES, cam.size(), "one detection event per frame");

@@ -178,7 +178,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     public static void createVigilTopics(String bootstrap, int partitions) {
         List<NewTopic> topics = new ArrayList<>();
         topics.add(new NewTopic(Topics.FRAMES, partitions, (short) 1).configs(Map.of(
-                "max.message.bytes", Integer.toString(16 * 1024 * 1024), "retention.ms", Long.toString(TimeUnit.HOURS.toMillis(1)))));
+                "max.message.bytes", Integer.toString(Topics.FRAMES_MAX_MESSAGE_BYTES), "retention.ms", Long.toString(TimeUnit.HOURS.toMillis(1)))));
         topics.add(new NewTopic(Topics.CAMERAS, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
         topics.add(new NewTopic(Topics.CAMERA_STATUS, 1, (short) 1));
         topics.add(new NewTopic(Topics.DETECTIONS, partitions, (short) 1));

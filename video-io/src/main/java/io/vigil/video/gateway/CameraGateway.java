@@ -185,6 +185,8 @@ public final class CameraGateway implements AutoCloseable {
         final AtomicLong failed = new AtomicLong();
         final AtomicLong reconnects = new AtomicLong();
         final AtomicLong damaged = new AtomicLong(); // passes over a file that ended before its declared length
+        final AtomicLong tooLargeFrames = new AtomicLong();
+        final AtomicLong lastTooLargeReport = new AtomicLong(); // System.nanoTime() of the last "frame too large" status, 0 = none
         final AtomicLong decodeNanos = new AtomicLong();
         final AtomicLong encodeNanos = new AtomicLong();
         final long[] ages = new long[256]; // recent frame ages at acknowledgement, ms (ring)
@@ -262,6 +264,25 @@ public final class CameraGateway implements AutoCloseable {
             }
         }
 
+        /**
+         * A frame the frames topic cannot take: counted as failed; the camera's status and the log say "frame too large"
+         * at most once a minute, with how many so far, not once per frame.
+         */
+        void tooLarge(int bytes, int limit) {
+            long n = failed.incrementAndGet();
+            long count = tooLargeFrames.incrementAndGet();
+            long now = System.nanoTime();
+            long last = lastTooLargeReport.get();
+            if (last != 0 && now - last < TimeUnit.MINUTES.toNanos(1)) return;
+            if (!lastTooLargeReport.compareAndSet(last, now == 0 ? 1 : now)) return;
+            String why = "frame too large: " + bytes + " bytes" + (limit > 0 ? " over the limit of " + limit : " refused by the frames topic")
+                    + " (" + count + " so far, " + n + " failed in all): lower maxWidth/maxHeight or jpegQuality"
+                    + (limit > 0 ? "" : ", or raise the topic's max.message.bytes");
+            lastError = why;
+            LOG.warn("camera {}: {}", config.id(), why);
+            status.publish(new CameraStatus(config.id(), System.currentTimeMillis(), state, why, fps, pending.dropped(), published.get(), reconnects.get()));
+        }
+
         void stop(CameraState finalState, String reason) {
             running = false;
             grabThread.interrupt();
@@ -322,6 +343,11 @@ public final class CameraGateway implements AutoCloseable {
                             long e0 = System.nanoTime();
                             EncodedImage img = src.encodeJpeg(config.jpegQuality(), config.maxWidth(), config.maxHeight());
                             encodeNanos.addAndGet(System.nanoTime() - e0);
+                            if (img.bytes().length > options.maxFrameBytes()) {
+                                // the topic would refuse it: not sent, no seq used, said once a minute
+                                tooLarge(img.bytes().length, options.maxFrameBytes());
+                                continue;
+                            }
                             seqs.use(config.id(), seq);
                             FrameRecord frame = new FrameRecord(config.id(), seq++, tsMicros, img.width(), img.height(),
                                     FrameHeaders.CODEC_JPEG, img.bytes());
@@ -381,14 +407,11 @@ public final class CameraGateway implements AutoCloseable {
                         if (err == null) {
                             published.incrementAndGet();
                             recordAge(Math.max(0, System.currentTimeMillis() - f.tsMicros() / 1000));
+                        } else if (err instanceof RecordTooLargeException) {
+                            tooLarge(f.payload().length, -1); // the broker's limit is below the gateway's
                         } else {
                             failed.incrementAndGet();
                             lastError = err.toString();
-                            if (err instanceof RecordTooLargeException) {
-                                status.publish(new CameraStatus(config.id(), System.currentTimeMillis(), state,
-                                        "frame " + f.seq() + " of " + f.payload().length + " bytes is too large for the frames topic: lower maxWidth/maxHeight or jpegQuality, or raise max.message.bytes",
-                                        fps, pending.dropped(), published.get(), reconnects.get()));
-                            }
                             LOG.warn("camera {}: frame {} not published: {}", config.id(), f.seq(), err.toString());
                         }
                     });

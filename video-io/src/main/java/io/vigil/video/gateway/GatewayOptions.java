@@ -1,5 +1,6 @@
 package io.vigil.video.gateway;
 
+import io.vigil.video.kafka.Topics;
 import io.vigil.video.source.SourcePolicy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,37 +17,46 @@ import java.time.Duration;
  * @param netTimeout       socket/open timeout for network sources
  * @param seqDir           where seq reservations persist across restarts; null keeps none
  * @param sourcePolicy     which sources a camera spec (vigil.cameras) may name; refused ones are reported failed
+ * @param maxFrameBytes    a JPEG larger than this is not sent (the frames topic would refuse it): reported "frame too large"
+ *                         at most once a minute per camera; default {@link Topics#MAX_FRAME_BYTES}
  */
 public record GatewayOptions(Duration stallTimeout, Duration backoffInitial, Duration backoffMax, int pending, int maxInFlight,
-                             Duration heartbeat, Duration netTimeout, Path seqDir, SourcePolicy sourcePolicy) {
+                             Duration heartbeat, Duration netTimeout, Path seqDir, SourcePolicy sourcePolicy, int maxFrameBytes) {
     public GatewayOptions {
         if (pending < 1) throw new IllegalArgumentException("pending must be >= 1");
         if (maxInFlight < 1) throw new IllegalArgumentException("maxInFlight must be >= 1");
         if (sourcePolicy == null) throw new IllegalArgumentException("sourcePolicy must be given (SourcePolicy.defaults())");
+        if (maxFrameBytes < 1024 || maxFrameBytes > Topics.MAX_FRAME_BYTES) {
+            throw new IllegalArgumentException("maxFrameBytes must be 1024.." + Topics.MAX_FRAME_BYTES + " (the frames topic's limit), got " + maxFrameBytes);
+        }
     }
 
     public static GatewayOptions defaults() {
         return new GatewayOptions(Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofSeconds(10), 2, 3,
-                Duration.ofSeconds(5), Duration.ofSeconds(5), null, SourcePolicy.defaults());
+                Duration.ofSeconds(5), Duration.ofSeconds(5), null, SourcePolicy.defaults(), Topics.MAX_FRAME_BYTES);
     }
 
     public GatewayOptions withSeqDir(Path dir) {
-        return new GatewayOptions(stallTimeout, backoffInitial, backoffMax, pending, maxInFlight, heartbeat, netTimeout, dir, sourcePolicy);
+        return new GatewayOptions(stallTimeout, backoffInitial, backoffMax, pending, maxInFlight, heartbeat, netTimeout, dir, sourcePolicy, maxFrameBytes);
     }
 
     public GatewayOptions withHeartbeat(Duration d) {
-        return new GatewayOptions(stallTimeout, backoffInitial, backoffMax, pending, maxInFlight, d, netTimeout, seqDir, sourcePolicy);
+        return new GatewayOptions(stallTimeout, backoffInitial, backoffMax, pending, maxInFlight, d, netTimeout, seqDir, sourcePolicy, maxFrameBytes);
     }
 
     public GatewayOptions withStallTimeout(Duration d) {
-        return new GatewayOptions(d, backoffInitial, backoffMax, pending, maxInFlight, heartbeat, netTimeout, seqDir, sourcePolicy);
+        return new GatewayOptions(d, backoffInitial, backoffMax, pending, maxInFlight, heartbeat, netTimeout, seqDir, sourcePolicy, maxFrameBytes);
     }
 
     public GatewayOptions withBackoff(Duration initial, Duration max) {
-        return new GatewayOptions(stallTimeout, initial, max, pending, maxInFlight, heartbeat, netTimeout, seqDir, sourcePolicy);
+        return new GatewayOptions(stallTimeout, initial, max, pending, maxInFlight, heartbeat, netTimeout, seqDir, sourcePolicy, maxFrameBytes);
     }
 
     public GatewayOptions withSourcePolicy(SourcePolicy p) {
-        return new GatewayOptions(stallTimeout, backoffInitial, backoffMax, pending, maxInFlight, heartbeat, netTimeout, seqDir, p);
+        return new GatewayOptions(stallTimeout, backoffInitial, backoffMax, pending, maxInFlight, heartbeat, netTimeout, seqDir, p, maxFrameBytes);
+    }
+
+    public GatewayOptions withMaxFrameBytes(int bytes) {
+        return new GatewayOptions(stallTimeout, backoffInitial, backoffMax, pending, maxInFlight, heartbeat, netTimeout, seqDir, sourcePolicy, bytes);
     }
 }

@@ -27,7 +27,8 @@ public final class KafkaFramePublisher implements FramePublisher {
         // JPEG does not compress further; compressing would only cost CPU.
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(4 * 1024 * 1024));
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(Topics.FRAMES_MAX_MESSAGE_BYTES)); // = the topic's max.message.bytes
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(4L * Topics.FRAMES_MAX_MESSAGE_BYTES));
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "vigil-gateway");
         p.putAll(overrides);
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());

@@ -12,6 +12,18 @@ public final class Topics {
     public static final String ACTIONS = "vigil.actions";
     public static final String DEADLETTER = "vigil.deadletter";
 
+    /**
+     * The largest frame (JPEG bytes) the gateway sends: a 3840x2160 JPEG at quality 80 is 1-4 MB, so 16 MiB leaves room
+     * for 8K and noisy scenes. The frames topic's {@code max.message.bytes} and the producer's {@code max.request.size}
+     * are this plus {@link #RECORD_OVERHEAD} (key, headers, batch framing); a larger frame is not sent, and the camera's
+     * status says {@code frame too large}.
+     */
+    public static final int MAX_FRAME_BYTES = 16 * 1024 * 1024;
+    /** Room for a frame record's key, headers and batch framing on top of its payload. */
+    public static final int RECORD_OVERHEAD = 64 * 1024;
+    /** {@code max.message.bytes} of the frames topic (and {@code max.request.size} of the gateway's producer). */
+    public static final int FRAMES_MAX_MESSAGE_BYTES = MAX_FRAME_BYTES + RECORD_OVERHEAD;
+
     public static final List<String> ALL = List.of(FRAMES, CAMERAS, CAMERA_STATUS, DETECTIONS, ACTIONS, DEADLETTER);
 
     private Topics() {}

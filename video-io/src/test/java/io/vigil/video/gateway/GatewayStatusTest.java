@@ -76,8 +76,39 @@ class GatewayStatusTest {
             assertTrue(gw.awaitFinished(Duration.ofSeconds(20)));
             assertEquals(3, gw.stats("big").orElseThrow().failed());
         }
-        CameraStatus s = st.events.stream().filter(e -> e.reason() != null && e.reason().contains("too large")).findFirst().orElseThrow();
-        assertTrue(s.reason().contains("max.message.bytes") && s.reason().contains("bytes"), s.reason());
+        List<CameraStatus> said = st.events.stream().filter(e -> e.reason() != null && e.reason().contains("frame too large")).toList();
+        assertEquals(1, said.size(), "said once a minute, not per frame: " + said);
+        assertTrue(said.get(0).reason().contains("max.message.bytes") && said.get(0).reason().contains("bytes"), said.get(0).reason());
+    }
+
+    /** A JPEG over the gateway's limit is not sent and uses no seq; the camera says so once, then keeps streaming. */
+    @Test
+    void framesOverTheLimitAreNotSentAndSaidOnceAMinute() throws Exception {
+        // the median JPEG size of these frames as the limit: about half are refused, half sent
+        CameraGatewayTest.ListPublisher probe = new CameraGatewayTest.ListPublisher();
+        try (CameraGateway gw = new CameraGateway(probe, StatusSink.NONE, MEDIA)) {
+            gw.start(CameraConfig.builder().id("probe").source(SampleMedia.require(SampleMedia.VTEST).toString()).paced(false)
+                    .jpegQuality(95).maxFrames(200).build());
+            assertTrue(gw.awaitFinished(Duration.ofSeconds(60)));
+        }
+        int limit = probe.frames.stream().mapToInt(f -> f.payload().length).sorted().toArray()[100];
+        Statuses st = new Statuses();
+        CameraGatewayTest.ListPublisher pub = new CameraGatewayTest.ListPublisher();
+        GatewayOptions opts = MEDIA.withMaxFrameBytes(limit);
+        try (CameraGateway gw = new CameraGateway(pub, st, opts)) {
+            gw.start(CameraConfig.builder().id("big").source(SampleMedia.require(SampleMedia.VTEST).toString()).paced(false)
+                    .jpegQuality(95).maxFrames(100).build());
+            assertTrue(gw.awaitFinished(Duration.ofSeconds(60)));
+            long failed = gw.stats("big").orElseThrow().failed();
+            assertTrue(failed > 10 && pub.frames.size() > 10, "some over the limit (" + failed + "), some sent (" + pub.frames.size() + ")");
+            for (int i = 0; i < pub.frames.size(); i++) {
+                assertEquals(i, pub.frames.get(i).seq(), "no seq is used by a frame that was not sent");
+                assertTrue(pub.frames.get(i).payload().length <= limit);
+            }
+        }
+        List<CameraStatus> said = st.events.stream().filter(e -> e.reason() != null && e.reason().contains("frame too large")).toList();
+        assertEquals(1, said.size(), "once a minute per camera: " + said);
+        assertTrue(said.get(0).reason().contains("over the limit of " + limit), said.get(0).reason());
     }
 
     @Test
