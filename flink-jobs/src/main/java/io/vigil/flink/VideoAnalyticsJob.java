@@ -170,7 +170,8 @@ public final class VideoAnalyticsJob {
         }
         out.sinkTo(detections).name("detections-sink").uid("detections-sink");
         actionEvents.sinkTo(actions).name("actions-sink").uid("actions-sink");
-        detected.getSideOutput(SideOutputs.DEADLETTER).sinkTo(deadLetters).name("deadletter-sink").uid("deadletter-sink");
+        detected.getSideOutput(SideOutputs.DEADLETTER).union(tracked.getSideOutput(SideOutputs.DEADLETTER))
+                .sinkTo(deadLetters).name("deadletter-sink").uid("deadletter-sink");
     }
 
     /** A model name or path as the TaskManagers will open it: absolute, catalogue names resolved. */

@@ -157,7 +157,7 @@ public class BatchingDetectOperator extends MicroBatchOperator<FrameEnvelope, De
         batchSizes.update(inputs.size());
         for (int i = 0; i < ok.size(); i++) {
             StreamRecord<FrameEnvelope> r = ok.get(i);
-            DetectedFrame f = new DetectedFrame(toEvent(r.getValue(), results.get(i).detections()), tensorPre == null ? null : tensors.get(i));
+            DetectedFrame f = DetectedFrame.of(toEvent(r.getValue(), results.get(i).detections()), tensorPre == null ? null : tensors.get(i), r.getValue());
             if (r.hasTimestamp()) output.collect(new StreamRecord<>(f, r.getTimestamp()));
             else output.collect(new StreamRecord<>(f));
             framesOk.inc();

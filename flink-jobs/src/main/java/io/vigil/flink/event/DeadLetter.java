@@ -18,6 +18,19 @@ public class DeadLetter {
 
     public DeadLetter() {}
 
+    /** A frame that was decoded and detected but that a later stage refuses (e.g. a duplicate seq). */
+    public static DeadLetter of(DetectedFrame f, String reason) {
+        DeadLetter d = new DeadLetter();
+        d.camera = f.event.camera;
+        d.frame = f.event.frame;
+        d.tsMicros = f.event.tsMicros;
+        d.reason = reason;
+        d.topic = f.topic;
+        d.partition = f.partition;
+        d.offset = f.offset;
+        return d;
+    }
+
     public static DeadLetter of(FrameEnvelope f, String reason) {
         DeadLetter d = new DeadLetter();
         d.camera = f.camera;

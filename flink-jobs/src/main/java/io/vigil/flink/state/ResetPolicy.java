@@ -11,8 +11,8 @@ import org.apache.flink.api.common.state.StateTtlConfig;
  * all agree on where a camera's history breaks and why.
  *
  * <ul>
- *   <li>a frame whose seq is not above the last one (a replay, an out-of-order arrival) is a {@link #isReplay replay}:
- *       it passes through and changes no state;</li>
+ *   <li>a frame whose seq is not above the last one (a duplicate, an out-of-order arrival) is a {@link #isReplay replay}:
+ *       it changes no state (the Track stage dead-letters it, so no frame gets two events);</li>
  *   <li>a seq jump of more than {@code maxSeqGap} frames, or a pause in capture time over {@code maxTimeGap}, is a
  *       reset: the state starts from zero and the event says why in {@code reset} (written once, by the first stage
  *       that sees it);</li>

@@ -2,6 +2,7 @@ package io.vigil.flink.track;
 
 import io.vigil.flink.action.TrackActions;
 import io.vigil.flink.config.JobConfig;
+import io.vigil.flink.event.DeadLetter;
 import io.vigil.flink.event.DetectedFrame;
 import io.vigil.flink.event.DetectedObject;
 import io.vigil.flink.event.DetectionEvent;
@@ -29,8 +30,9 @@ import org.apache.flink.util.Collector;
  * the {@link SideOutputs#ACTIONS} side output. The tracker lives in keyed state as an object with a versioned
  * serializer ({@link TrackerSerializer}; savepoints that hold it as {@code byte[]} still restore).
  *
- * <p>Order and gaps follow the job's {@link ResetPolicy}: a replayed frame passes untracked and changes no state; a seq
- * jump or a pause restarts the camera's tracks and their action history, and the event says why in {@code reset}.
+ * <p>Order and gaps follow the job's {@link ResetPolicy}: a replayed frame (a duplicate or regressing seq) goes to the
+ * dead letters with why and changes no state; a seq jump or a pause restarts the camera's tracks and their action
+ * history, and the event says why in {@code reset}.
  */
 public class TrackOperator extends KeyedProcessFunction<String, DetectedFrame, DetectedFrame> {
     private static final long serialVersionUID = 1L;
@@ -86,8 +88,11 @@ public class TrackOperator extends KeyedProcessFunction<String, DetectedFrame, D
         latency.update(Math.max(0, System.currentTimeMillis() - e.tsMicros / 1000));
         Long prevSeq = lastSeq.value();
         if (policy.isReplay(prevSeq, e.frame)) {
+            // a duplicate or a frame older than one already published: a second event for it would break "one event per
+            // frame", so it goes to the dead letters with why, and no state changes
             late.inc();
-            out.collect(f);
+            ctx.output(SideOutputs.DEADLETTER, DeadLetter.of(f, "seq " + e.frame + " is not above the camera's last seq " + prevSeq
+                    + " (a duplicate or an out-of-order record): not processed again"));
             return;
         }
         Long prevTs = lastTs.value();

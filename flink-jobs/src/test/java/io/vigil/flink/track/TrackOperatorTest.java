@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vigil.flink.TestFrames;
 import io.vigil.flink.event.ActionEvent;
 import io.vigil.flink.config.JobConfig;
+import io.vigil.flink.event.DeadLetter;
 import io.vigil.flink.event.DetectedFrame;
 import io.vigil.flink.event.DetectedObject;
 import io.vigil.flink.event.DetectionEvent;
@@ -95,16 +96,24 @@ class TrackOperatorTest {
     }
 
     @Test
-    void outOfOrderFramesPassUntrackedAndGapsResetWithAReason() throws Exception {
+    void duplicatesAreDeadLetteredAndGapsResetWithAReason() throws Exception {
         try (var h = harness(NO_ACTIONS)) {
             for (long f = 0; f < 5; f++) h.processElement(new StreamRecord<>(frame("a", f), f));
-            h.processElement(new StreamRecord<>(frame("a", 3), 3)); // a replayed frame
+            DetectedFrame replayed = frame("a", 3);
+            replayed.topic = "vigil.frames";
+            replayed.partition = 1;
+            replayed.offset = 77;
+            h.processElement(new StreamRecord<>(replayed, 3)); // a replayed frame
+            h.processElement(new StreamRecord<>(frame("a", 4), 4)); // a duplicate
             h.processElement(new StreamRecord<>(frame("a", 200), 200)); // frames 5..199 missing
             List<DetectionEvent> out = events(h);
-            DetectionEvent replay = out.get(5);
-            assertEquals(3, replay.frame);
-            assertEquals(-1, replay.objects[0].track);
-            DetectionEvent afterGap = out.get(6);
+            assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 200L), out.stream().map(e -> e.frame).toList(), "no second event for a frame");
+            List<DeadLetter> dl = h.getSideOutput(SideOutputs.DEADLETTER).stream().map(StreamRecord::getValue).toList();
+            assertEquals(2, dl.size());
+            assertEquals(3, dl.get(0).frame);
+            assertEquals(77, dl.get(0).offset);
+            assertTrue(dl.get(0).reason.contains("not above the camera's last seq 4"), dl.get(0).reason);
+            DetectionEvent afterGap = out.get(5);
             assertNotNull(afterGap.reset);
             assertTrue(afterGap.reset.contains("195 frames missing"), afterGap.reset);
             assertTrue(afterGap.objects[0].track > 0, "first frame after a reset starts confirmed tracks again");

@@ -28,6 +28,15 @@ public final class JpegCodec implements AutoCloseable {
      */
     public BgrImage decode(byte[] jpeg) {
         if (jpeg == null || jpeg.length == 0) throw new ImageCodecException("image bytes are empty");
+        if (jpeg.length < 4 || (jpeg[0] & 0xff) != 0xff || (jpeg[1] & 0xff) != 0xd8) {
+            throw new ImageCodecException("not a JPEG (" + jpeg.length + " bytes, no start-of-image marker)");
+        }
+        int end = jpeg.length;
+        while (end > 2 && jpeg[end - 1] == 0) end--; // some encoders pad
+        if ((jpeg[end - 2] & 0xff) != 0xff || (jpeg[end - 1] & 0xff) != 0xd9) {
+            // libjpeg would fill the missing rows with grey and call it a picture
+            throw new ImageCodecException("truncated JPEG (" + jpeg.length + " bytes, no end-of-image marker)");
+        }
         if (input.capacity() < jpeg.length) {
             input.close();
             input = new BytePointer(Math.max(jpeg.length, input.capacity() * 2));

@@ -3,6 +3,7 @@ package io.vigil.video.kafka;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.CRC32C;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -17,12 +18,13 @@ public final class FrameCodec {
     private FrameCodec() {}
 
     public static ProducerRecord<byte[], byte[]> toRecord(String topic, FrameRecord frame) {
-        List<Header> headers = new ArrayList<>(5);
+        List<Header> headers = new ArrayList<>(6);
         headers.add(header(FrameHeaders.SEQ, Long.toString(frame.seq())));
         headers.add(header(FrameHeaders.TS, Long.toString(frame.tsMicros())));
         headers.add(header(FrameHeaders.WIDTH, Integer.toString(frame.width())));
         headers.add(header(FrameHeaders.HEIGHT, Integer.toString(frame.height())));
         headers.add(header(FrameHeaders.CODEC, frame.codec()));
+        headers.add(header(FrameHeaders.CRC32C, crc32c(frame.payload())));
         return new ProducerRecord<>(topic, null, frame.camera().getBytes(StandardCharsets.UTF_8), frame.payload(), headers);
     }
 
@@ -49,6 +51,10 @@ public final class FrameCodec {
                     "camera " + camera + ": header " + FrameHeaders.SEQ + " is negative: " + seqText);
         }
         long ts = number(text(headers, FrameHeaders.TS, camera, seq), FrameHeaders.TS, camera, seq);
+        if (ts <= 0) {
+            throw new FrameFormatException(FrameFormatException.Reason.BAD_HEADER, camera, seq,
+                    where(camera, seq) + ": header " + FrameHeaders.TS + " is not a capture time (epoch microseconds): " + ts);
+        }
         long width = number(text(headers, FrameHeaders.WIDTH, camera, seq), FrameHeaders.WIDTH, camera, seq);
         long height = number(text(headers, FrameHeaders.HEIGHT, camera, seq), FrameHeaders.HEIGHT, camera, seq);
         if (width <= 0 || height <= 0 || width > Integer.MAX_VALUE || height > Integer.MAX_VALUE) {
@@ -65,7 +71,20 @@ public final class FrameCodec {
             throw new FrameFormatException(FrameFormatException.Reason.EMPTY_VALUE, camera, seq,
                     where(camera, seq) + ": record value (image bytes) is empty");
         }
+        String crc = peek(headers, FrameHeaders.CRC32C);
+        if (crc != null && !crc.trim().equalsIgnoreCase(crc32c(value))) {
+            throw new FrameFormatException(FrameFormatException.Reason.CHECKSUM, camera, seq,
+                    where(camera, seq) + ": the image bytes do not match their checksum (header " + FrameHeaders.CRC32C + " " + crc.trim()
+                            + ", bytes " + crc32c(value) + "): damaged after capture");
+        }
         return new FrameRecord(camera, seq, ts, (int) width, (int) height, codec, value);
+    }
+
+    /** CRC-32C of {@code bytes} as 8 lowercase hex digits (the {@link FrameHeaders#CRC32C} header). */
+    public static String crc32c(byte[] bytes) {
+        CRC32C c = new CRC32C();
+        c.update(bytes, 0, bytes.length);
+        return String.format("%08x", c.getValue());
     }
 
     /** Reads a header as UTF-8, or null when absent; no exception. For logging records that failed to decode. */

@@ -8,7 +8,7 @@ public final class FrameFormatException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     /** What was wrong, stable enough to count or route on. */
-    public enum Reason { MISSING_KEY, MISSING_HEADER, BAD_HEADER, EMPTY_VALUE, UNKNOWN_CODEC }
+    public enum Reason { MISSING_KEY, MISSING_HEADER, BAD_HEADER, EMPTY_VALUE, UNKNOWN_CODEC, CHECKSUM }
 
     private final Reason reason;
     private final String camera;

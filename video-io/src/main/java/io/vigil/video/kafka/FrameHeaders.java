@@ -9,6 +9,11 @@ public final class FrameHeaders {
     public static final String WIDTH = "vigil-width";
     public static final String HEIGHT = "vigil-height";
     public static final String CODEC = "vigil-codec";
+    /**
+     * Optional: CRC-32C of the value, 8 lowercase hex digits. The gateway always writes it; a reader checks it when it is
+     * there, so a payload damaged after capture is refused rather than decoded into a wrong picture.
+     */
+    public static final String CRC32C = "vigil-crc32c";
 
     public static final String CODEC_JPEG = "jpeg";
 

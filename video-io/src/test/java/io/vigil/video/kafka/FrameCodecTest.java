@@ -24,6 +24,23 @@ class FrameCodecTest {
     }
 
     @Test
+    void aPayloadDamagedAfterCaptureFailsItsChecksum() {
+        FrameRecord f = new FrameRecord("cam-1", 7, 1_700_000_000_000_000L, 768, 576, "jpeg", JPEG);
+        ProducerRecord<byte[], byte[]> r = FrameCodec.toRecord(Topics.FRAMES, f);
+        assertEquals(FrameCodec.crc32c(JPEG), new String(r.headers().lastHeader(FrameHeaders.CRC32C).value(), StandardCharsets.UTF_8));
+        byte[] damaged = JPEG.clone();
+        damaged[damaged.length / 2] ^= 0x01;
+        FrameFormatException e = assertThrows(FrameFormatException.class, () -> FrameCodec.decode(r.key(), damaged, r.headers()));
+        assertEquals(FrameFormatException.Reason.CHECKSUM, e.reason());
+        assertTrue(e.getMessage().contains("cam-1") && e.getMessage().contains("checksum"), e.getMessage());
+        RecordHeaders without = new RecordHeaders();
+        r.headers().forEach(h -> {
+            if (!h.key().equals(FrameHeaders.CRC32C)) without.add(h);
+        });
+        assertEquals(7, FrameCodec.decode(r.key(), damaged, without).seq(), "no checksum header: nothing to check (other producers)");
+    }
+
+    @Test
     void roundTripKeepsEveryField() {
         FrameRecord f = new FrameRecord("cam-1", 42, 1_700_000_000_123_456L, 768, 576, "jpeg", JPEG);
         ProducerRecord<byte[], byte[]> rec = FrameCodec.toRecord(Topics.FRAMES, f);
