@@ -21,9 +21,15 @@ public final class EventReader implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
 
     public EventReader(String bootstrap, String topic) {
+        this(bootstrap, topic, new Properties(), "test-reader-" + UUID.randomUUID());
+    }
+
+    /** With client settings (SASL logins) and a consumer group of its own. */
+    public EventReader(String bootstrap, String topic, Properties client, String group) {
         Properties p = new Properties();
+        p.putAll(client);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -41,19 +41,34 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedKafka implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
     public static final int DEFAULT_PORT = 9092;
+    /** The SASL mechanism of a secured broker. */
+    public static final String MECHANISM = "SCRAM-SHA-512";
+
+    /**
+     * A broker that requires SASL/SCRAM logins and authorizes with ACLs (KRaft's StandardAuthorizer, nothing allowed
+     * without an ACL). {@code admin} is the super user the broker and {@link #admin()} use; {@code users} are the other
+     * logins, whose credentials are written into the metadata log when the directory is formatted.
+     */
+    public record Security(String admin, String adminPassword, Map<String, String> users) {
+        public Security {
+            users = Map.copyOf(users);
+        }
+    }
 
     private final KafkaRaftServer server;
     private final Path dataDir;
     private final boolean deleteOnClose;
     private final int port;
     private final int controllerPort;
+    private final Security security;
 
-    private EmbeddedKafka(KafkaRaftServer server, Path dataDir, boolean deleteOnClose, int port, int controllerPort) {
+    private EmbeddedKafka(KafkaRaftServer server, Path dataDir, boolean deleteOnClose, int port, int controllerPort, Security security) {
         this.server = server;
         this.dataDir = dataDir;
         this.deleteOnClose = deleteOnClose;
         this.port = port;
         this.controllerPort = controllerPort;
+        this.security = security;
     }
 
     /**
@@ -67,6 +82,15 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** As {@link #start(Path, int, boolean)}, reusing a controller port (needed to restart on the same data). */
     public static EmbeddedKafka start(Path dataDir, int port, boolean anyPortIfBusy, int controllerPort) {
+        return start(dataDir, port, anyPortIfBusy, controllerPort, null);
+    }
+
+    /** A broker on a free port that requires SASL/SCRAM and ACLs ({@code security}); a temporary directory. */
+    public static EmbeddedKafka startSecured(Security security) {
+        return start(null, 0, false, -1, security);
+    }
+
+    private static EmbeddedKafka start(Path dataDir, int port, boolean anyPortIfBusy, int controllerPort, Security security) {
         boolean temp = dataDir == null;
         try {
             Path dir = temp ? Files.createTempDirectory("vigil-kafka") : Files.createDirectories(dataDir);
@@ -81,31 +105,43 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             int cport = controllerPort > 0 ? controllerPort : readControllerPort(dir);
             if (cport <= 0 || !portFree(cport)) cport = freePort();
-            Properties props = properties(dir, p, cport);
+            Properties props = properties(dir, p, cport, security);
             KafkaConfig config = new KafkaConfig(props, false);
-            if (!Files.exists(dir.resolve("meta.properties"))) format(dir, cport);
+            if (!Files.exists(dir.resolve("meta.properties"))) format(dir, cport, security);
             Files.writeString(dir.resolve("vigil-controller.port"), Integer.toString(cport));
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
-            EmbeddedKafka k = new EmbeddedKafka(server, dir, temp, p, cport);
+            EmbeddedKafka k = new EmbeddedKafka(server, dir, temp, p, cport, security);
             k.awaitReady();
-            LOG.info("embedded Kafka broker listening on {} (data {})", k.bootstrap(), dir);
+            LOG.info("embedded Kafka broker listening on {}{} (data {})", k.bootstrap(), security == null ? "" : " (SASL/SCRAM, ACLs)", dir);
             return k;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded Kafka broker: " + e.getMessage(), e);
         }
     }
 
-    private static Properties properties(Path dir, int port, int cport) {
+    private static Properties properties(Path dir, int port, int cport, Security security) {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.voters", "1@127.0.0.1:" + cport);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + cport);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        String client = security == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
+        p.put("listeners", client + "://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + cport);
+        p.put("advertised.listeners", client + "://127.0.0.1:" + port);
         p.put("controller.listener.names", "CONTROLLER");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("inter.broker.listener.name", client);
+        p.put("listener.security.protocol.map", client + ":" + client + ",CONTROLLER:PLAINTEXT");
+        if (security != null) {
+            p.put("sasl.enabled.mechanisms", MECHANISM);
+            p.put("sasl.mechanism.inter.broker.protocol", MECHANISM);
+            p.put("listener.name.sasl_plaintext." + MECHANISM.toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config",
+                    jaas(security.admin(), security.adminPassword()));
+            p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            // ANONYMOUS is the broker itself on the controller listener, which stays PLAINTEXT on loopback: every client
+            // listener is SASL, so no client is ever ANONYMOUS there
+            p.put("super.users", "User:" + security.admin() + ";User:ANONYMOUS");
+            p.put("allow.everyone.if.no.acl.found", "false");
+        }
         p.put("log.dirs", dir.toString());
         p.put("metadata.log.dir", dir.toString());
         p.put("num.partitions", "1");
@@ -119,17 +155,23 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("auto.create.topics.enable", "false");
         // Frames are JPEGs of up to a few MB at high resolutions.
-        p.put("message.max.bytes", Integer.toString(16 * 1024 * 1024));
-        p.put("replica.fetch.max.bytes", Integer.toString(16 * 1024 * 1024));
+        p.put("message.max.bytes", Integer.toString(Topics.FRAMES_MAX_MESSAGE_BYTES));
+        p.put("replica.fetch.max.bytes", Integer.toString(Topics.FRAMES_MAX_MESSAGE_BYTES));
         p.put("log.retention.hours", "24");
         p.put("log.segment.bytes", Integer.toString(64 * 1024 * 1024));
         return p;
     }
 
-    private static void format(Path dir, int cport) {
+    private static void format(Path dir, int cport, Security security) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        List<String> scram = new ArrayList<>();
+        if (security != null) {
+            scram.add(MECHANISM + "=[name=" + security.admin() + ",password=" + security.adminPassword() + "]");
+            security.users().forEach((u, pw) -> scram.add(MECHANISM + "=[name=" + u + ",password=" + pw + "]"));
+        }
         try {
             new Formatter()
+                    .setScramArguments(scram)
                     .setPrintStream(new PrintStream(out, true))
                     .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
                     .setNodeId(1)
@@ -166,16 +208,37 @@ public final class EmbeddedKafka implements AutoCloseable {
         throw new IllegalStateException("embedded Kafka broker did not become ready on " + bootstrap(), last);
     }
 
+    /** The JAAS line of a SCRAM login (its password is a secret: never log it). */
+    public static String jaas(String user, String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\"" + password + "\";";
+    }
+
+    /** The client settings a Kafka client of this broker needs for {@code user} (empty for an unsecured broker). */
+    public Properties clientProperties(String user, String password) {
+        Properties p = new Properties();
+        if (security == null) return p;
+        p.put("security.protocol", "SASL_PLAINTEXT");
+        p.put("sasl.mechanism", MECHANISM);
+        p.put("sasl.jaas.config", jaas(user, password));
+        return p;
+    }
+
     public Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()));
+        Properties p = security == null ? new Properties() : clientProperties(security.admin(), security.adminPassword());
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        return Admin.create(p);
     }
 
     /** Creates Vigil's topics if they do not exist yet; frames and events get {@code partitions} partitions. */
     public void createVigilTopics(int partitions) {
-        createVigilTopics(bootstrap(), partitions);
+        createVigilTopics(bootstrap(), partitions, security == null ? new Properties() : clientProperties(security.admin(), security.adminPassword()));
     }
 
     public static void createVigilTopics(String bootstrap, int partitions) {
+        createVigilTopics(bootstrap, partitions, new Properties());
+    }
+
+    public static void createVigilTopics(String bootstrap, int partitions, Properties client) {
         List<NewTopic> topics = new ArrayList<>();
         topics.add(new NewTopic(Topics.FRAMES, partitions, (short) 1).configs(Map.of(
                 "max.message.bytes", Integer.toString(Topics.FRAMES_MAX_MESSAGE_BYTES), "retention.ms", Long.toString(TimeUnit.HOURS.toMillis(1)))));
@@ -184,7 +247,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         topics.add(new NewTopic(Topics.DETECTIONS, partitions, (short) 1));
         topics.add(new NewTopic(Topics.ACTIONS, partitions, (short) 1));
         topics.add(new NewTopic(Topics.DEADLETTER, 1, (short) 1));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        Properties ap = new Properties();
+        ap.putAll(client);
+        ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(ap)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
             if (missing.isEmpty()) return;
