@@ -52,7 +52,7 @@ class DashboardAuthITCase {
                     "a stranger is sent to the login page: " + browser.log());
 
             login(browser, "ada", "not the password");
-            assertTrue(browser.await("location.pathname === '/login' && document.getElementById('loginMsg').textContent === 'wrong user name or password'",
+            assertTrue(browser.await("location.pathname === '/login' && document.getElementById('loginMsg')?.textContent === 'wrong user name or password'",
                     Duration.ofSeconds(20)), "a wrong password is refused");
 
             login(browser, "ada", ADMIN_PW);

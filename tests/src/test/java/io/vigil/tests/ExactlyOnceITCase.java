@@ -123,6 +123,6 @@ class ExactlyOnceITCase {
             h264.headers().add(FrameHeaders.CODEC, "h264".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             p.send(h264).get();
         }
-        return List.of("corrupt image", "not a decodable image (200 bytes", "header vigil-seq is missing", "over the limit", "unknown codec 'h264'");
+        return List.of("corrupt image", "truncated JPEG (200 bytes", "header vigil-seq is missing", "over the limit", "unknown codec 'h264'");
     }
 }

@@ -97,11 +97,15 @@ final class HeadlessChromium implements AutoCloseable {
         return r.path("result").path("value");
     }
 
-    /** Polls an expression until it is true. */
+    /** Polls an expression until it is true; while the page is navigating, an expression that throws counts as false. */
     boolean await(String condition, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (eval(condition).asBoolean(false)) return true;
+            try {
+                if (eval(condition).asBoolean(false)) return true;
+            } catch (IllegalStateException notYet) {
+                // the page threw (an element of the next page is not there yet): poll again
+            }
             Thread.sleep(250);
         }
         return false;

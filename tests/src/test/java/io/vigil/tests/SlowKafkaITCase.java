@@ -11,6 +11,7 @@ import io.vigil.video.gateway.KafkaFramePublisher;
 import io.vigil.video.gateway.StatusSink;
 import io.vigil.video.kafka.Topics;
 import io.vigil.video.source.SampleMedia;
+import io.vigil.video.source.SourcePolicy;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,8 @@ class SlowKafkaITCase {
         ClientQuotaEntity entity = new ClientQuotaEntity(Map.of(ClientQuotaEntity.CLIENT_ID, CLIENT));
         try (Admin admin = kafka.admin();
              RecordingPublisher rec = new RecordingPublisher(new KafkaFramePublisher(bs, Topics.FRAMES, p), StatusSink.NONE);
-             CameraGateway gw = new CameraGateway(rec, StatusSink.NONE, GatewayOptions.defaults())) {
+             CameraGateway gw = new CameraGateway(rec, StatusSink.NONE,
+                     GatewayOptions.defaults().withSourcePolicy(SourcePolicy.defaults().withMediaDirs(List.of(SampleMedia.cacheDir()))))) {
             String cam = "slow-cam";
             gw.apply(CameraSpec.of(cam, SampleMedia.require(SampleMedia.VTEST).toString())); // 10 fps, about 75 KB a frame
             Thread.sleep(5000);

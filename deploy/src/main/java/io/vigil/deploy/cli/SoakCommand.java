@@ -1,6 +1,8 @@
 package io.vigil.deploy.cli;
 
 import io.vigil.deploy.kafka.EmbeddedKafka;
+import io.vigil.deploy.soak.PipelineSoak;
+import io.vigil.models.bundle.ModelLocator;
 import io.vigil.video.gateway.CameraGateway;
 import io.vigil.video.gateway.CameraRegistry;
 import io.vigil.video.gateway.CameraSpec;
@@ -21,7 +23,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "soak", description = "Long runs that check resource use over time (not part of the test suite).",
-        subcommands = {SoakCommand.Gateway.class})
+        subcommands = {SoakCommand.Gateway.class, SoakCommand.Pipeline.class})
 final class SoakCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -81,6 +83,34 @@ final class SoakCommand implements Runnable {
                 Thread.sleep(300);
             }
             return mem.getHeapMemoryUsage().getUsed();
+        }
+    }
+
+    @Command(name = "pipeline", description = {"The whole embedded stack (broker, gateway, job, dashboard feeds) with N looping cameras for M",
+            "minutes: heap after GC, direct and native memory, RSS, threads, open files, Kafka lag and latency every minute,",
+            "then a verdict: heap and RSS growth from --from-minute to the end within --max-growth, threads and files flat.",
+            "Native memory shows with VIGIL_JAVA_OPTS=-XX:NativeMemoryTracking=summary."})
+    static final class Pipeline implements Callable<Integer> {
+        @Option(names = "--minutes", defaultValue = "60", description = "(default ${DEFAULT-VALUE})")
+        int minutes;
+
+        @Option(names = "--cameras", defaultValue = "4", description = "(default ${DEFAULT-VALUE})")
+        int cameras;
+
+        @Option(names = "--from-minute", defaultValue = "10", description = "the baseline minute (default ${DEFAULT-VALUE})")
+        int from;
+
+        @Option(names = "--max-growth", defaultValue = "5", description = "allowed growth of heap after GC and RSS in %% (default ${DEFAULT-VALUE})")
+        double maxGrowth;
+
+        @Option(names = "--model", description = "detector (default yolox-nano)")
+        String model;
+
+        @Override
+        public Integer call() throws Exception {
+            if (minutes <= from) throw new IllegalArgumentException("--minutes must be above --from-minute (" + from + ")");
+            var o = new PipelineSoak.Options(ModelLocator.resolve(model), cameras, minutes, from, maxGrowth);
+            return PipelineSoak.run(o, System.out) ? 0 : 1;
         }
     }
 }
