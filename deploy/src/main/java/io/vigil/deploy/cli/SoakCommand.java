@@ -97,6 +97,9 @@ final class SoakCommand implements Runnable {
         @Option(names = "--cameras", defaultValue = "4", description = "(default ${DEFAULT-VALUE})")
         int cameras;
 
+        @Option(names = "--fps", defaultValue = "5", description = "frames per second per camera, within the machine's capacity so latency stays bounded (default ${DEFAULT-VALUE})")
+        double fps;
+
         @Option(names = "--from-minute", defaultValue = "10", description = "the baseline minute (default ${DEFAULT-VALUE})")
         int from;
 
@@ -109,7 +112,7 @@ final class SoakCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             if (minutes <= from) throw new IllegalArgumentException("--minutes must be above --from-minute (" + from + ")");
-            var o = new PipelineSoak.Options(ModelLocator.resolve(model), cameras, minutes, from, maxGrowth);
+            var o = new PipelineSoak.Options(ModelLocator.resolve(model), cameras, fps, minutes, from, maxGrowth);
             return PipelineSoak.run(o, System.out) ? 0 : 1;
         }
     }

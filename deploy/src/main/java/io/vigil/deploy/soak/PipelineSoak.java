@@ -40,7 +40,8 @@ public final class PipelineSoak {
     /** Threads and open files count as flat within this many. */
     static final int FLAT_SLACK = 3;
 
-    public record Options(Path model, int cameras, int minutes, int fromMinute, double maxGrowth) {}
+    /** @param fps frames per second each camera publishes (vtest.avi's own rate is 10) */
+    public record Options(Path model, int cameras, double fps, int minutes, int fromMinute, double maxGrowth) {}
 
     /** One minute's row. */
     public record Row(int minute, ProcessSample s, long lag, long published, long events, long p50, long p95) {}
@@ -65,9 +66,9 @@ public final class PipelineSoak {
                  AutoCloseable follow = CameraRegistry.follow(bs, gw);
                  DashboardServer dashboard = DashboardServer.start(bs, new Properties(), "127.0.0.1", 0);
                  Admin admin = kafka.admin()) {
-                for (int i = 1; i <= o.cameras(); i++) CameraRegistry.put(bs, CameraSpec.of("soak-" + i, video));
-                out.println("soak: " + o.cameras() + " cameras of " + video + " looping at its 10 fps, " + o.minutes() + " minutes; dashboard "
-                        + dashboard.url());
+                for (int i = 1; i <= o.cameras(); i++) CameraRegistry.put(bs, CameraSpec.of("soak-" + i, video).withFps(o.fps()));
+                out.println("soak: " + o.cameras() + " cameras of " + video + " looping, " + o.fps() + " fps each, " + o.minutes()
+                        + " minutes; dashboard " + dashboard.url());
                 out.println("minute  heap_gc_MB  direct_MB  native_MB  rss_MB  threads  open_files  lag_frames  published  events  p50_ms  p95_ms");
                 for (int m = 1; m <= o.minutes(); m++) {
                     Thread.sleep(60_000);

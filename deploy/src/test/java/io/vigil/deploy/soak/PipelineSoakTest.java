@@ -24,7 +24,7 @@ class PipelineSoakTest {
 
     private static String verdict(List<PipelineSoak.Row> rows, boolean expectPass) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
-        boolean pass = PipelineSoak.verdict(rows, new PipelineSoak.Options(Path.of("m"), 4, 20, 10, 5), new PrintStream(b, true, StandardCharsets.UTF_8));
+        boolean pass = PipelineSoak.verdict(rows, new PipelineSoak.Options(Path.of("m"), 4, 5, 20, 10, 5), new PrintStream(b, true, StandardCharsets.UTF_8));
         String text = b.toString(StandardCharsets.UTF_8);
         assertTrue(pass == expectPass, text);
         return text;
