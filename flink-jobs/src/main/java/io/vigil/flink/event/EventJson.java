@@ -39,8 +39,7 @@ public final class EventJson {
 
     /** The detection event's JSON, with {@code latencyMs} as given. */
     public byte[] detection(DetectionEvent e, long latencyMs) {
-        try (JsonGenerator g = start()) {
-            g.writeStartObject();
+        return write("the detection event of " + e.camera + "#" + e.frame, g -> {
             g.writeStringField("schema", DetectionEvent.SCHEMA);
             g.writeStringField("camera", e.camera);
             g.writeNumberField("frame", e.frame);
@@ -74,17 +73,12 @@ public final class EventJson {
             }
             if (e.reset != null) g.writeStringField("reset", e.reset);
             g.writeNumberField("latencyMs", latencyMs);
-            g.writeEndObject();
-        } catch (IOException ex) {
-            throw new UncheckedIOException("cannot write the detection event of " + e.camera + "#" + e.frame, ex);
-        }
-        return buffer.toByteArray();
+        });
     }
 
     /** The action event's JSON, with {@code latencyMs} as given. */
     public byte[] action(ActionEvent e, long latencyMs) {
-        try (JsonGenerator g = start()) {
-            g.writeStartObject();
+        return write("the action event of " + e.camera + "#" + e.frame, g -> {
             g.writeStringField("schema", ActionEvent.SCHEMA);
             g.writeStringField("camera", e.camera);
             g.writeNumberField("frame", e.frame);
@@ -101,17 +95,12 @@ public final class EventJson {
             g.writeEndArray();
             g.writeStringField("model", e.model);
             g.writeNumberField("latencyMs", latencyMs);
-            g.writeEndObject();
-        } catch (IOException ex) {
-            throw new UncheckedIOException("cannot write the action event of " + e.camera + "#" + e.frame, ex);
-        }
-        return buffer.toByteArray();
+        });
     }
 
     /** The dead letter's JSON. */
     public byte[] deadLetter(DeadLetter d) {
-        try (JsonGenerator g = start()) {
-            g.writeStartObject();
+        return write("a dead letter of " + d.camera, g -> {
             g.writeStringField("schema", DeadLetter.SCHEMA);
             g.writeStringField("camera", d.camera);
             g.writeNumberField("frame", d.frame);
@@ -120,9 +109,22 @@ public final class EventJson {
             g.writeStringField("topic", d.topic);
             g.writeNumberField("partition", d.partition);
             g.writeNumberField("offset", d.offset);
+        });
+    }
+
+    /** One event's fields. */
+    private interface Fields {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    /** {@code {fields}} as UTF-8 bytes. */
+    private byte[] write(String what, Fields fields) {
+        try (JsonGenerator g = start()) {
+            g.writeStartObject();
+            fields.write(g);
             g.writeEndObject();
         } catch (IOException ex) {
-            throw new UncheckedIOException("cannot write a dead letter of " + d.camera, ex);
+            throw new UncheckedIOException("cannot write " + what, ex);
         }
         return buffer.toByteArray();
     }
