@@ -63,7 +63,8 @@ class CrossCameraBatchingITCase {
             double mean = reporter.findMetrics(job.client().getJobID(), "meanBatchSize").values().stream()
                     .mapToDouble(m -> ((Number) ((Gauge<?>) m).getValue()).doubleValue()).max().orElse(0);
             System.out.printf("cross-camera batching: mean batch size %.2f frames over %d frames of %d cameras%n", mean, events.size(), CAMERAS);
-            assertTrue(mean > 1.0, "mean batch size at the Detect operator: " + mean);
+            // 8 cameras into a batch of 8: the README quotes 7.27; 6 leaves room for scheduling, 1 would pass with no batching
+            assertTrue(mean >= 6.0, "mean batch size at the Detect operator: " + mean);
 
             // batch size 1, here: the same JPEGs the gateway published, decoded and detected one at a time
             List<List<Detection>> alone = new ArrayList<>();

@@ -47,7 +47,8 @@ class ExactlyOnceITCase {
                 "--delivery", "exactly-once", "--action-model", "gesture-point-history-lstm",
                 "--fail-after-frames", "150,400", "--parallelism", "1",
                 "--spatiotemporal-model", ssm.toString(), "--spatiotemporal-kernel", "scalar", "--saliency", "true"});
-        try (LocalJob job = LocalJob.start(config);
+        org.apache.flink.runtime.testutils.InMemoryReporter reporter = org.apache.flink.runtime.testutils.InMemoryReporter.createWithRetainedMetrics();
+        try (LocalJob job = LocalJob.start(config, reporter.addToConfiguration(new org.apache.flink.configuration.Configuration()));
              CameraGateway gw = new CameraGateway(new KafkaFramePublisher(bs));
              EventReader detections = new EventReader(bs, Topics.DETECTIONS);
              EventReader actions = new EventReader(bs, Topics.ACTIONS);
@@ -71,6 +72,10 @@ class ExactlyOnceITCase {
                 if (!seen.computeIfAbsent(e.path("camera").asText(), k -> new HashSet<>()).add(e.path("frame").asLong())) duplicates++;
             }
             assertEquals(0, duplicates, "no event twice");
+            // the two injected failures really happened (a broken hook would make everything above pass trivially)
+            long restarts = reporter.findMetrics(job.client().getJobID(), "numRestarts").values().stream()
+                    .mapToLong(m -> ((Number) ((org.apache.flink.metrics.Gauge<?>) m).getValue()).longValue()).max().orElse(-1);
+            assertTrue(restarts >= 2, "the job restarted after each injected failure: numRestarts " + restarts);
             for (int c = 0; c < CAMERAS; c++) {
                 Set<Long> s = seen.getOrDefault("eo-" + c, Set.of());
                 assertEquals(FRAMES, s.size(), "camera eo-" + c + ": one event per frame");

@@ -82,6 +82,22 @@ class GradientCheckTest {
         double rel = Math.sqrt(diff) / Math.max(1e-12, Math.sqrt(norm));
         assertTrue(norm > 0, name + ": gradient is all zero");
         assertTrue(rel < 1e-4, name + ": relative error " + rel);
+        // and element by element, so one wrong entry cannot hide in the tensor's norm: relative to the element, with the
+        // tensor's largest gradient / 1e3, and 1e-6, as the floor for entries near zero (central differences with h = 1e-6
+        // on a loss near 1 carry a round-off of about 1e-10)
+        double scale = 0;
+        for (double v : numeric) scale = Math.max(scale, Math.abs(v));
+        double worst = 0;
+        int at = -1;
+        for (int i = 0; i < analytic.length; i++) {
+            double e = Math.abs(analytic[i] - numeric[i]) / Math.max(Math.max(Math.abs(analytic[i]), Math.abs(numeric[i])), Math.max(1e-3 * scale, 1e-6));
+            if (e > worst) {
+                worst = e;
+                at = i;
+            }
+        }
+        assertTrue(worst < 1e-3, name + "[" + at + "]: analytic " + (at < 0 ? 0 : analytic[at]) + ", numeric " + (at < 0 ? 0 : numeric[at])
+                + ", relative error " + worst);
     }
 
     /** The training block's forward in double equals the golden Mamba block (atol/rtol 1e-4, as the README says). */
