@@ -33,7 +33,8 @@ import org.apache.kafka.common.TopicPartition;
  * {@code vigil soak pipeline}: the whole embedded stack (broker, gateway with N looping cameras at their own pace, the job
  * with the trained action model, the dashboard and its Kafka feeds) for M minutes. Every minute: heap after GC, direct
  * buffers, native memory (NMT, when the JVM runs with {@code -XX:NativeMemoryTracking=summary}), RSS, threads, open
- * files, the job's consumer lag on vigil.frames and the capture-to-event latency. At the end a verdict: heap after GC and
+ * files (the embedded broker's log segments counted apart: they accumulate until the topic's retention, by design), the
+ * job's consumer lag on vigil.frames and the capture-to-event latency. At the end a verdict: heap after GC and
  * RSS may grow by at most {@code maxGrowth} % between minute {@code from} and the last, threads and open files stay flat.
  */
 public final class PipelineSoak {
@@ -69,18 +70,18 @@ public final class PipelineSoak {
                 for (int i = 1; i <= o.cameras(); i++) CameraRegistry.put(bs, CameraSpec.of("soak-" + i, video).withFps(o.fps()));
                 out.println("soak: " + o.cameras() + " cameras of " + video + " looping, " + o.fps() + " fps each, " + o.minutes()
                         + " minutes; dashboard " + dashboard.url());
-                out.println("minute  heap_gc_MB  direct_MB  native_MB  rss_MB  threads  open_files  lag_frames  published  events  p50_ms  p95_ms");
+                out.println("minute  heap_gc_MB  direct_MB  native_MB  rss_MB  threads  open_files  broker_files  lag_frames  published  events  p50_ms  p95_ms");
                 for (int m = 1; m <= o.minutes(); m++) {
                     Thread.sleep(60_000);
                     job.checkAlive();
-                    ProcessSample s = ProcessSample.take();
+                    ProcessSample s = ProcessSample.take(kafka.dataDir());
                     long[] lat = stats.drainLatencyPercentiles();
                     long published = gw.stats().stream().mapToLong(CameraStats::published).sum();
                     Row r = new Row(m, s, lag(admin, group), published, stats.events(), lat.length > 0 ? lat[0] : -1, lat.length > 1 ? lat[1] : -1);
                     rows.add(r);
-                    out.printf(Locale.ROOT, "%6d  %10.1f  %9.1f  %9s  %6.0f  %7d  %10d  %10d  %9d  %6d  %6d  %6d%n", m, mb(s.heapAfterGcBytes()),
+                    out.printf(Locale.ROOT, "%6d  %10.1f  %9.1f  %9s  %6.0f  %7d  %10d  %12d  %10d  %9d  %6d  %6d  %6d%n", m, mb(s.heapAfterGcBytes()),
                             mb(s.directBytes()), s.nativeCommitted() < 0 ? "-" : String.format(Locale.ROOT, "%.0f", mb(s.nativeCommitted())),
-                            mb(s.rssBytes()), s.threads(), s.openFiles(), r.lag(), r.published(), r.events(), r.p50(), r.p95());
+                            mb(s.rssBytes()), s.threads(), s.openFiles(), s.excludedFiles(), r.lag(), r.published(), r.events(), r.p50(), r.p95());
                 }
             }
         }

@@ -21,12 +21,20 @@ import javax.management.ObjectName;
  * @param nativeCommitted   committed memory in the JVM's native memory tracking summary, or -1 when it is off
  * @param rssBytes          resident set size from /proc/self/status (everything: JVM, ONNX Runtime, FFmpeg, OpenCV)
  * @param threads           live threads
- * @param openFiles         entries in /proc/self/fd
+ * @param openFiles         entries in /proc/self/fd, except those under {@code exclude} (an embedded broker's log segments,
+ *                          which accumulate by design until the topic's retention deletes them)
+ * @param excludedFiles     entries under {@code exclude}
  */
-public record ProcessSample(long heapAfterGcBytes, long directBytes, long nativeCommitted, long rssBytes, int threads, int openFiles) {
+public record ProcessSample(long heapAfterGcBytes, long directBytes, long nativeCommitted, long rssBytes, int threads, int openFiles,
+                            int excludedFiles) {
     private static final Pattern NMT_TOTAL = Pattern.compile("Total: reserved=(\\d+)(KB|MB)?, committed=(\\d+)(KB|MB)?");
 
     public static ProcessSample take() throws InterruptedException {
+        return take(null);
+    }
+
+    /** @param exclude open files under this directory are counted apart (null: none) */
+    public static ProcessSample take(Path exclude) throws InterruptedException {
         MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
         for (int i = 0; i < 3; i++) {
             System.gc();
@@ -37,7 +45,8 @@ public record ProcessSample(long heapAfterGcBytes, long directBytes, long native
         for (BufferPoolMXBean b : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
             if (b.getName().equals("direct")) direct = b.getMemoryUsed();
         }
-        return new ProcessSample(heap, direct, readNativeCommitted(), readRss(), ManagementFactory.getThreadMXBean().getThreadCount(), countOpenFiles());
+        int[] files = countOpenFiles(exclude);
+        return new ProcessSample(heap, direct, readNativeCommitted(), readRss(), ManagementFactory.getThreadMXBean().getThreadCount(), files[0], files[1]);
     }
 
     static long readRss() {
@@ -51,11 +60,23 @@ public record ProcessSample(long heapAfterGcBytes, long directBytes, long native
         return -1;
     }
 
-    static int countOpenFiles() {
+    /** {open files not under exclude, open files under it}. */
+    static int[] countOpenFiles(Path exclude) {
+        int[] n = new int[2];
+        String prefix = exclude == null ? null : exclude.toAbsolutePath().normalize().toString();
         try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
-            return (int) s.count();
+            for (Path fd : (Iterable<Path>) s::iterator) {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(fd).toString();
+                } catch (IOException gone) {
+                    continue; // closed while listing (the listing's own descriptor, among others)
+                }
+                n[prefix != null && target.startsWith(prefix) ? 1 : 0]++;
+            }
+            return n;
         } catch (IOException e) {
-            return -1;
+            return new int[] {-1, -1};
         }
     }
 

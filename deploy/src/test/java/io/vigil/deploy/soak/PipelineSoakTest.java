@@ -16,7 +16,7 @@ class PipelineSoakTest {
         List<PipelineSoak.Row> r = new ArrayList<>();
         for (int m = 1; m <= 20; m++) {
             long heap = m < 10 ? heapStart : heapStart + (heapEnd - heapStart) * (m - 10) / 10;
-            r.add(new PipelineSoak.Row(m, new ProcessSample(heap, 0, -1, 900L << 20, m == 20 ? threadsEnd : 100, m == 20 ? filesEnd : 200),
+            r.add(new PipelineSoak.Row(m, new ProcessSample(heap, 0, -1, 900L << 20, m == 20 ? threadsEnd : 100, m == 20 ? filesEnd : 200, m * 3),
                     0, m * 1000L, m * 1000L, 80, 120));
         }
         return r;
@@ -40,7 +40,7 @@ class PipelineSoakTest {
 
     @Test
     void aSampleOfThisJvmReadsEveryFigure() throws Exception {
-        ProcessSample s = ProcessSample.take();
+        ProcessSample s = ProcessSample.take(Path.of("/nonexistent"));
         assertTrue(s.heapAfterGcBytes() > 0 && s.rssBytes() > s.heapAfterGcBytes() && s.threads() > 0 && s.openFiles() > 0, s.toString());
     }
 }
