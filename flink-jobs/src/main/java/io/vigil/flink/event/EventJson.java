@@ -39,7 +39,7 @@ public final class EventJson {
 
     /** The detection event's JSON, with {@code latencyMs} as given. */
     public byte[] detection(DetectionEvent e, long latencyMs) {
-        return write("the detection event of " + e.camera + "#" + e.frame, g -> {
+        return write("the detection event of", e.camera, e.frame, g -> {
             g.writeStringField("schema", DetectionEvent.SCHEMA);
             g.writeStringField("camera", e.camera);
             g.writeNumberField("frame", e.frame);
@@ -78,7 +78,7 @@ public final class EventJson {
 
     /** The action event's JSON, with {@code latencyMs} as given. */
     public byte[] action(ActionEvent e, long latencyMs) {
-        return write("the action event of " + e.camera + "#" + e.frame, g -> {
+        return write("the action event of", e.camera, e.frame, g -> {
             g.writeStringField("schema", ActionEvent.SCHEMA);
             g.writeStringField("camera", e.camera);
             g.writeNumberField("frame", e.frame);
@@ -100,7 +100,7 @@ public final class EventJson {
 
     /** The dead letter's JSON. */
     public byte[] deadLetter(DeadLetter d) {
-        return write("a dead letter of " + d.camera, g -> {
+        return write("a dead letter of", d.camera, d.frame, g -> {
             g.writeStringField("schema", DeadLetter.SCHEMA);
             g.writeStringField("camera", d.camera);
             g.writeNumberField("frame", d.frame);
@@ -117,14 +117,14 @@ public final class EventJson {
         void write(JsonGenerator g) throws IOException;
     }
 
-    /** {@code {fields}} as UTF-8 bytes. */
-    private byte[] write(String what, Fields fields) {
+    /** {@code {fields}} as UTF-8 bytes; {@code what}, camera and frame only name the event if writing fails. */
+    private byte[] write(String what, String camera, long frame, Fields fields) {
         try (JsonGenerator g = start()) {
             g.writeStartObject();
             fields.write(g);
             g.writeEndObject();
         } catch (IOException ex) {
-            throw new UncheckedIOException("cannot write " + what, ex);
+            throw new UncheckedIOException("cannot write " + what + " " + camera + "#" + frame, ex);
         }
         return buffer.toByteArray();
     }

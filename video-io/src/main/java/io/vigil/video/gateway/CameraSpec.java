@@ -81,7 +81,7 @@ public record CameraSpec(String id, String url, Double fps, Integer maxWidth, In
                     + e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")) + ")");
         } catch (JsonMappingException e) {
             String field = e.getPath().isEmpty() ? "?" : e.getPath().get(e.getPath().size() - 1).getFieldName();
-            throw new InvalidException("camera " + key + ": bad value for '" + field + "': " + Redaction.redact(e.getOriginalMessage()));
+            throw new InvalidException("camera " + key + ": bad value for '" + field + "': " + e.getOriginalMessage());
         } catch (IOException e) {
             // the original message: the location part would quote the record's text, password included
             throw new InvalidException("camera " + key + ": not valid JSON: " + (e instanceof JsonProcessingException j
@@ -101,7 +101,7 @@ public record CameraSpec(String id, String url, Double fps, Integer maxWidth, In
         try {
             SourceSpec.parse(url);
         } catch (IllegalArgumentException e) {
-            throw new InvalidException("camera " + id + ": bad url: " + Redaction.redact(e.getMessage()));
+            throw new InvalidException("camera " + id + ": bad url: " + e.getMessage());
         }
         if (fps != null && !(fps > 0 && fps <= 1000)) throw new InvalidException("camera " + id + ": fps must be > 0 (and <= 1000), got " + fps);
         if (maxWidth != null && maxWidth < 16) throw new InvalidException("camera " + id + ": maxWidth must be >= 16, got " + maxWidth);
