@@ -22,4 +22,18 @@ final class Dot {
         }
         for (int i = 0; i < n; i++) y[yo + i] += alpha * x[xo + i];
     }
+
+    /** out[oo + j] = scale · Σ_x q[qo + x] · kT[ko + x·kb + j] for j in [0, kb): one query against a transposed key block. */
+    static void scoresTransposed(float[] q, int qo, float[] kT, int ko, int d, int kb, float scale, float[] out, int oo) {
+        if (VECTOR) {
+            VectorDot.scoresTransposed(q, qo, kT, ko, d, kb, scale, out, oo);
+            return;
+        }
+        java.util.Arrays.fill(out, oo, oo + kb, 0f);
+        for (int x = 0; x < d; x++) {
+            float qx = q[qo + x];
+            for (int j = 0; j < kb; j++) out[oo + j] += qx * kT[ko + x * kb + j];
+        }
+        for (int j = 0; j < kb; j++) out[oo + j] *= scale;
+    }
 }

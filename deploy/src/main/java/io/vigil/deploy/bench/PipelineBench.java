@@ -18,10 +18,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
@@ -32,36 +32,120 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The embedded stack end to end (broker, gateway, the job on a MiniCluster) with N cameras replaying a video as fast
- * as possible or at 25 fps: frames/s, capture-to-event latency on Kafka, mean inference batch, CPU by stage; and in
- * the same run the detector alone on the same frames, so the pipeline's overhead is a ratio.
+ * as possible or at 25 fps, with at-least-once and with exactly-once sinks: frames/s, capture-to-event latency, mean
+ * inference batch, CPU by stage. Two latencies per event: when it left the job (first seen by a
+ * {@code read_uncommitted} consumer) and when it became visible to a {@code read_committed} consumer (with
+ * exactly-once, at the checkpoint that commits its transaction). The detector alone on the same frames is measured
+ * before the first row and after every row, and each row's share is against the mean of the detector runs on either
+ * side of it, so drift of the machine between rows does not read as pipeline overhead. The whole sequence repeats
+ * {@code runs} times; the summary gives the median and the range over the runs.
  */
 public final class PipelineBench {
     private PipelineBench() {}
 
-    public record Options(Path video, Path model, int[] cameras, List<String> modes, int seconds, int warmupSeconds) {}
+    public record Options(Path video, Path model, int[] cameras, List<String> modes, List<String> deliveries, int seconds, int warmupSeconds,
+                          int runs, String checkpointInterval) {}
 
-    public static List<String> run(Options o) throws Exception {
-        List<String> rows = new ArrayList<>();
-        double[] alone = detectorAlone(o);
-        System.out.printf(Locale.ROOT, "detector alone (same frames, same threads): %.1f frames/s, per-frame p99 %.1f ms%n", alone[0], alone[1]);
-        rows.add("cameras,mode,frames_per_s,share_of_detector_alone,latency_p50_ms,latency_p95_ms,latency_p99_ms,mean_batch,cpu_gateway,"
-                + "cpu_flink_tasks,cpu_kafka,cpu_native_onnx_gc,cpu_total,detector_alone_fps,detector_p99_ms");
-        Properties quiet = new Properties();
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(null, 0, true)) {
-            kafka.createVigilTopics(8);
-            for (String mode : o.modes()) {
-                for (int n : o.cameras()) rows.add(row(kafka.bootstrap(), o, n, mode, alone));
-            }
+    /** One row of one run. */
+    record Row(int run, String delivery, String mode, int cameras, double fps, double share, long[] leave, long[] visible, double batch,
+               Map<String, Double> cpu, double detectorFps, double detectorP99) {
+        String key() {
+            return delivery + "," + mode + "," + cameras;
         }
-        return rows;
     }
 
-    private static double[] detectorAlone(Options o) {
+    static final String RUN_HEADER = "run,delivery,mode,cameras,frames_per_s,share_of_detector_alone,leave_p50_ms,leave_p99_ms,visible_p50_ms,"
+            + "visible_p99_ms,mean_batch,cpu_gateway,cpu_flink_tasks,cpu_kafka,cpu_native_onnx_gc,cpu_total,detector_alone_fps,detector_p99_ms";
+    static final String SUMMARY_HEADER = "delivery,mode,cameras,runs,frames_per_s_median,share_median,share_min,share_max,leave_p99_median_ms,"
+            + "leave_p99_min_ms,leave_p99_max_ms,visible_p50_median_ms,visible_p99_median_ms,visible_p99_min_ms,visible_p99_max_ms,detector_fps_median";
+
+    /** Returns the per-run rows, then a blank line, then the summary rows. */
+    public static List<String> run(Options o) throws Exception {
+        List<BgrImage> frames = frames(o.video());
+        List<Row> rows = new ArrayList<>();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(null, 0, true)) {
+            kafka.createVigilTopics(8);
+            for (int run = 1; run <= o.runs(); run++) {
+                double[] before = detectorAlone(o.model(), frames);
+                System.out.printf(Locale.ROOT, "run %d: detector alone %.1f frames/s, p99 %.1f ms%n", run, before[0], before[1]);
+                for (String delivery : o.deliveries()) {
+                    for (String mode : o.modes()) {
+                        for (int n : o.cameras()) {
+                            Measured m = row(kafka.bootstrap(), o, n, mode, delivery);
+                            double[] after = detectorAlone(o.model(), frames);
+                            double alone = (before[0] + after[0]) / 2;
+                            Row r = new Row(run, delivery, mode, n, m.fps, m.fps / alone, m.leave, m.visible, m.batch, m.cpu, alone,
+                                    Math.max(before[1], after[1]));
+                            System.out.println("  " + format(r));
+                            rows.add(r);
+                            before = after;
+                        }
+                    }
+                }
+            }
+        }
+        List<String> out = new ArrayList<>();
+        out.add(RUN_HEADER);
+        for (Row r : rows) out.add(format(r));
+        out.add("");
+        out.add(SUMMARY_HEADER);
+        out.addAll(summary(rows));
+        return out;
+    }
+
+    static List<String> summary(List<Row> rows) {
+        Map<String, List<Row>> byKey = new LinkedHashMap<>();
+        for (Row r : rows) byKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r);
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, List<Row>> e : byKey.entrySet()) {
+            List<Row> rs = e.getValue();
+            boolean live = !rs.get(0).mode().equals("fast");
+            double[] fps = rs.stream().mapToDouble(Row::fps).sorted().toArray();
+            double[] share = rs.stream().mapToDouble(Row::share).sorted().toArray();
+            double[] det = rs.stream().mapToDouble(Row::detectorFps).sorted().toArray();
+            double[] leave99 = rs.stream().mapToDouble(r -> pct(r.leave(), 0.99)).sorted().toArray();
+            double[] vis50 = rs.stream().mapToDouble(r -> pct(r.visible(), 0.50)).sorted().toArray();
+            double[] vis99 = rs.stream().mapToDouble(r -> pct(r.visible(), 0.99)).sorted().toArray();
+            out.add(String.format(Locale.ROOT, "%s,%d,%.1f,%.2f,%.2f,%.2f,%s,%s,%s,%s,%s,%s,%s,%.1f", e.getKey(), rs.size(), median(fps), median(share),
+                    share[0], share[share.length - 1], ms(live, median(leave99)), ms(live, leave99[0]), ms(live, leave99[leave99.length - 1]),
+                    ms(live, median(vis50)), ms(live, median(vis99)), ms(live, vis99[0]), ms(live, vis99[vis99.length - 1]), median(det)));
+        }
+        return out;
+    }
+
+    private static String format(Row r) {
+        boolean live = !r.mode().equals("fast"); // pre-filled frames are older than the run: latency only means something live
+        Map<String, Double> c = r.cpu();
+        return String.format(Locale.ROOT, "%d,%s,%s,%d,%.1f,%.2f,%s,%s,%s,%s,%.2f,%.0f,%.0f,%.0f,%.0f,%.0f,%.1f,%.1f", r.run(), r.delivery(), r.mode(),
+                r.cameras(), r.fps(), r.share(), ms(live, pct(r.leave(), 0.5)), ms(live, pct(r.leave(), 0.99)), ms(live, pct(r.visible(), 0.5)),
+                ms(live, pct(r.visible(), 0.99)), r.batch(), c.get("gateway"), c.get("flink tasks"), c.get("kafka broker"),
+                c.get("native (ONNX Runtime workers) + GC/JIT") + c.get("other JVM threads"), c.get("process total"), r.detectorFps(), r.detectorP99());
+    }
+
+    private static String ms(boolean live, double v) {
+        return !live || Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.0f", v);
+    }
+
+    static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    static double pct(long[] sorted, double p) {
+        return sorted.length == 0 ? Double.NaN : sorted[(int) Math.floor(p * (sorted.length - 1))];
+    }
+
+    private static List<BgrImage> frames(Path video) {
         List<BgrImage> frames = new ArrayList<>();
-        try (VideoSource src = VideoSource.open(SourceSpec.parse(o.video().toString()), 5_000_000); JpegCodec jpeg = new JpegCodec()) {
+        try (VideoSource src = VideoSource.open(SourceSpec.parse(video.toString()), 5_000_000); JpegCodec jpeg = new JpegCodec()) {
             while (frames.size() < 120 && src.next()) frames.add(jpeg.decode(src.encodeJpeg(80, 0, 0).bytes()));
         }
-        try (Detector d = Detector.open(ModelBundle.load(o.model()), DetectorOptions.defaults())) {
+        return frames;
+    }
+
+    /** [frames/s, per-frame p99 ms] of the detector alone on the same frames with the same options as the job. */
+    private static double[] detectorAlone(Path model, List<BgrImage> frames) {
+        try (Detector d = Detector.open(ModelBundle.load(model), DetectorOptions.defaults())) {
             for (int i = 0; i < 20; i++) d.detect(frames.get(i).pixels(), frames.get(i).width(), frames.get(i).height());
             double[] ms = new double[frames.size()];
             long t0 = System.nanoTime();
@@ -77,7 +161,14 @@ public final class PipelineBench {
         }
     }
 
-    private static String row(String bs, Options o, int cameras, String mode, double[] alone) throws Exception {
+    private record Measured(double fps, long[] leave, long[] visible, double batch, Map<String, Double> cpu) {}
+
+    private static KafkaConsumer<byte[], byte[]> consumer(String bs, String group, String isolation) {
+        return new KafkaConsumer<>(Map.of("bootstrap.servers", bs, "group.id", group, "enable.auto.commit", "false", "isolation.level", isolation),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static Measured row(String bs, Options o, int cameras, String mode, String delivery) throws Exception {
         String tag = "bench" + UUID.randomUUID().toString().substring(0, 6) + "-";
         boolean fast = mode.equals("fast");
         long prefillFrom = System.currentTimeMillis();
@@ -93,20 +184,23 @@ public final class PipelineBench {
             }
         }
         JobConfig cfg = JobConfig.fromArgs("--bootstrap", bs, "--model", o.model().toAbsolutePath().toString(), "--group", tag + "job",
-                "--start-from", fast ? "timestamp" : "latest", "--start-timestamp", Long.toString(prefillFrom), "--delivery", "at-least-once",
-                "--checkpoint-interval", "5s", "--batch-size", "8", "--batch-timeout", "20ms", "--job-name", tag + "pipeline");
+                "--start-from", fast ? "timestamp" : "latest", "--start-timestamp", Long.toString(prefillFrom), "--delivery", delivery,
+                "--checkpoint-interval", o.checkpointInterval(), "--batch-size", "8", "--batch-timeout", "20ms", "--job-name", tag + "pipeline");
         Configuration flink = new Configuration();
         flink.setString("metrics.reporter.vigil.factory.class", CollectingReporter.Factory.class.getName());
         CollectingReporter.METRICS.clear();
-        List<long[]> seen = new ArrayList<>(); // [receive ms, capture ms]
+        List<Long> leave = new ArrayList<>();
+        List<Long> visible = new ArrayList<>();
         try (LocalJob job = LocalJob.start(cfg, flink);
-             KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of("bootstrap.servers", bs, "group.id", tag + "reader",
-                     "enable.auto.commit", "false"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+             KafkaConsumer<byte[], byte[]> uncommitted = consumer(bs, tag + "leave", "read_uncommitted");
+             KafkaConsumer<byte[], byte[]> committed = consumer(bs, tag + "visible", "read_committed");
              CameraGateway gw = new CameraGateway(new KafkaFramePublisher(bs))) {
-            List<TopicPartition> parts = c.partitionsFor(Topics.DETECTIONS).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            c.assign(parts);
-            c.seekToEnd(parts);
-            for (TopicPartition tp : parts) c.position(tp);
+            List<TopicPartition> parts = committed.partitionsFor(Topics.DETECTIONS).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            for (KafkaConsumer<byte[], byte[]> c : List.of(uncommitted, committed)) {
+                c.assign(parts);
+                c.seekToEnd(parts);
+                for (TopicPartition tp : parts) c.position(tp);
+            }
             long deadline = System.currentTimeMillis() + 60_000;
             while (job.client().getJobStatus().get() != JobStatus.RUNNING && System.currentTimeMillis() < deadline) Thread.sleep(200);
             Thread.sleep(3000);
@@ -125,26 +219,28 @@ public final class PipelineBench {
                     cpu.begin();
                     cpuStarted = true;
                 }
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
-                    long now = System.currentTimeMillis();
-                    if (now >= measureFrom) seen.add(new long[] {now, r.timestamp()});
-                }
+                // short polls, turn about: a record waits at most ~10 ms for the other consumer's poll
+                collect(uncommitted, 10, measureFrom, leave);
+                collect(committed, 10, measureFrom, visible);
             }
             Map<String, Double> shares = cpu.end(o.seconds());
             double batch = CollectingReporter.gauge("detect", "meanBatchSize");
-            long[] lat = seen.stream().mapToLong(s -> s[0] - s[1]).sorted().toArray();
-            double fps = seen.size() / (double) o.seconds();
-            // with pre-filled frames the capture times are older than the run: latency only means something at 25 fps
-            String line = String.format(Locale.ROOT, "%d,%s,%.1f,%.2f,%s,%s,%s,%.2f,%.0f,%.0f,%.0f,%.0f,%.0f,%.1f,%.1f", cameras, mode, fps,
-                    fps / alone[0], fast ? "-" : pct(lat, 0.50), fast ? "-" : pct(lat, 0.95), fast ? "-" : pct(lat, 0.99), batch, shares.get("gateway"), shares.get("flink tasks"),
-                    shares.get("kafka broker"), shares.get("native (ONNX Runtime workers) + GC/JIT") + shares.get("other JVM threads"),
-                    shares.get("process total"), alone[0], alone[1]);
-            System.out.println("  " + line);
-            return line;
+            // throughput from the events leaving the job: committed ones arrive in bursts, one per checkpoint, too coarse for a
+            // 20 s window; over a long run the two counts are the same
+            double fps = leave.size() / (double) o.seconds();
+            return new Measured(fps, sorted(leave), sorted(visible), batch, shares);
         }
     }
 
-    private static String pct(long[] sorted, double p) {
-        return sorted.length == 0 ? "-" : Long.toString(sorted[(int) Math.floor(p * (sorted.length - 1))]);
+    /** Adds (receive time - capture time) of each record received at or after {@code from}. */
+    private static void collect(KafkaConsumer<byte[], byte[]> c, long pollMs, long from, List<Long> latencies) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(pollMs))) {
+            long now = System.currentTimeMillis();
+            if (now >= from) latencies.add(now - r.timestamp());
+        }
+    }
+
+    private static long[] sorted(List<Long> l) {
+        return l.stream().mapToLong(Long::longValue).sorted().toArray();
     }
 }

@@ -10,9 +10,12 @@ import java.util.Random;
 
 /**
  * The linear-time claim, measured: one fixed model (d_model 96, d_state 16, expand 2, 2 layers, a 14 x 14 grid =
- * 196 tokens, random fixture weights) stepped per frame from the stream's state, against (a) the clip baseline that
- * re-runs the SAME model and kernel from a zero state over the last W frames every frame, and (b) softmax attention
- * of the current frame's 196 tokens over all tokens of the last W frames ({@link AttentionBaseline}).
+ * 196 tokens, random fixture weights) stepped per frame from the stream's state, against (a) a clip model: the SAME
+ * model and kernel re-run from a zero state over a window of W frames, either every frame (stride 1) or once per W
+ * frames (stride W: the streaming step's cost per frame, but an output only every W frames, each up to W - 1 frames
+ * late), and (b) attention over the last W frames' tokens: joint space-time attention with the plain kernel and with a
+ * tiled one ({@link AttentionBaseline}), and divided space-time attention ({@link FactorisedAttention}). The attention
+ * rows count the attention alone (no projections, one layer), which flatters them next to the whole 2-layer model.
  * The streaming rows are measured after a full warm-up, each step from a saved state of exactly its history, with the
  * histories interleaved round by round: a ratio between rows is about history, not about JIT or drift.
  */
@@ -34,7 +37,7 @@ public final class StreamingBench {
         for (float[] f : frames) for (int i = 0; i < f.length; i++) f[i] = r.nextFloat();
         float[] out = new float[96];
         List<String> rows = new ArrayList<>();
-        rows.add("method,frames,ms_per_frame,ratio_to_streaming_at_10");
+        rows.add("method,frames,ms_per_frame,ratio_to_streaming_at_10,frames_to_first_output,ms_per_output");
         // warm-up first, on a stream of its own, so that no measured row pays for the JIT
         StreamState warm = model.newState();
         for (int i = 0; i < WARMUP_STEPS; i++) model.step(frames[i & 15], warm, out);
@@ -66,19 +69,30 @@ public final class StreamingBench {
             if (histories[k] == 10) base = ms;
         }
         if (base < 0) base = streaming.get(0)[1];
-        for (double[] s : streaming) rows.add(String.format(Locale.ROOT, "streaming step,%d,%.3f,%.2f", (long) s[0], s[1], s[1] / base));
+        for (double[] s : streaming) rows.add(row("streaming step", (long) s[0], s[1], base, 1, s[1]));
         for (int w : clipWindows) {
             double ms = Timer.medianMs(() -> {
                 StreamState fresh = model.newState();
                 for (int i = 0; i < w; i++) model.step(frames[i & 15], fresh, out);
             }, 1, w >= 100 ? 3 : 5);
-            rows.add(String.format(Locale.ROOT, "clip re-run,%d,%.3f,%.2f", w, ms, ms / base));
+            rows.add(row("clip stride 1", w, ms, base, w, ms));
+            rows.add(row("clip stride W", w, ms / w, base, w, ms));
         }
         for (int w : attentionWindows) {
             AttentionBaseline att = new AttentionBaseline(196, 96, w, 3);
-            double ms = Timer.medianMs(att::frame, 1, w >= 500 ? 3 : 5);
-            rows.add(String.format(Locale.ROOT, "attention,%d,%.3f,%.2f", w, ms, ms / base));
+            int runs = w >= 500 ? 3 : 5;
+            double plain = Timer.medianMs(att::frame, 1, runs);
+            rows.add(row("joint attention", w, plain, base, 1, plain));
+            double tiled = Timer.medianMs(att::tiledFrame, 1, runs);
+            rows.add(row("joint attention tiled", w, tiled, base, 1, tiled));
+            FactorisedAttention f = new FactorisedAttention(196, 96, w, 3);
+            double fact = Timer.medianMs(f::frame, 3, Math.max(runs, 7));
+            rows.add(row("factorised attention", w, fact, base, 1, fact));
         }
         return rows;
+    }
+
+    private static String row(String method, long frames, double msPerFrame, double base, long firstOutput, double msPerOutput) {
+        return String.format(Locale.ROOT, "%s,%d,%.3f,%.2f,%d,%.3f", method, frames, msPerFrame, msPerFrame / base, firstOutput, msPerOutput);
     }
 }

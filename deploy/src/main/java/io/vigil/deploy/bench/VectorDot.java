@@ -29,4 +29,13 @@ final class VectorDot {
         }
         for (; i < n; i++) y[yo + i] += alpha * x[xo + i];
     }
+
+    /** {@link Dot#scoresTransposed}: kb a multiple of the lane count (the tiled kernel's 64). */
+    static void scoresTransposed(float[] q, int qo, float[] kT, int ko, int d, int kb, float scale, float[] out, int oo) {
+        for (int j = 0; j < kb; j += F.length()) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int x = 0; x < d; x++) acc = FloatVector.fromArray(F, kT, ko + x * kb + j).fma(FloatVector.broadcast(F, q[qo + x]), acc);
+            acc.mul(scale).intoArray(out, oo + j);
+        }
+    }
 }

@@ -29,8 +29,23 @@ final class BenchCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** Prints CSV rows as an aligned table and writes them to {@code csv} when given. */
+    /** Prints CSV rows as aligned tables (a blank row starts the next table) and writes them to {@code csv} when given. */
     static void report(List<String> rows, Path csv) throws IOException {
+        int from = 0;
+        for (int i = 0; i <= rows.size(); i++) {
+            if (i == rows.size() || rows.get(i).isEmpty()) {
+                if (i > from) table(rows.subList(from, i));
+                if (i < rows.size()) System.out.println();
+                from = i + 1;
+            }
+        }
+        if (csv != null) {
+            Files.write(csv, rows);
+            System.out.println("wrote " + csv);
+        }
+    }
+
+    private static void table(List<String> rows) {
         List<String[]> cells = rows.stream().map(r -> r.split(",")).toList();
         int[] w = new int[cells.get(0).length];
         for (String[] c : cells) for (int i = 0; i < c.length; i++) w[i] = Math.max(w[i], c[i].length());
@@ -39,27 +54,25 @@ final class BenchCommand implements Runnable {
             for (int i = 0; i < c.length; i++) sb.append(String.format("%" + (i == 0 ? "-" : "") + w[i] + "s  ", c[i]));
             System.out.println(sb.toString().stripTrailing());
         }
-        if (csv != null) {
-            Files.write(csv, rows);
-            System.out.println("wrote " + csv);
-        }
     }
 
-    @Command(name = "scan", description = "Selective-scan kernels (scalar vs vector) in state updates per second, one thread, several shapes.")
+    @Command(name = "scan", description = {"Selective-scan kernels in state updates per second, one thread, d_inner 64..1536 x 1, 16, 196 tokens:",
+            "the reference (double Math.exp), the scalar kernel with the vector kernel's polynomial exp, and the vector kernel."})
     static final class Scan implements Callable<Integer> {
         @Option(names = "--csv", description = "also write the table as CSV here")
         Path csv;
 
         @Override
         public Integer call() throws IOException {
-            System.out.println("selective scan, d_state 16, one thread, median of 7 runs (" + Runtime.getRuntime().availableProcessors() + " cores here)");
+            System.out.println("selective scan, d_state 16, one thread, median of 7 interleaved rounds; G state-updates/s (" + Runtime.getRuntime().availableProcessors() + " cores here)");
             report(ScanBench.run(new int[] {64, 192, 384, 768, 1536}, new int[] {1, 16, 196}, 16), csv);
             return 0;
         }
     }
 
     @Command(name = "streaming", description = {"Per-frame cost of the streaming SSM step after 1..10,000 frames, against re-running",
-            "the same model over a clip of W frames and against softmax attention over the last W frames."})
+            "the same model over a clip of W frames (stride 1 and stride W) and against joint (plain, tiled) and divided",
+            "space-time attention over the last W frames."})
     static final class Streaming implements Callable<Integer> {
         @Option(names = "--csv", description = "also write the table as CSV here")
         Path csv;
@@ -79,10 +92,22 @@ final class BenchCommand implements Runnable {
     }
 
     @Command(name = "pipeline", description = {"The embedded stack end to end with N cameras, as fast as possible and at 25 fps:",
-            "frames/s, capture-to-event latency, mean batch, CPU by stage, next to the detector alone in the same run."})
+            "with exactly-once and at-least-once sinks: frames/s, latency to the event leaving the job and to it becoming",
+            "visible (read_committed), mean batch, CPU by stage, next to the detector alone measured between the rows; repeated."})
     static final class Pipeline implements Callable<Integer> {
-        @Option(names = "--cameras", split = ",", defaultValue = "1,2,4,8", description = "(default ${DEFAULT-VALUE})")
+        @Option(names = "--cameras", split = ",", defaultValue = "1,4", description = "(default ${DEFAULT-VALUE})")
         int[] cameras;
+
+        @Option(names = "--delivery", split = ",", defaultValue = "exactly-once,at-least-once",
+                description = "the sinks' delivery guarantee(s) (default ${DEFAULT-VALUE}; the job's default is exactly-once)")
+        List<String> deliveries;
+
+        @Option(names = "--runs", defaultValue = "3", description = "repeat the whole sequence; the summary gives median and range (default ${DEFAULT-VALUE})")
+        int runs;
+
+        @Option(names = "--checkpoint-interval", defaultValue = "5s", description = "as the job's default (default ${DEFAULT-VALUE}); "
+                + "with exactly-once, events become visible at checkpoints")
+        String checkpointInterval;
 
         @Option(names = "--modes", split = ",", defaultValue = "fast,25fps", description = "fast and/or 25fps (default ${DEFAULT-VALUE})")
         List<String> modes;
@@ -102,10 +127,17 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             for (String m : modes) if (!m.equals("fast") && !m.equals("25fps")) throw new IllegalArgumentException("--modes takes fast and 25fps, got " + m);
+            for (String d : deliveries) {
+                if (!d.equals("exactly-once") && !d.equals("at-least-once")) {
+                    throw new IllegalArgumentException("--delivery takes exactly-once and at-least-once, got " + d);
+                }
+            }
+            if (runs < 1) throw new IllegalArgumentException("--runs must be at least 1, got " + runs);
             var opts = new PipelineBench.Options(SampleMedia.require(SampleMedia.VTEST), ModelLocator.resolve(model),
-                    cameras, modes, seconds, warmup);
-            System.out.println("pipeline: embedded broker + gateway + job (parallelism 1, at-least-once, batch 8/20 ms) on "
-                    + Runtime.getRuntime().availableProcessors() + " cores; CPU in % of one core");
+                    cameras, modes, deliveries, seconds, warmup, runs, checkpointInterval);
+            System.out.println("pipeline: embedded broker + gateway + job (parallelism 1, batch 8/20 ms, checkpoints every " + checkpointInterval
+                    + ") on " + Runtime.getRuntime().availableProcessors() + " cores; CPU in % of one core; latency = receive - capture, "
+                    + "leave = read_uncommitted, visible = read_committed");
             report(PipelineBench.run(opts), csv);
             return 0;
         }

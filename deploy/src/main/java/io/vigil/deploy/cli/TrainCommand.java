@@ -1,6 +1,9 @@
 package io.vigil.deploy.cli;
 
+import io.vigil.models.action.HeldOutComparison;
+import io.vigil.models.bundle.ModelLocator;
 import io.vigil.spatiotemporal.io.SafeTensors;
+import io.vigil.spatiotemporal.model.TrajectoryModel;
 import io.vigil.spatiotemporal.train.TrajectoryData;
 import io.vigil.spatiotemporal.train.TrajectoryTrainer;
 import java.nio.file.Files;
@@ -15,7 +18,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "train", description = "Train Vigil's own models.", subcommands = {TrainCommand.Actions.class})
+@Command(name = "train", description = "Train Vigil's own models.", subcommands = {TrainCommand.Actions.class, TrainCommand.Compare.class})
 final class TrainCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -48,15 +51,16 @@ final class TrainCommand implements Runnable {
             List<String> names = TrajectoryData.readLabels(labels);
             TrajectoryData d = TrajectoryData.read(data, names);
             TrajectoryTrainer.Options o = TrajectoryTrainer.Options.defaults().withSeed(seed).withEpochs(epochs);
-            System.out.printf(Locale.ROOT, "%d trajectories of %d points, %d classes %s; held out 25%% (stratified, seed %d); "
+            System.out.printf(Locale.ROOT, "%d trajectories of %d points, %d classes %s; held out 25%% of each class as a block of whole chains (seed %d), rows within %d of it purged; "
                             + "d_model %d, %d layers, d_state %d, d_conv %d, expand %d%n",
-                    d.rows(), d.pointsPerRow(), names.size(), names, seed, o.dModel(), o.layers(), o.dState(), o.dConv(), o.expand());
+                    d.rows(), d.pointsPerRow(), names.size(), names, seed, TrajectoryData.PURGE_ROWS, o.dModel(), o.layers(), o.dState(), o.dConv(), o.expand());
             TrajectoryTrainer.Result r = new TrajectoryTrainer(d, o).train(System.out::println);
             Files.createDirectories(out);
             Map<String, String> extra = new LinkedHashMap<>();
             extra.put("data_sha256", d.sha256());
             extra.put("seed", Long.toString(seed));
             extra.put("epochs", Integer.toString(epochs));
+            extra.put("held_out_split", "chain-block, purge " + TrajectoryData.PURGE_ROWS + " rows");
             extra.put("held_out_accuracy", String.format(Locale.ROOT, "%.4f", r.heldOutAccuracy()));
             SafeTensors st = TrajectoryTrainer.toSafeTensors(r.net(), o, r.inputScale(), names, extra);
             SafeTensors.write(out.resolve("model.safetensors"), new ArrayList<>(st.tensors().values()), st.metadata());
@@ -64,8 +68,8 @@ final class TrainCommand implements Runnable {
             Files.writeString(out.resolve("confusion.txt"), confusion);
             Files.writeString(out.resolve("model.yaml"), yaml(d, o, r, names, seed, epochs));
             System.out.print(confusion);
-            System.out.printf(Locale.ROOT, "held-out accuracy %.2f %% (%d rows), train %.2f %%, %.0f s; wrote %s%n",
-                    100 * r.heldOutAccuracy(), r.split().heldOut().length, 100 * r.trainAccuracy(), r.seconds(), out.toAbsolutePath());
+            System.out.printf(Locale.ROOT, "held-out accuracy %.2f %% (%d rows; %d trained on, %d purged), train %.2f %%, %.0f s; wrote %s%n",
+                    100 * r.heldOutAccuracy(), r.split().heldOut().length, r.split().train().length, r.split().purged().length, 100 * r.trainAccuracy(), r.seconds(), out.toAbsolutePath());
             return 0;
         }
 
@@ -85,8 +89,8 @@ final class TrainCommand implements Runnable {
             y.append("  rows: ").append(d.rows()).append('\n');
             y.append("  seed: ").append(seed).append('\n');
             y.append("  epochs: ").append(epochs).append('\n');
-            y.append(String.format(Locale.ROOT, "  held_out: {share: 0.25, stratified: true, rows: %d, accuracy: %.4f}%n",
-                    r.split().heldOut().length, r.heldOutAccuracy()));
+            y.append(String.format(Locale.ROOT, "  held_out: {share: 0.25, split: chain-block, purge_rows: %d, rows: %d, purged: %d, accuracy: %.4f}%n",
+                    TrajectoryData.PURGE_ROWS, r.split().heldOut().length, r.split().purged().length, r.heldOutAccuracy()));
             y.append(String.format(Locale.ROOT, "  train_accuracy: %.4f%n  seconds: %.0f%n", r.trainAccuracy(), r.seconds()));
             return y.toString();
         }
@@ -103,6 +107,31 @@ final class TrainCommand implements Runnable {
                 s.append('\n');
             }
             return s.toString();
+        }
+    }
+
+    @Command(name = "compare", description = {"The trained trajectory model, the upstream LSTM and the upstream MLP on the held-out rows",
+            "of the model's own training split: accuracy and confusion matrices."})
+    static final class Compare implements Callable<Integer> {
+        @Option(names = "--model", description = "trained model directory (default: the shipped trajectory-mamba)")
+        Path model;
+
+        @Option(names = "--upstream", description = "the gesture-point-history directory: point_history.csv, labels, the two ONNX models "
+                + "(default: the shared models directory's)")
+        Path upstream;
+
+        @Override
+        public Integer call() {
+            Path dir = upstream != null ? upstream : ModelLocator.sharedDir().resolve("models").resolve("gesture-point-history");
+            Path m = (model != null ? model : ModelLocator.trained("trajectory-mamba").orElseThrow(
+                    () -> new IllegalArgumentException("models/trained/trajectory-mamba not found: pass --model DIR"))).toAbsolutePath().normalize();
+            Map<String, String> meta = TrajectoryModel.load(m.resolve("model.safetensors"), null).metadata();
+            long seed = Long.parseLong(meta.getOrDefault("seed", "1"));
+            List<String> labels = TrajectoryData.readLabels(dir.resolve("point_history_classifier_label.csv"));
+            System.out.printf(Locale.ROOT, "held-out rows of %s's split (%s, seed %d); upstream trained its ONNX models on a random 75 %% "
+                    + "of the same file, so their scores here are optimistic%n", m.getFileName(), meta.getOrDefault("held_out_split", "?"), seed);
+            System.out.print(HeldOutComparison.format(HeldOutComparison.run(m, dir, seed), labels));
+            return 0;
         }
     }
 }

@@ -26,7 +26,7 @@ class TrajectoryExportTest {
         Path dir = TestData.model("gesture-point-history");
         List<String> labels = TrajectoryData.readLabels(dir.resolve("point_history_classifier_label.csv"));
         TrajectoryData data = TrajectoryData.read(dir.resolve("point_history.csv"), labels);
-        int[] rows = data.split(0.25, 1).heldOut();
+        int[] rows = data.chainSplit(0.25, 1, TrajectoryData.PURGE_ROWS).heldOut();
         TrajectoryModel java = TrajectoryModel.load(weights, "scalar");
         try (RecurrentActionModel onnx = RecurrentActionModel.open(ModelBundle.load(tmp), ExecutionProvider.CPU, 1)) {
             assertEquals(labels, onnx.bundle().labels());

@@ -36,11 +36,12 @@ public final class SelectiveScanKernels {
     public static SelectiveScanKernel create(String kind) {
         return switch (kind.toLowerCase(Locale.ROOT)) {
             case "scalar" -> new ScalarSelectiveScan();
+            case "scalar-poly" -> new PolyExpScalarSelectiveScan();
             case "vector" -> {
                 if (!vectorAvailable()) throw new IllegalStateException("the vector kernel needs --add-modules jdk.incubator.vector");
                 yield new VectorSelectiveScan();
             }
-            default -> throw new IllegalArgumentException(PROPERTY + " must be scalar or vector, got '" + kind + "'");
+            default -> throw new IllegalArgumentException(PROPERTY + " must be scalar, scalar-poly or vector, got '" + kind + "'");
         };
     }
 

@@ -15,15 +15,15 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorMath {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
-    static final float MAGIC = 12582912f; // 1.5 * 2^23: adding it rounds to an integer
-    static final float LOG2E = 1.44269504088896341f;
-    static final float NEG_LN2 = -0.69314718055994531f;
-    static final int EXP_BIAS = 127 - Float.floatToRawIntBits(MAGIC);
-    /** q(r) with e^r ≈ 1 + r + r²·q(r) on [-ln2/2, ln2/2]: least-squares fit, relative error 1.7e-7. */
-    static final float P0 = 0.49999141693115234f;
-    static final float P1 = 0.1666688621044159f;
-    static final float P2 = 0.04189857840538025f;
-    static final float P3 = 0.008333837613463402f;
+    // the constants live in ScalarMath, which loads without the Vector API
+    static final float MAGIC = ScalarMath.MAGIC;
+    static final float LOG2E = ScalarMath.LOG2E;
+    static final float NEG_LN2 = ScalarMath.NEG_LN2;
+    static final int EXP_BIAS = ScalarMath.EXP_BIAS;
+    static final float P0 = ScalarMath.P0;
+    static final float P1 = ScalarMath.P1;
+    static final float P2 = ScalarMath.P2;
+    static final float P3 = ScalarMath.P3;
 
     private VectorMath() {}
 
@@ -67,6 +67,24 @@ final class VectorMath {
         int i = from;
         for (; i + F.length() <= to; i += F.length()) silu(FloatVector.fromArray(F, a, i)).intoArray(a, i);
         return i;
+    }
+
+    /** a[i] = e^(a[i] - shift) for i in [from, to), in place; returns the sum (the tail through ScalarMath.exp). */
+    static float expShiftedInPlace(float[] a, int from, int to, float shift) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = from;
+        for (; i + F.length() <= to; i += F.length()) {
+            FloatVector e = exp(FloatVector.fromArray(F, a, i).sub(shift));
+            e.intoArray(a, i);
+            acc = acc.add(e);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < to; i++) {
+            float e = ScalarMath.exp(a[i] - shift);
+            a[i] = e;
+            sum += e;
+        }
+        return sum;
     }
 
     /** x · sigmoid(x). */

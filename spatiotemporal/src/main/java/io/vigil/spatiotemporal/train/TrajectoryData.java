@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -100,25 +99,88 @@ public record TrajectoryData(List<String> labels, int[] classOf, float[][] point
         return new TrajectoryData(List.copyOf(labels), ids.stream().mapToInt(Integer::intValue).toArray(), rows.toArray(new float[0][]), sha256(bytes));
     }
 
-    /** A stratified split: per class, {@code heldOutShare} of its rows (rounded) held out, chosen by the seed. */
-    public Split split(double heldOutShare, long seed) {
-        Random rnd = new Random(seed);
-        List<Integer> train = new ArrayList<>();
-        List<Integer> held = new ArrayList<>();
-        for (int c = 0; c < labels.size(); c++) {
-            List<Integer> mine = new ArrayList<>();
-            for (int i = 0; i < classOf.length; i++) if (classOf[i] == c) mine.add(i);
-            Collections.shuffle(mine, rnd);
-            int h = (int) Math.round(mine.size() * heldOutShare);
-            held.addAll(mine.subList(0, h));
-            train.addAll(mine.subList(h, mine.size()));
+    /** Rows closer than this in the file may share points (each row is 16 points; a following row starts >= 1 point later). */
+    public static final int PURGE_ROWS = 15;
+    /** Two coordinates are the same point when they differ by less than this (the file has 9 decimals of pixel / frame size). */
+    static final float SAME_POINT = 2e-5f;
+
+    /**
+     * [rows] the chain of each row: a chain is a run of consecutive rows of one class where each row is the previous
+     * one shifted by exactly one point (the recorder wrote a window every frame). Chain ids count up in file order.
+     */
+    public int[] chains() {
+        int[] chain = new int[rows()];
+        for (int r = 1; r < chain.length; r++) {
+            chain[r] = classOf[r] == classOf[r - 1] && shiftedByOne(points[r - 1], points[r]) ? chain[r - 1] : chain[r - 1] + 1;
         }
-        Collections.sort(train);
-        Collections.sort(held);
-        return new Split(train.stream().mapToInt(Integer::intValue).toArray(), held.stream().mapToInt(Integer::intValue).toArray());
+        return chain;
     }
 
-    public record Split(int[] train, int[] heldOut) {}
+    /** next == prev's points 1.. made relative to prev's point 1 (both rows are relative to their own first point). */
+    static boolean shiftedByOne(float[] prev, float[] next) {
+        int n = prev.length / 2;
+        float x1 = prev[2], y1 = prev[3];
+        for (int k = 0; k < n - 1; k++) {
+            if (Math.abs(next[2 * k] - (prev[2 * k + 2] - x1)) > SAME_POINT || Math.abs(next[2 * k + 1] - (prev[2 * k + 3] - y1)) > SAME_POINT) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The held-out split that does not leak: per class, one contiguous block of whole chains (in file order, wrapping
+     * at the class's end) holding {@code heldOutShare} of the class's rows, starting at a chain chosen by the seed; then
+     * every other row within {@code purge} rows of a held-out row is dropped from training (it may share points with a
+     * held-out row: chains that follow each other are often the same recording with a few frames missing).
+     */
+    public Split chainSplit(double heldOutShare, long seed, int purge) {
+        Random rnd = new Random(seed);
+        int[] chain = chains();
+        boolean[] held = new boolean[rows()];
+        for (int c = 0; c < labels.size(); c++) {
+            List<int[]> mine = new ArrayList<>(); // [first row, last row] of each chain of class c, file order
+            int classRows = 0;
+            for (int r = 0; r < rows(); r++) {
+                if (classOf[r] != c) continue;
+                classRows++;
+                if (mine.isEmpty() || chain[r] != chain[mine.get(mine.size() - 1)[1]]) mine.add(new int[] {r, r});
+                else mine.get(mine.size() - 1)[1] = r;
+            }
+            int want = (int) Math.round(classRows * heldOutShare);
+            int at = rnd.nextInt(mine.size());
+            for (int taken = 0, k = 0; taken < want && k < mine.size(); k++) {
+                int[] ch = mine.get((at + k) % mine.size());
+                for (int r = ch[0]; r <= ch[1]; r++) held[r] = true;
+                taken += ch[1] - ch[0] + 1;
+            }
+        }
+        boolean[] near = new boolean[rows()];
+        for (int r = 0; r < rows(); r++) {
+            if (!held[r]) continue;
+            for (int q = Math.max(0, r - purge); q <= Math.min(rows() - 1, r + purge); q++) near[q] = true;
+        }
+        List<Integer> train = new ArrayList<>();
+        List<Integer> heldOut = new ArrayList<>();
+        List<Integer> purged = new ArrayList<>();
+        for (int r = 0; r < rows(); r++) {
+            if (held[r]) heldOut.add(r);
+            else if (near[r]) purged.add(r);
+            else train.add(r);
+        }
+        return new Split(ints(train), ints(heldOut), ints(purged));
+    }
+
+    /**
+     * @param train   rows to train on
+     * @param heldOut rows to evaluate on
+     * @param purged  rows in neither: too close to a held-out row
+     */
+    public record Split(int[] train, int[] heldOut, int[] purged) {}
+
+    private static int[] ints(List<Integer> l) {
+        return l.stream().mapToInt(Integer::intValue).toArray();
+    }
 
     /** [P-1][2]: each point's displacement since the previous one. */
     public float[] displacements(int row) {

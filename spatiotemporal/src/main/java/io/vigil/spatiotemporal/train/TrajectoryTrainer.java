@@ -16,8 +16,10 @@ import java.util.function.Consumer;
  * Trains a {@link TrajectoryNet} on labelled trajectories: per-point displacements in, class scores at every step,
  * cross-entropy weighted towards later steps, Adam with cosine decay, deterministic for a seed. Each epoch sees every
  * training row as recorded plus one longer, re-timed sequence per row: 1-4 rows of its class joined end to end, each
- * played at 0.5x, 1x, 2x or 3x (points split or merged), so the model holds up on tracks that run for hundreds of
- * frames at other frame rates than the recordings'. Accuracy is the last step's label on the held-out rows.
+ * played at 0.5x, 1x, 2x or 3x (points split or merged) and the whole turned by a random angle, so the model holds up
+ * on tracks that run for hundreds of frames, at other frame rates than the recordings' and in any direction. Accuracy
+ * is the last step's label on the held-out rows, which are whole chains of overlapping windows with a purge around
+ * them ({@link TrajectoryData#chainSplit}).
  */
 public final class TrajectoryTrainer {
     /** Shape and schedule. */
@@ -59,7 +61,7 @@ public final class TrajectoryTrainer {
 
     public Result train(Consumer<String> progress) {
         long t0 = System.nanoTime();
-        TrajectoryData.Split split = data.split(o.heldOut(), o.seed());
+        TrajectoryData.Split split = data.chainSplit(o.heldOut(), o.seed(), TrajectoryData.PURGE_ROWS);
         float scale = inputScale(split.train());
         TrajectoryNet net = new TrajectoryNet(2, o.dModel(), o.layers(), o.dState(), o.dConv(), o.expand(), data.labels().size());
         net.init(o.seed());
@@ -152,9 +154,28 @@ public final class TrajectoryTrainer {
                 System.arraycopy(s, 0, joined, at, s.length);
                 at += s.length;
             }
+            rotate(joined, rnd.nextDouble() * 2 * Math.PI);
             out.add(new Sample(joined, c));
         }
         return out;
+    }
+
+    /** The recordings' frame (960x540): rotations are made in pixels, then normalised back. */
+    private static final float REC_W = 960f, REC_H = 540f;
+
+    /**
+     * Turns every displacement by {@code angle} in pixel space, in place. A turned trajectory keeps its label: still stays
+     * still, a line stays a line, and a rotation (unlike a mirror) keeps a circle's sense, so the held-out block's
+     * directions need not all be in the training rows (a walker at 10 fps going down-right was labelled Clockwise
+     * before this).
+     */
+    static void rotate(float[] d, double angle) {
+        float cos = (float) Math.cos(angle), sin = (float) Math.sin(angle);
+        for (int k = 0; k + 1 < d.length; k += 2) {
+            float x = d[k] * REC_W, y = d[k + 1] * REC_H;
+            d[k] = (cos * x - sin * y) / REC_W;
+            d[k + 1] = (sin * x + cos * y) / REC_H;
+        }
     }
 
     private static final double[] SPEEDS = {0.5, 1, 2, 3};
