@@ -247,6 +247,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         topics.add(new NewTopic(Topics.DETECTIONS, partitions, (short) 1));
         topics.add(new NewTopic(Topics.ACTIONS, partitions, (short) 1));
         topics.add(new NewTopic(Topics.DEADLETTER, 1, (short) 1));
+        topics.add(new NewTopic(Topics.RULES, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
+        topics.add(new NewTopic(Topics.ANALYTICS, partitions, (short) 1));
+        topics.add(new NewTopic(Topics.COUNTS, partitions, (short) 1));
         Properties ap = new Properties();
         ap.putAll(client);
         ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

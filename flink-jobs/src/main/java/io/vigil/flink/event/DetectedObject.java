@@ -13,6 +13,12 @@ public class DetectedObject {
     public long track = -1;
     /** Centre velocity of the track in pixels per second of capture time, or null. */
     public float[] velocity;
+    /** Speed of the track's anchor (with analytics rules): m/s with a camera calibration, else px/s; NaN when unknown. */
+    public float speed = Float.NaN;
+    /** "m/s" or "px/s", or null when there is no speed. */
+    public String speedUnit;
+    /** Ids of the zone rules the object is inside, or null. */
+    public String[] zones;
 
     public DetectedObject() {}
 }

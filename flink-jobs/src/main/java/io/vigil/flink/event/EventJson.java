@@ -59,6 +59,16 @@ public final class EventJson {
                     array(g, "box", o.box, 1);
                     array(g, "boxNorm", o.boxNorm, 5);
                     if (o.velocity != null) array(g, "velocity", o.velocity, 1);
+                    if (o.speedUnit != null && Float.isFinite(o.speed)) {
+                        g.writeFieldName("speed");
+                        number(g, o.speed, 2);
+                        g.writeStringField("speedUnit", o.speedUnit);
+                    }
+                    if (o.zones != null) {
+                        g.writeArrayFieldStart("zones");
+                        for (String z : o.zones) g.writeString(z);
+                        g.writeEndArray();
+                    }
                     g.writeEndObject();
                 }
             }
@@ -109,6 +119,68 @@ public final class EventJson {
             g.writeStringField("topic", d.topic);
             g.writeNumberField("partition", d.partition);
             g.writeNumberField("offset", d.offset);
+        });
+    }
+
+    /** The analytics event's JSON (DESIGN.md's fields; the optional ones only where they apply). */
+    public byte[] analytics(AnalyticsEvent a) {
+        return write("the analytics event of", a.camera, a.frame, g -> {
+            g.writeStringField("schema", AnalyticsEvent.SCHEMA);
+            g.writeStringField("camera", a.camera);
+            g.writeNumberField("frame", a.frame);
+            g.writeNumberField("ts", a.tsMicros / 1000);
+            g.writeStringField("rule", a.rule);
+            g.writeStringField("ruleName", a.ruleName);
+            g.writeStringField("type", a.type);
+            g.writeNumberField("track", a.track);
+            if (a.label != null) g.writeStringField("label", a.label);
+            if (a.box != null) array(g, "box", a.box, 1);
+            if (a.direction != null) g.writeStringField("direction", a.direction);
+            if (!Double.isNaN(a.dwellSeconds)) {
+                g.writeFieldName("dwellSeconds");
+                number(g, (float) a.dwellSeconds, 2);
+            }
+            if (!Double.isNaN(a.speed) && a.speedUnit != null) {
+                g.writeFieldName("speed");
+                number(g, (float) a.speed, 2);
+                g.writeStringField("speedUnit", a.speedUnit);
+            }
+            if (a.reason != null) g.writeStringField("reason", a.reason);
+            if (a.frameOffset >= 0) {
+                g.writeObjectFieldStart("frameRef");
+                g.writeStringField("topic", a.frameTopic);
+                g.writeNumberField("partition", a.framePartition);
+                g.writeNumberField("offset", a.frameOffset);
+                g.writeEndObject();
+            }
+        });
+    }
+
+    /** The counts event's JSON: a line's in/out or a zone's entries, exits and occupancy. */
+    public byte[] counts(CountsEvent c) {
+        return write("the counts of", c.camera, c.windowStart, g -> {
+            g.writeStringField("schema", CountsEvent.SCHEMA);
+            g.writeStringField("camera", c.camera);
+            g.writeStringField("rule", c.rule);
+            g.writeStringField("kind", c.kind);
+            g.writeStringField("label", c.label);
+            g.writeNumberField("windowStart", c.windowStart);
+            g.writeNumberField("windowEnd", c.windowEnd);
+            if ("line".equals(c.kind)) {
+                g.writeNumberField("in", c.in);
+                g.writeNumberField("out", c.out);
+            } else {
+                g.writeNumberField("entries", c.entries);
+                g.writeNumberField("exits", c.exits);
+                g.writeNumberField("maxOccupancy", c.maxOccupancy);
+                g.writeFieldName("meanOccupancy");
+                number(g, (float) c.meanOccupancy, 3);
+                if (!Double.isNaN(c.meanDwellSeconds)) {
+                    g.writeFieldName("meanDwellSeconds");
+                    number(g, (float) c.meanDwellSeconds, 2);
+                }
+            }
+            if (c.update) g.writeBooleanField("update", true);
         });
     }
 

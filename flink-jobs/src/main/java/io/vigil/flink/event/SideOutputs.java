@@ -8,6 +8,8 @@ public final class SideOutputs {
     public static final OutputTag<ActionEvent> ACTIONS = new OutputTag<>("actions") { };
     /** Frames the job could not process, published on {@code vigil.deadletter}. */
     public static final OutputTag<DeadLetter> DEADLETTER = new OutputTag<>("deadletter") { };
+    /** Zone, line, loitering and speeding events, published on {@code vigil.analytics}. */
+    public static final OutputTag<AnalyticsEvent> ANALYTICS = new OutputTag<>("analytics") { };
 
     private SideOutputs() {}
 }

@@ -11,6 +11,10 @@ public final class Topics {
     public static final String DETECTIONS = "vigil.detections";
     public static final String ACTIONS = "vigil.actions";
     public static final String DEADLETTER = "vigil.deadletter";
+    /** Compacted: key = rule id, value = rule JSON (zone, line, calibration), tombstone = delete. */
+    public static final String RULES = "vigil.rules";
+    public static final String ANALYTICS = "vigil.analytics";
+    public static final String COUNTS = "vigil.counts";
 
     /**
      * The largest frame (JPEG bytes) the gateway sends: a 3840x2160 JPEG at quality 80 is 1-4 MB, so 16 MiB leaves room
@@ -24,7 +28,7 @@ public final class Topics {
     /** {@code max.message.bytes} of the frames topic (and {@code max.request.size} of the gateway's producer). */
     public static final int FRAMES_MAX_MESSAGE_BYTES = MAX_FRAME_BYTES + RECORD_OVERHEAD;
 
-    public static final List<String> ALL = List.of(FRAMES, CAMERAS, CAMERA_STATUS, DETECTIONS, ACTIONS, DEADLETTER);
+    public static final List<String> ALL = List.of(FRAMES, CAMERAS, CAMERA_STATUS, DETECTIONS, ACTIONS, DEADLETTER, RULES, ANALYTICS, COUNTS);
 
     private Topics() {}
 
