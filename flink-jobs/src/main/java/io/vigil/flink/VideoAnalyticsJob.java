@@ -1,17 +1,27 @@
 package io.vigil.flink;
 
+import io.vigil.flink.analytics.AnalyticsOperator;
+import io.vigil.flink.analytics.CountDelta;
+import io.vigil.flink.analytics.CountsAggregate;
+import io.vigil.flink.analytics.CountsWindow;
 import io.vigil.flink.config.JobConfig;
 import io.vigil.flink.detect.BatchingDetectOperator;
 import io.vigil.flink.event.ActionEvent;
 import io.vigil.flink.event.ActionEventSerializer;
+import io.vigil.flink.event.AnalyticsEvent;
+import io.vigil.flink.event.AnalyticsEventSerializer;
+import io.vigil.flink.event.CountsEvent;
+import io.vigil.flink.event.CountsEventSerializer;
 import io.vigil.flink.event.DeadLetter;
 import io.vigil.flink.event.DeadLetterSerializer;
 import io.vigil.flink.event.DetectedFrame;
 import io.vigil.flink.event.DetectionEvent;
 import io.vigil.flink.event.DetectionEventSerializer;
 import io.vigil.flink.event.FrameEnvelope;
+import io.vigil.flink.event.RuleRecord;
 import io.vigil.flink.event.SideOutputs;
 import io.vigil.flink.kafka.FrameDeserializer;
+import io.vigil.flink.kafka.RuleRecordDeserializer;
 import io.vigil.flink.spatiotemporal.SpatiotemporalOperator;
 import io.vigil.flink.state.ResetPolicy;
 import io.vigil.flink.track.TrackOperator;
@@ -23,6 +33,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -33,10 +45,13 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.util.OutputTag;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
@@ -47,6 +62,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * KafkaSource(vigil.frames, event time = vigil-ts)
  *   -> Detect (micro-batches across cameras, one ONNX run per batch)  --side--> vigil.deadletter
  *   -> keyBy(camera) -> Track (ByteTrack ids + velocities; per-track action model) --side--> vigil.actions
+ *   -> Analytics (rules broadcast from vigil.rules x the camera's tracks) --side--> vigil.analytics, count deltas
+ *        count deltas -> keyBy(camera, rule, label) -> event-time tumbling windows -> vigil.counts
  *   -> [Spatiotemporal: one SSM step per frame from the camera's keyed StreamState, when configured] --side--> vigil.actions
  *   -> vigil.detections
  *
@@ -68,17 +85,25 @@ public final class VideoAnalyticsJob {
     static final Duration IDLENESS = Duration.ofSeconds(10);
 
     private final Source<FrameEnvelope, ?, ?> source;
+    private final Source<RuleRecord, ?, ?> rules;
     private final Sink<DetectionEvent> detections;
     private final Sink<ActionEvent> actions;
     private final Sink<DeadLetter> deadLetters;
+    private final Sink<AnalyticsEvent> analytics;
+    private final Sink<CountsEvent> counts;
     private final JobConfig config;
 
-    public VideoAnalyticsJob(Source<FrameEnvelope, ?, ?> source, Sink<DetectionEvent> detections, Sink<ActionEvent> actions,
-                             Sink<DeadLetter> deadLetters, JobConfig config) {
+    /** {@code rules}, {@code analytics} and {@code counts} may be null when {@code analytics.enabled} is false. */
+    public VideoAnalyticsJob(Source<FrameEnvelope, ?, ?> source, Source<RuleRecord, ?, ?> rules, Sink<DetectionEvent> detections,
+                             Sink<ActionEvent> actions, Sink<DeadLetter> deadLetters, Sink<AnalyticsEvent> analytics, Sink<CountsEvent> counts,
+                             JobConfig config) {
         this.source = source;
+        this.rules = rules;
         this.detections = detections;
         this.actions = actions;
         this.deadLetters = deadLetters;
+        this.analytics = analytics;
+        this.counts = counts;
         this.config = config;
     }
 
@@ -103,8 +128,25 @@ public final class VideoAnalyticsJob {
                 .setProperty("commit.offsets.on.checkpoint", "true")
                 .setProperty("max.partition.fetch.bytes", Integer.toString(Topics.FRAMES_MAX_MESSAGE_BYTES))
                 .build();
-        return new VideoAnalyticsJob(source, sink(config, new DetectionEventSerializer(Topics.DETECTIONS), "detections"),
-                sink(config, new ActionEventSerializer(), "actions"), sink(config, new DeadLetterSerializer(), "deadletter"), config);
+        KafkaSource<RuleRecord> rules = null;
+        if (config.analytics().enabled()) {
+            // every rule from the start of the compacted topic, then live; no consumer group offsets: the rules are in
+            // the job's broadcast state, and a restore resumes from the checkpointed positions
+            rules = KafkaSource.<RuleRecord>builder()
+                    .setBootstrapServers(k.bootstrap())
+                    .setTopics(Topics.RULES)
+                    .setGroupId(k.group() + "-rules")
+                    .setStartingOffsets(OffsetsInitializer.earliest())
+                    .setDeserializer(new RuleRecordDeserializer())
+                    .setProperties(clientProps)
+                    .setProperty("commit.offsets.on.checkpoint", "false")
+                    .build();
+        }
+        boolean on = config.analytics().enabled();
+        return new VideoAnalyticsJob(source, rules, sink(config, new DetectionEventSerializer(Topics.DETECTIONS), "detections"),
+                sink(config, new ActionEventSerializer(), "actions"), sink(config, new DeadLetterSerializer(), "deadletter"),
+                on ? sink(config, new AnalyticsEventSerializer(), "analytics") : null, on ? sink(config, new CountsEventSerializer(), "counts") : null,
+                config);
     }
 
     private static <T> KafkaSink<T> sink(JobConfig config, KafkaRecordSerializationSchema<T> schema, String name) {
@@ -155,23 +197,87 @@ public final class VideoAnalyticsJob {
                 .process(new TrackOperator(policy, actionSettings))
                 .name("track").uid("track");
         DataStream<ActionEvent> actionEvents = tracked.getSideOutput(SideOutputs.ACTIONS);
+        DataStream<DeadLetter> dead = detected.getSideOutput(SideOutputs.DEADLETTER).union(tracked.getSideOutput(SideOutputs.DEADLETTER));
+        SingleOutputStreamOperator<DetectedFrame> analysed = tracked;
+        if (config.analytics().enabled()) {
+            analysed = analytics(env, tracked, policy);
+            dead = dead.union(analysed.getSideOutput(SideOutputs.DEADLETTER));
+        }
         SingleOutputStreamOperator<DetectionEvent> out;
         if (st.enabled()) {
             // same key, same subtask: reinterpreting avoids a second shuffle; the java kernel steps each frame as it
             // comes, the onnx step graphs batch the subtask's cameras like Detect does
             int batch = st.backend() == JobConfig.Backend.ONNX ? detect.batchSize() : 1;
-            out = DataStreamUtils.reinterpretAsKeyedStream(tracked, DetectedFrame::camera, Types.STRING)
+            out = DataStreamUtils.reinterpretAsKeyedStream(analysed, DetectedFrame::camera, Types.STRING)
                     .transform("spatiotemporal", TypeInformation.of(DetectionEvent.class),
                             new SpatiotemporalOperator(st, policy, batch, detect.batchTimeout().toMillis()))
                     .uid("spatiotemporal");
             actionEvents = actionEvents.union(out.getSideOutput(SideOutputs.ACTIONS));
         } else {
-            out = tracked.map(f -> f.event, TypeInformation.of(DetectionEvent.class)).name("events").uid("events");
+            out = analysed.map(f -> f.event, TypeInformation.of(DetectionEvent.class)).name("events").uid("events");
         }
         out.sinkTo(detections).name("detections-sink").uid("detections-sink");
         actionEvents.sinkTo(actions).name("actions-sink").uid("actions-sink");
-        detected.getSideOutput(SideOutputs.DEADLETTER).union(tracked.getSideOutput(SideOutputs.DEADLETTER))
-                .sinkTo(deadLetters).name("deadletter-sink").uid("deadletter-sink");
+        dead.sinkTo(deadLetters).name("deadletter-sink").uid("deadletter-sink");
+    }
+
+    /**
+     * Rules (broadcast from vigil.rules) x the tracked frames (keyed by camera, the same key as Track: no shuffle of
+     * frames beyond the broadcast join) -> analytics events and per-frame count deltas, summed in event-time windows.
+     */
+    private SingleOutputStreamOperator<DetectedFrame> analytics(StreamExecutionEnvironment env, DataStream<DetectedFrame> tracked, ResetPolicy policy) {
+        // rules carry no event time: their input must not hold back the frames' watermark, so it emits the maximum
+        WatermarkStrategy<RuleRecord> noEventTime = WatermarkStrategy.forGenerator(ctx -> new NoEventTime());
+        BroadcastStream<RuleRecord> ruleStream = env.fromSource(rules, noEventTime, "rules").uid("rules-source").setParallelism(1)
+                .broadcast(AnalyticsOperator.RULES);
+        SingleOutputStreamOperator<DetectedFrame> analysed = DataStreamUtils.reinterpretAsKeyedStream(tracked, DetectedFrame::camera, Types.STRING)
+                .connect(ruleStream)
+                .process(new AnalyticsOperator(policy), TypeInformation.of(DetectedFrame.class))
+                .name("analytics").uid("analytics");
+        analysed.getSideOutput(SideOutputs.ANALYTICS).sinkTo(analytics).name("analytics-sink").uid("analytics-sink");
+        JobConfig.Analytics a = config.analytics();
+        SingleOutputStreamOperator<CountsEvent> windows = analysed.getSideOutput(AnalyticsOperator.COUNT_DELTAS)
+                .keyBy(CountDelta::key, Types.STRING)
+                .window(TumblingEventTimeWindows.of(a.countsWindow()))
+                .allowedLateness(a.countsLateness())
+                .sideOutputLateData(LATE_COUNTS)
+                .aggregate(new CountsAggregate(), new CountsWindow(), TypeInformation.of(CountsAggregate.Acc.class),
+                        TypeInformation.of(CountsAggregate.Acc.class), TypeInformation.of(CountsEvent.class))
+                .name("counts").uid("counts");
+        windows.sinkTo(counts).name("counts-sink").uid("counts-sink");
+        windows.getSideOutput(LATE_COUNTS).map(new LateCounter()).name("counts-late").uid("counts-late")
+                .sinkTo(new org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink<>()).name("counts-late-sink").uid("counts-late-sink");
+        return analysed;
+    }
+
+    /** The rules' watermark: always the maximum, so the broadcast input never holds back the frames' event time. */
+    static final class NoEventTime implements WatermarkGenerator<RuleRecord> {
+        @Override
+        public void onEvent(RuleRecord r, long ts, WatermarkOutput o) {}
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput o) {
+            o.emitWatermark(new org.apache.flink.api.common.eventtime.Watermark(Long.MAX_VALUE));
+        }
+    }
+
+    private static final OutputTag<CountDelta> LATE_COUNTS = new OutputTag<>("counts-late") { };
+
+    /** Counts frames too late even for the allowed lateness, as the metric {@code countsTooLate}; they change no window. */
+    static final class LateCounter extends org.apache.flink.api.common.functions.RichMapFunction<CountDelta, Integer> {
+        private static final long serialVersionUID = 1L;
+        private transient org.apache.flink.metrics.Counter late;
+
+        @Override
+        public void open(org.apache.flink.api.common.functions.OpenContext ctx) {
+            late = getRuntimeContext().getMetricGroup().counter("countsTooLate");
+        }
+
+        @Override
+        public Integer map(CountDelta d) {
+            late.inc();
+            return 0;
+        }
     }
 
     /** A model name or path as the TaskManagers will open it: absolute, catalogue names resolved. */

@@ -141,8 +141,9 @@ class KafkaSecurityITCase {
         allow(a, "gateway", ResourceType.TOPIC, Topics.CAMERAS, PatternType.LITERAL, AclOperation.READ);
         allow(a, "gateway", ResourceType.GROUP, "vigil-registry-", PatternType.PREFIXED, AclOperation.READ);
         allow(a, "job", ResourceType.TOPIC, Topics.FRAMES, PatternType.LITERAL, AclOperation.READ);
+        allow(a, "job", ResourceType.TOPIC, Topics.RULES, PatternType.LITERAL, AclOperation.READ);
         allow(a, "job", ResourceType.GROUP, "vigil-job", PatternType.PREFIXED, AclOperation.READ);
-        for (String t : List.of(Topics.DETECTIONS, Topics.ACTIONS, Topics.DEADLETTER)) {
+        for (String t : List.of(Topics.DETECTIONS, Topics.ACTIONS, Topics.DEADLETTER, Topics.ANALYTICS, Topics.COUNTS)) {
             allow(a, "job", ResourceType.TOPIC, t, PatternType.LITERAL, AclOperation.WRITE);
         }
         allow(a, "job", ResourceType.TRANSACTIONAL_ID, "vigil-", PatternType.PREFIXED, AclOperation.WRITE);

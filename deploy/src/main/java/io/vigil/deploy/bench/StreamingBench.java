@@ -24,6 +24,8 @@ public final class StreamingBench {
 
     /** Steps before the first measurement, enough for C2 to have compiled the step. */
     static final int WARMUP_STEPS = 300;
+    /** Warm-up time of each baseline kernel before it is measured. */
+    static final long WARMUP_MS = 1000;
     /** Interleaved rounds; the median of each history's rounds is its row. */
     static final int ROUNDS = 31;
 
@@ -71,22 +73,23 @@ public final class StreamingBench {
         if (base < 0) base = streaming.get(0)[1];
         for (double[] s : streaming) rows.add(row("streaming step", (long) s[0], s[1], base, 1, s[1]));
         for (int w : clipWindows) {
-            double ms = Timer.medianMs(() -> {
+            double ms = Timer.medianMsAfter(() -> {
                 StreamState fresh = model.newState();
                 for (int i = 0; i < w; i++) model.step(frames[i & 15], fresh, out);
-            }, 1, w >= 100 ? 3 : 5);
+            }, WARMUP_MS, w >= 100 ? 3 : 5);
             rows.add(row("clip stride 1", w, ms, base, w, ms));
             rows.add(row("clip stride W", w, ms / w, base, w, ms));
         }
         for (int w : attentionWindows) {
             AttentionBaseline att = new AttentionBaseline(196, 96, w, 3);
             int runs = w >= 500 ? 3 : 5;
-            double plain = Timer.medianMs(att::frame, 1, runs);
+            // each kernel warms up for a second of its own: at small W one run is a millisecond, far from compiled
+            double plain = Timer.medianMsAfter(att::frame, WARMUP_MS, runs);
             rows.add(row("joint attention", w, plain, base, 1, plain));
-            double tiled = Timer.medianMs(att::tiledFrame, 1, runs);
+            double tiled = Timer.medianMsAfter(att::tiledFrame, WARMUP_MS, runs);
             rows.add(row("joint attention tiled", w, tiled, base, 1, tiled));
             FactorisedAttention f = new FactorisedAttention(196, 96, w, 3);
-            double fact = Timer.medianMs(f::frame, 3, Math.max(runs, 7));
+            double fact = Timer.medianMsAfter(f::frame, WARMUP_MS, Math.max(runs, 7));
             rows.add(row("factorised attention", w, fact, base, 1, fact));
         }
         return rows;

@@ -6,6 +6,15 @@ import java.util.Arrays;
 final class Timer {
     private Timer() {}
 
+    /** Warm-up runs until at least {@code warmupMs} have passed (and at least one run), then the median of {@code runs}. */
+    static double medianMsAfter(Runnable r, long warmupMs, int runs) {
+        long until = System.nanoTime() + warmupMs * 1_000_000;
+        do {
+            r.run();
+        } while (System.nanoTime() < until);
+        return medianMs(r, 0, runs);
+    }
+
     static double medianMs(Runnable r, int warmup, int runs) {
         for (int i = 0; i < warmup; i++) r.run();
         double[] t = new double[runs];

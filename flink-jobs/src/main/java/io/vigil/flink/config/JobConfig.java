@@ -15,7 +15,8 @@ import java.util.Map;
  * {@code --config FILE} and then the flags override it ({@link JobConfigParser}); {@link #validate} checks the result in
  * one place and names the bad key and its flag. Immutable and serializable: the job's operators take their sections.
  */
-public record JobConfig(Kafka kafka, Job job, Detect detect, Track track, Actions actions, Spatiotemporal spatiotemporal, Testing testing)
+public record JobConfig(Kafka kafka, Job job, Detect detect, Track track, Actions actions, Spatiotemporal spatiotemporal, Analytics analytics,
+                        Testing testing)
         implements Serializable {
 
     public enum Delivery {
@@ -112,6 +113,13 @@ public record JobConfig(Kafka kafka, Job job, Detect detect, Track track, Action
         }
     }
 
+    public record Analytics(
+            @Setting(flag = "--analytics", label = "true|false", doc = "apply the rules on vigil.rules (zones, lines, loitering, speed) and publish vigil.analytics and vigil.counts")
+            boolean enabled,
+            @Setting(flag = "--counts-window", label = "DUR", doc = "event-time window of vigil.counts") Duration countsWindow,
+            @Setting(flag = "--counts-lateness", label = "DUR", doc = "frames this late still update a closed window (it is published again with update: true)")
+            Duration countsLateness) implements Serializable {}
+
     public record Testing(
             @Setting(flag = "--fail-after-frames", label = "N[,N...]", doc = "testing only: the Detect operator's attempt k fails after its N_k-th frame")
             List<Long> failAfterFrames) implements Serializable {
@@ -178,6 +186,8 @@ public record JobConfig(Kafka kafka, Job job, Detect detect, Track track, Action
             fail("spatiotemporal.saliency", "needs spatiotemporal.backend java (the ONNX step graphs do not expose the scan's intermediates)");
         }
         if (spatiotemporal.head() != null && !spatiotemporal.enabled()) fail("spatiotemporal.head", "needs spatiotemporal.model (--spatiotemporal-model)");
+        if (analytics.countsWindow().compareTo(Duration.ofSeconds(1)) < 0) fail("analytics.countsWindow", "must be at least 1s");
+        if (analytics.countsLateness().isNegative()) fail("analytics.countsLateness", "must be >= 0");
         return this;
     }
 

@@ -1,0 +1,147 @@
+package io.vigil.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.deploy.demo.LocalJob;
+import io.vigil.flink.analytics.RuleRegistry;
+import io.vigil.flink.config.JobConfig;
+import io.vigil.video.gateway.CameraConfig;
+import io.vigil.video.gateway.CameraGateway;
+import io.vigil.video.gateway.KafkaFramePublisher;
+import io.vigil.video.kafka.FrameCodec;
+import io.vigil.video.kafka.FrameRecord;
+import io.vigil.video.kafka.Topics;
+import io.vigil.video.source.SampleMedia;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Line, zone, loitering and speed through the whole pipeline (gateway -> Kafka -> job -> topics) on a composed clip
+ * whose answers are scripted ({@link ComposedClip}: real vtest.avi people pasted on a real vtest.avi frame, on the
+ * lawn, away from the real people). The real detector and tracker run on it; the script is the answer:
+ * <ul>
+ *   <li>line "door" (y = 0.70, x 0.05..0.30): one person walks down across it (in), one up (out, twice as fast), one
+ *       steps one frame over it and turns back (nothing), two walk down across it side by side (in, in);</li>
+ *   <li>zone "bay" (x 0.35..0.60, y 0.72..0.95, loitering after 5 s): one person stays ~7.3 s (enter, loitering, exit),
+ *       one ~2.5 s (enter, exit, no loitering), both inside at once for a while (max occupancy 2);</li>
+ *   <li>a calibration mapping the frame to 20 m x 15 m: the walkers' speeds at their crossings, within 10 %.</li>
+ * </ul>
+ */
+class AnalyticsITCase {
+    static final double FPS = 20;
+    static final int W = 768, H = 576;
+
+    /** The script, in clip frames and pixels (bottom-centre of each person). */
+    static List<ComposedClip.Walker> script() {
+        return List.of(
+                new ComposedClip.Walker(0, new double[][] {{0, 130, 330}, {60, 130, 480}}),                         // in, 2.5 px/frame
+                new ComposedClip.Walker(1, new double[][] {{70, 100, 560}, {116, 100, 330}}),                       // out, 5 px/frame
+                new ComposedClip.Walker(2, new double[][] {{110, 180, 340}, {120, 180, 400}, {121, 180, 409}, {122, 180, 400}, {132, 180, 340}}),
+                new ComposedClip.Walker(0, new double[][] {{140, 70, 330}, {200, 70, 480}}),                         // in, together with
+                new ComposedClip.Walker(3, new double[][] {{140, 170, 330}, {200, 170, 480}}),                       // in
+                new ComposedClip.Walker(1, new double[][] {{210, 240, 500}, {230, 330, 500}, {350, 330, 500}, {370, 240, 500}}), // bay ~7.3 s
+                new ComposedClip.Walker(2, new double[][] {{240, 500, 520}, {260, 420, 520}, {290, 420, 520}, {310, 500, 520}})); // bay ~2.5 s
+    }
+
+    static final int FRAMES = 570; // 10 s of the empty lawn after the last person, so every 5 s count window closes
+
+    @Test
+    void linesZonesLoiteringAndSpeedMatchTheScript() throws Exception {
+        String bs = SharedStack.kafka().bootstrap();
+        Path clip = Files.createTempDirectory("analytics-clip").resolve("lawn.avi");
+        ComposedClip.write(SampleMedia.require(SampleMedia.VTEST), 0, script(), FRAMES, FPS, clip);
+        String camera = "lawn-" + System.currentTimeMillis();
+        RuleRegistry.put(bs, null, ("{\"id\":\"" + camera + "-door\",\"camera\":\"" + camera + "\",\"kind\":\"line\",\"name\":\"door\","
+                + "\"points\":[[0.05,0.70],[0.30,0.70]]}").getBytes(StandardCharsets.UTF_8));
+        RuleRegistry.put(bs, null, ("{\"id\":\"" + camera + "-bay\",\"camera\":\"" + camera + "\",\"kind\":\"zone\",\"name\":\"bay\","
+                + "\"points\":[[0.35,0.72],[0.60,0.72],[0.60,0.95],[0.35,0.95]],\"loiterSeconds\":5}").getBytes(StandardCharsets.UTF_8));
+        RuleRegistry.put(bs, null, ("{\"id\":\"" + camera + "-cal\",\"camera\":\"" + camera + "\",\"kind\":\"calibration\","
+                + "\"points\":[[0,0],[1,0],[1,1],[0,1]],\"ground\":[[0,0],[20,0],[20,15],[0,15]]}").getBytes(StandardCharsets.UTF_8));
+        long start = System.currentTimeMillis();
+        JobConfig config = JobConfig.fromArgs("--bootstrap", bs, "--model", TestPaths.model("yolox-nano").toString(), "--group", "analytics-" + start,
+                "--checkpoint-interval", "1s", "--start-from", "timestamp", "--start-timestamp", Long.toString(start), "--counts-window", "5s");
+        List<JsonNode> events;
+        List<JsonNode> counts;
+        try (LocalJob job = LocalJob.start(config);
+             CameraGateway gw = new CameraGateway(new KafkaFramePublisher(bs));
+             EventReader an = new EventReader(bs, Topics.ANALYTICS);
+             EventReader co = new EventReader(bs, Topics.COUNTS);
+             EventReader det = new EventReader(bs, Topics.DETECTIONS)) {
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (job.client().getJobStatus().get() != JobStatus.RUNNING && System.currentTimeMillis() < deadline) Thread.sleep(200);
+            Thread.sleep(3000); // the rules source has read the compacted topic
+            gw.start(CameraConfig.builder().id(camera).source(clip.toString()).paced(true).paceFps(FPS).build());
+            assertTrue(gw.awaitFinished(Duration.ofSeconds(120)));
+            det.collect(e -> e.path("camera").asText().equals(camera), got -> got.size() >= FRAMES, Duration.ofSeconds(120));
+            events = an.collect(e -> e.path("camera").asText().equals(camera), got -> false, Duration.ofSeconds(8));
+            counts = co.collect(e -> e.path("camera").asText().equals(camera), got -> false, Duration.ofSeconds(3));
+            job.checkAlive();
+        }
+        String summary = events.stream().map(e -> e.path("frame").asLong() + " " + e.path("ruleName").asText() + " " + e.path("type").asText()
+                + " " + e.path("direction").asText("") + " track " + e.path("track").asLong() + " " + e.path("dwellSeconds").asText("")
+                + " " + e.path("speed").asText("")).collect(Collectors.joining("\n  "));
+        System.out.println("analytics events:\n  " + summary);
+        Schemas.assertValid(Topics.ANALYTICS, events);
+        Map<String, Long> byType = events.stream().collect(Collectors.groupingBy(e -> e.path("ruleName").asText() + " " + e.path("type").asText()
+                + (e.has("direction") ? " " + e.path("direction").asText() : ""), Collectors.counting()));
+        assertEquals(Map.of("door line-cross in", 3L, "door line-cross out", 1L, "bay zone-enter", 2L, "bay zone-exit", 2L, "bay loitering", 1L), byType,
+                summary);
+
+        // speeds at the crossings: 2.5 and 5 px a frame down/up at 20 fps, through 15 m per 576 px
+        double slow = 2.5 * FPS * 15 / H, fast = 5 * FPS * 15 / H;
+        for (JsonNode e : events) {
+            if (!e.path("type").asText().equals("line-cross")) continue;
+            double want = e.path("direction").asText().equals("out") ? fast : slow;
+            assertEquals("m/s", e.path("speedUnit").asText(), e.toString());
+            assertEquals(want, e.path("speed").asDouble(), 0.10 * want, "speed at " + e);
+        }
+        // dwell: the long visit is inside from x = 269 (frame ~216) to x < 269 (frame ~363): ~7.3 s; the short one ~2.5 s
+        List<Double> dwell = events.stream().filter(e -> e.path("type").asText().equals("zone-exit")).map(e -> e.path("dwellSeconds").asDouble()).sorted().toList();
+        assertEquals(2.5, dwell.get(0), 0.5, "short visit");
+        assertEquals(147 / FPS, dwell.get(1), 0.5, "long visit");
+
+        // every event points at its own frame on vigil.frames
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of("bootstrap.servers", bs, "enable.auto.commit", "false"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            for (JsonNode e : events) {
+                JsonNode ref = e.path("frameRef");
+                TopicPartition tp = new TopicPartition(ref.path("topic").asText(), ref.path("partition").asInt());
+                c.assign(List.of(tp));
+                c.seek(tp, ref.path("offset").asLong());
+                ConsumerRecord<byte[], byte[]> r = c.poll(Duration.ofSeconds(5)).records(tp).get(0);
+                FrameRecord f = FrameCodec.fromRecord(r);
+                assertEquals(camera, f.camera());
+                assertEquals(e.path("frame").asLong(), f.seq(), "frameRef of " + e);
+            }
+        }
+
+        Schemas.assertValid(Topics.COUNTS, counts);
+        long in = 0, out = 0, entries = 0, exits = 0;
+        int maxOcc = 0;
+        for (JsonNode c : counts) {
+            if (c.path("update").asBoolean(false)) continue; // none expected: frames arrive in order
+            in += c.path("in").asLong();
+            out += c.path("out").asLong();
+            entries += c.path("entries").asLong();
+            exits += c.path("exits").asLong();
+            maxOcc = Math.max(maxOcc, c.path("maxOccupancy").asInt());
+        }
+        System.out.printf(Locale.ROOT, "counts over %d windows: in %d, out %d, entries %d, exits %d, max occupancy %d%n", counts.size(), in, out, entries, exits, maxOcc);
+        assertEquals(List.of(3L, 1L, 2L, 2L), List.of(in, out, entries, exits), "window counts add up to the script");
+        assertEquals(2, maxOcc, "both people in the bay at once");
+    }
+}
