@@ -143,5 +143,31 @@ class AnalyticsITCase {
         System.out.printf(Locale.ROOT, "counts over %d windows: in %d, out %d, entries %d, exits %d, max occupancy %d%n", counts.size(), in, out, entries, exits, maxOcc);
         assertEquals(List.of(3L, 1L, 2L, 2L), List.of(in, out, entries, exits), "window counts add up to the script");
         assertEquals(2, maxOcc, "both people in the bay at once");
+
+        // the evidence: the frame of the first crossing as a JPEG with its overlay, and a clip around it, from Kafka
+        JsonNode first = events.stream().filter(e -> e.path("type").asText().equals("line-cross")).findFirst().orElseThrow();
+        Path dir = clip.getParent();
+        Path jpg = dir.resolve("door.jpg");
+        int rc = io.vigil.deploy.cli.VigilCli.commandLine().execute("snapshot", "--bootstrap", bs, "--camera", camera,
+                "--frame", Long.toString(first.path("frame").asLong()), "--overlay", "--out", jpg.toString());
+        assertEquals(0, rc);
+        try (io.vigil.video.image.JpegCodec jpeg = new io.vigil.video.image.JpegCodec()) {
+            io.vigil.video.image.BgrImage img = jpeg.decode(Files.readAllBytes(jpg));
+            assertEquals(W, img.width());
+            assertEquals(H, img.height());
+        }
+        long ts = first.path("ts").asLong();
+        Path mp4 = dir.resolve("door.mp4");
+        rc = io.vigil.deploy.cli.VigilCli.commandLine().execute("clip", "--bootstrap", bs, "--camera", camera,
+                "--from", Long.toString(ts - 1000), "--to", Long.toString(ts + 1000), "--overlay", "--out", mp4.toString());
+        assertEquals(0, rc);
+        int frames = 0;
+        try (io.vigil.video.source.VideoSource v = io.vigil.video.source.VideoSource.open(
+                io.vigil.video.source.SourceSpec.parse(mp4.toString()), 5_000_000)) {
+            while (v.next()) frames++;
+        }
+        assertEquals(2 * FPS + 1, frames, 2, "two seconds of frames around the crossing");
+        assertEquals(3, io.vigil.deploy.cli.VigilCli.commandLine().execute("snapshot", "--bootstrap", bs, "--camera", camera,
+                "--frame", "999999", "--out", dir.resolve("none.jpg").toString()), "a frame that is not there: exit 3 with why");
     }
 }

@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = "Benchmarks (separate commands, never part of the test suite).",
-        subcommands = {BenchCommand.Scan.class, BenchCommand.Streaming.class, BenchCommand.Pipeline.class, BenchCommand.Detect.class,
+        subcommands = {BenchCommand.Analytics.class, BenchCommand.Scan.class, BenchCommand.Streaming.class, BenchCommand.Pipeline.class, BenchCommand.Detect.class,
                 BenchCommand.Ingest.class, BenchTrajectory.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
@@ -53,6 +53,19 @@ final class BenchCommand implements Runnable {
             StringBuilder sb = new StringBuilder();
             for (int i = 0; i < c.length; i++) sb.append(String.format("%" + (i == 0 ? "-" : "") + w[i] + "s  ", c[i]));
             System.out.println(sb.toString().stripTrailing());
+        }
+    }
+
+    @Command(name = "analytics", description = {"The analytics stage's per-camera work per frame: 10 tracked people against 0-40",
+            "rules (half lines, half zones, with a calibration), one thread, against a 25 fps frame budget."})
+    static final class Analytics implements Callable<Integer> {
+        @Option(names = "--objects", defaultValue = "10", description = "tracked objects per frame (default ${DEFAULT-VALUE})")
+        int objects;
+
+        @Override
+        public Integer call() throws Exception {
+            report(io.vigil.deploy.bench.AnalyticsBench.run(new int[] {0, 1, 10, 40}, objects, 3000), null);
+            return 0;
         }
     }
 
