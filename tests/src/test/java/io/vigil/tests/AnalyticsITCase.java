@@ -59,24 +59,41 @@ class AnalyticsITCase {
 
     static final int FRAMES = 570; // 10 s of the empty lawn after the last person, so every 5 s count window closes
 
-    @Test
-    void linesZonesLoiteringAndSpeedMatchTheScript() throws Exception {
+    /** What one run of the clip through the job gave. */
+    record Outcome(String camera, Path clip, List<JsonNode> events, List<JsonNode> counts, long bayWrittenAtFrame, long restarts) {}
+
+    static void rule(String bs, String json) throws Exception {
+        RuleRegistry.put(bs, null, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String bay(String camera) {
+        return "{\"id\":\"" + camera + "-bay\",\"camera\":\"" + camera + "\",\"kind\":\"zone\",\"name\":\"bay\","
+                + "\"points\":[[0.35,0.72],[0.60,0.72],[0.60,0.95],[0.35,0.95]],\"loiterSeconds\":5}";
+    }
+
+    /**
+     * The clip through the whole pipeline. The door line and the calibration are written before the job starts; the bay
+     * zone either before too, or (bayAtFrame > 0) while the clip plays, once the job has published that frame.
+     */
+    static Outcome run(String tag, long bayAtFrame, String... extraArgs) throws Exception {
         String bs = SharedStack.kafka().bootstrap();
         Path clip = Files.createTempDirectory("analytics-clip").resolve("lawn.avi");
         ComposedClip.write(SampleMedia.require(SampleMedia.VTEST), 0, script(), FRAMES, FPS, clip);
-        String camera = "lawn-" + System.currentTimeMillis();
-        RuleRegistry.put(bs, null, ("{\"id\":\"" + camera + "-door\",\"camera\":\"" + camera + "\",\"kind\":\"line\",\"name\":\"door\","
-                + "\"points\":[[0.05,0.70],[0.30,0.70]]}").getBytes(StandardCharsets.UTF_8));
-        RuleRegistry.put(bs, null, ("{\"id\":\"" + camera + "-bay\",\"camera\":\"" + camera + "\",\"kind\":\"zone\",\"name\":\"bay\","
-                + "\"points\":[[0.35,0.72],[0.60,0.72],[0.60,0.95],[0.35,0.95]],\"loiterSeconds\":5}").getBytes(StandardCharsets.UTF_8));
-        RuleRegistry.put(bs, null, ("{\"id\":\"" + camera + "-cal\",\"camera\":\"" + camera + "\",\"kind\":\"calibration\","
-                + "\"points\":[[0,0],[1,0],[1,1],[0,1]],\"ground\":[[0,0],[20,0],[20,15],[0,15]]}").getBytes(StandardCharsets.UTF_8));
+        String camera = tag + "-" + System.currentTimeMillis();
+        rule(bs, "{\"id\":\"" + camera + "-door\",\"camera\":\"" + camera + "\",\"kind\":\"line\",\"name\":\"door\","
+                + "\"points\":[[0.05,0.70],[0.30,0.70]]}");
+        rule(bs, "{\"id\":\"" + camera + "-cal\",\"camera\":\"" + camera + "\",\"kind\":\"calibration\","
+                + "\"points\":[[0,0],[1,0],[1,1],[0,1]],\"ground\":[[0,0],[20,0],[20,15],[0,15]]}");
+        if (bayAtFrame <= 0) rule(bs, bay(camera));
         long start = System.currentTimeMillis();
-        JobConfig config = JobConfig.fromArgs("--bootstrap", bs, "--model", TestPaths.model("yolox-nano").toString(), "--group", "analytics-" + start,
-                "--checkpoint-interval", "1s", "--start-from", "timestamp", "--start-timestamp", Long.toString(start), "--counts-window", "5s");
-        List<JsonNode> events;
-        List<JsonNode> counts;
-        try (LocalJob job = LocalJob.start(config);
+        List<String> args = new java.util.ArrayList<>(List.of("--bootstrap", bs, "--model", TestPaths.model("yolox-nano").toString(),
+                "--group", tag + "-" + start, "--checkpoint-interval", "1s", "--start-from", "timestamp", "--start-timestamp", Long.toString(start),
+                "--counts-window", "5s"));
+        args.addAll(List.of(extraArgs));
+        JobConfig config = JobConfig.fromArgs(args.toArray(String[]::new));
+        org.apache.flink.runtime.testutils.InMemoryReporter reporter = org.apache.flink.runtime.testutils.InMemoryReporter.createWithRetainedMetrics();
+        long writtenAt = -1;
+        try (LocalJob job = LocalJob.start(config, reporter.addToConfiguration(new org.apache.flink.configuration.Configuration()));
              CameraGateway gw = new CameraGateway(new KafkaFramePublisher(bs));
              EventReader an = new EventReader(bs, Topics.ANALYTICS);
              EventReader co = new EventReader(bs, Topics.COUNTS);
@@ -85,12 +102,52 @@ class AnalyticsITCase {
             while (job.client().getJobStatus().get() != JobStatus.RUNNING && System.currentTimeMillis() < deadline) Thread.sleep(200);
             Thread.sleep(3000); // the rules source has read the compacted topic
             gw.start(CameraConfig.builder().id(camera).source(clip.toString()).paced(true).paceFps(FPS).build());
+            List<JsonNode> seen = new java.util.ArrayList<>();
+            if (bayAtFrame > 0) {
+                seen.addAll(det.collect(e -> e.path("camera").asText().equals(camera), got -> got.stream().anyMatch(e -> e.path("frame").asLong() >= bayAtFrame),
+                        Duration.ofSeconds(60)));
+                rule(bs, bay(camera));
+                writtenAt = seen.stream().mapToLong(e -> e.path("frame").asLong()).max().orElseThrow();
+            }
             assertTrue(gw.awaitFinished(Duration.ofSeconds(120)));
-            det.collect(e -> e.path("camera").asText().equals(camera), got -> got.size() >= FRAMES, Duration.ofSeconds(120));
-            events = an.collect(e -> e.path("camera").asText().equals(camera), got -> false, Duration.ofSeconds(8));
-            counts = co.collect(e -> e.path("camera").asText().equals(camera), got -> false, Duration.ofSeconds(3));
+            int before = seen.size();
+            det.collect(e -> e.path("camera").asText().equals(camera), got -> got.size() + before >= FRAMES, Duration.ofSeconds(180));
+            List<JsonNode> events = an.collect(e -> e.path("camera").asText().equals(camera), got -> false, Duration.ofSeconds(8));
+            List<JsonNode> counts = co.collect(e -> e.path("camera").asText().equals(camera), got -> false, Duration.ofSeconds(3));
             job.checkAlive();
+            long restarts = reporter.findMetrics(job.client().getJobID(), "numRestarts").values().stream()
+                    .mapToLong(m -> ((Number) ((org.apache.flink.metrics.Gauge<?>) m).getValue()).longValue()).max().orElse(-1);
+            return new Outcome(camera, clip, events, counts, writtenAt, restarts);
         }
+    }
+
+    @Test
+    void linesZonesLoiteringAndSpeedMatchTheScriptAndARuleAddedMidStreamApplies() throws Exception {
+        // the bay is written while the clip plays, once frame 150 is out: the first person enters it at frame ~217
+        Outcome o = run("lawn", 150);
+        System.out.println("bay rule written when the job had published frame " + o.bayWrittenAtFrame());
+        assertTrue(o.bayWrittenAtFrame() >= 150 && o.bayWrittenAtFrame() < 200, "written mid-stream, before anyone reached the bay: "
+                + o.bayWrittenAtFrame());
+        assertMatchesTheScript(o);
+        JsonNode firstBay = o.events().stream().filter(e -> e.path("ruleName").asText().equals("bay")).findFirst().orElseThrow();
+        // the rule applied within the 67 frames (3.35 s) between its writing and the first entry: the entry is on time
+        assertEquals(219, firstBay.path("frame").asLong(), 2, "the first entry confirmed where the script puts it: " + firstBay);
+        evidence(o);
+    }
+
+    @Test
+    void theSameAnswersAcrossTwoInjectedFailures() throws Exception {
+        Outcome o = run("lawn-eo", 0, "--fail-after-frames", "200,230");
+        assertTrue(o.restarts() >= 2, "the job restarted after each injected failure: numRestarts " + o.restarts());
+        assertMatchesTheScript(o);
+    }
+
+    /** The scripted answers: events exactly, speeds and dwells within tolerance, frameRefs, window counts. */
+    static void assertMatchesTheScript(Outcome o) throws Exception {
+        String bs = SharedStack.kafka().bootstrap();
+        String camera = o.camera();
+        List<JsonNode> events = o.events();
+        List<JsonNode> counts = o.counts();
         String summary = events.stream().map(e -> e.path("frame").asLong() + " " + e.path("ruleName").asText() + " " + e.path("type").asText()
                 + " " + e.path("direction").asText("") + " track " + e.path("track").asLong() + " " + e.path("dwellSeconds").asText("")
                 + " " + e.path("speed").asText("")).collect(Collectors.joining("\n  "));
@@ -144,6 +201,15 @@ class AnalyticsITCase {
         assertEquals(List.of(3L, 1L, 2L, 2L), List.of(in, out, entries, exits), "window counts add up to the script");
         assertEquals(2, maxOcc, "both people in the bay at once");
 
+    }
+
+
+    /** The frame of the first crossing as a JPEG with its overlay, and a clip around it, read back from Kafka by the CLI. */
+    static void evidence(Outcome o) throws Exception {
+        String bs = SharedStack.kafka().bootstrap();
+        String camera = o.camera();
+        List<JsonNode> events = o.events();
+        Path clip = o.clip();
         // the evidence: the frame of the first crossing as a JPEG with its overlay, and a clip around it, from Kafka
         JsonNode first = events.stream().filter(e -> e.path("type").asText().equals("line-cross")).findFirst().orElseThrow();
         Path dir = clip.getParent();
