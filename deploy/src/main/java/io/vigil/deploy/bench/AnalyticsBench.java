@@ -25,7 +25,7 @@ public final class AnalyticsBench {
         List<String> rows = new ArrayList<>();
         rows.add("rules,objects,us_per_frame,us_per_frame_per_rule,share_of_40ms");
         for (int n : ruleCounts) {
-            RuleSet rules = RuleSet.of(rules(n));
+            RuleSet rules = RuleSet.of(rules(n, "cam"));
             DetectionEvent[] script = new DetectionEvent[frames];
             for (int f = 0; f < frames; f++) script[f] = frame(f, objects);
             // warm-up, then the median of 7 passes over the script, each from a fresh camera state
@@ -47,16 +47,18 @@ public final class AnalyticsBench {
         return (System.nanoTime() - t0) / 1e3;
     }
 
-    static List<Rule> rules(int n) throws InvalidRuleException {
+    /** {@code n} rules of {@code camera} (ids prefixed with it), half lines and half zones over the frame, and a calibration. */
+    static List<Rule> rules(int n, String camera) throws InvalidRuleException {
         List<Rule> out = new ArrayList<>();
-        out.add(RuleJson.parse(null, "{\"id\":\"cal\",\"camera\":\"cam\",\"kind\":\"calibration\",\"points\":[[0,0],[1,0],[1,1],[0,1]],\"ground\":[[0,0],[20,0],[20,15],[0,15]]}"
-                .getBytes(StandardCharsets.UTF_8)));
+        out.add(RuleJson.parse(null, ("{\"id\":\"" + camera + "-cal\",\"camera\":\"" + camera + "\",\"kind\":\"calibration\","
+                + "\"points\":[[0,0],[1,0],[1,1],[0,1]],\"ground\":[[0,0],[20,0],[20,15],[0,15]]}").getBytes(StandardCharsets.UTF_8)));
         for (int i = 0; i < n; i++) {
             double y = 0.1 + 0.8 * i / Math.max(1, n - 1);
             String json = i % 2 == 0
-                    ? String.format(Locale.ROOT, "{\"id\":\"l%d\",\"camera\":\"cam\",\"kind\":\"line\",\"points\":[[0.1,%.3f],[0.9,%.3f]]}", i, y, y)
-                    : String.format(Locale.ROOT, "{\"id\":\"z%d\",\"camera\":\"cam\",\"kind\":\"zone\",\"loiterSeconds\":30,\"maxSpeed\":2,"
-                    + "\"points\":[[0.2,%.3f],[0.8,%.3f],[0.8,%.3f],[0.5,%.3f],[0.2,%.3f]]}", i, y - 0.05, y - 0.05, y + 0.05, y + 0.1, y + 0.05);
+                    ? String.format(Locale.ROOT, "{\"id\":\"%s-l%d\",\"camera\":\"%s\",\"kind\":\"line\",\"points\":[[0.1,%.3f],[0.9,%.3f]]}",
+                    camera, i, camera, y, y)
+                    : String.format(Locale.ROOT, "{\"id\":\"%s-z%d\",\"camera\":\"%s\",\"kind\":\"zone\",\"loiterSeconds\":30,\"maxSpeed\":2,"
+                    + "\"points\":[[0.2,%.3f],[0.8,%.3f],[0.8,%.3f],[0.5,%.3f],[0.2,%.3f]]}", camera, i, camera, y - 0.05, y - 0.05, y + 0.05, y + 0.1, y + 0.05);
             out.add(RuleJson.parse(null, json.getBytes(StandardCharsets.UTF_8)));
         }
         return out;

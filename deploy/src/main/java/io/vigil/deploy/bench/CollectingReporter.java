@@ -44,6 +44,19 @@ public final class CollectingReporter implements MetricReporter {
         return best;
     }
 
+    /** The mean of the histograms named {@code name} in operators whose scope contains {@code operator} (the largest). */
+    public static double histogramMean(String operator, String name) {
+        double best = Double.NaN;
+        for (Map.Entry<String, Metric> e : METRICS.entrySet()) {
+            if (e.getKey().endsWith("." + name) && e.getKey().contains("." + operator + ".") && e.getValue() instanceof org.apache.flink.metrics.Histogram h
+                    && h.getCount() > 0) {
+                double m = h.getStatistics().getMean();
+                best = Double.isNaN(best) ? m : Math.max(best, m);
+            }
+        }
+        return best;
+    }
+
     /** Factory Flink instantiates from {@code metrics.reporter.NAME.factory.class}. */
     public static final class Factory implements MetricReporterFactory {
         @Override

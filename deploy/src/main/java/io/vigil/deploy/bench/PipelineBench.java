@@ -43,21 +43,23 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class PipelineBench {
     private PipelineBench() {}
 
+    /** @param rules analytics rules per camera for each row (0 = none; half lines, half zones, plus a calibration) */
     public record Options(Path video, Path model, int[] cameras, List<String> modes, List<String> deliveries, int seconds, int warmupSeconds,
-                          int runs, String checkpointInterval) {}
+                          int runs, String checkpointInterval, int[] rules) {}
 
     /** One row of one run. */
-    record Row(int run, String delivery, String mode, int cameras, double fps, double share, long[] leave, long[] visible, double batch,
-               Map<String, Double> cpu, double detectorFps, double detectorP99) {
+    record Row(int run, String delivery, String mode, int cameras, int rules, double fps, double share, long[] leave, long[] visible, double batch,
+               Map<String, Double> cpu, double detectorFps, double detectorP99, double analyticsUs) {
         String key() {
-            return delivery + "," + mode + "," + cameras;
+            return delivery + "," + mode + "," + cameras + "," + rules;
         }
     }
 
-    static final String RUN_HEADER = "run,delivery,mode,cameras,frames_per_s,share_of_detector_alone,leave_p50_ms,leave_p99_ms,visible_p50_ms,"
-            + "visible_p99_ms,mean_batch,cpu_gateway,cpu_flink_tasks,cpu_kafka,cpu_native_onnx_gc,cpu_total,detector_alone_fps,detector_p99_ms";
-    static final String SUMMARY_HEADER = "delivery,mode,cameras,runs,frames_per_s_median,share_median,share_min,share_max,leave_p99_median_ms,"
-            + "leave_p99_min_ms,leave_p99_max_ms,visible_p50_median_ms,visible_p99_median_ms,visible_p99_min_ms,visible_p99_max_ms,detector_fps_median";
+    static final String RUN_HEADER = "run,delivery,mode,cameras,rules,frames_per_s,share_of_detector_alone,leave_p50_ms,leave_p99_ms,visible_p50_ms,"
+            + "visible_p99_ms,mean_batch,cpu_gateway,cpu_flink_tasks,cpu_kafka,cpu_native_onnx_gc,cpu_total,detector_alone_fps,detector_p99_ms,analytics_us_per_frame";
+    static final String SUMMARY_HEADER = "delivery,mode,cameras,rules,runs,frames_per_s_median,share_median,share_min,share_max,leave_p99_median_ms,"
+            + "leave_p99_min_ms,leave_p99_max_ms,visible_p50_median_ms,visible_p99_median_ms,visible_p99_min_ms,visible_p99_max_ms,detector_fps_median,"
+            + "analytics_us_per_frame_median";
 
     /** Returns the per-run rows, then a blank line, then the summary rows. */
     public static List<String> run(Options o) throws Exception {
@@ -71,14 +73,16 @@ public final class PipelineBench {
                 for (String delivery : o.deliveries()) {
                     for (String mode : o.modes()) {
                         for (int n : o.cameras()) {
-                            Measured m = row(kafka.bootstrap(), o, n, mode, delivery);
-                            double[] after = detectorAlone(o.model(), frames);
-                            double alone = (before[0] + after[0]) / 2;
-                            Row r = new Row(run, delivery, mode, n, m.fps, m.fps / alone, m.leave, m.visible, m.batch, m.cpu, alone,
-                                    Math.max(before[1], after[1]));
-                            System.out.println("  " + format(r));
-                            rows.add(r);
-                            before = after;
+                            for (int rules : o.rules()) {
+                                Measured m = row(kafka.bootstrap(), o, n, mode, delivery, rules);
+                                double[] after = detectorAlone(o.model(), frames);
+                                double alone = (before[0] + after[0]) / 2;
+                                Row r = new Row(run, delivery, mode, n, rules, m.fps, m.fps / alone, m.leave, m.visible, m.batch, m.cpu, alone,
+                                        Math.max(before[1], after[1]), m.analyticsUs);
+                                System.out.println("  " + format(r));
+                                rows.add(r);
+                                before = after;
+                            }
                         }
                     }
                 }
@@ -106,9 +110,10 @@ public final class PipelineBench {
             double[] leave99 = rs.stream().mapToDouble(r -> pct(r.leave(), 0.99)).sorted().toArray();
             double[] vis50 = rs.stream().mapToDouble(r -> pct(r.visible(), 0.50)).sorted().toArray();
             double[] vis99 = rs.stream().mapToDouble(r -> pct(r.visible(), 0.99)).sorted().toArray();
-            out.add(String.format(Locale.ROOT, "%s,%d,%.1f,%.2f,%.2f,%.2f,%s,%s,%s,%s,%s,%s,%s,%.1f", e.getKey(), rs.size(), median(fps), median(share),
+            double[] an = rs.stream().mapToDouble(Row::analyticsUs).sorted().toArray();
+            out.add(String.format(Locale.ROOT, "%s,%d,%.1f,%.2f,%.2f,%.2f,%s,%s,%s,%s,%s,%s,%s,%.1f,%s", e.getKey(), rs.size(), median(fps), median(share),
                     share[0], share[share.length - 1], ms(live, median(leave99)), ms(live, leave99[0]), ms(live, leave99[leave99.length - 1]),
-                    ms(live, median(vis50)), ms(live, median(vis99)), ms(live, vis99[0]), ms(live, vis99[vis99.length - 1]), median(det)));
+                    ms(live, median(vis50)), ms(live, median(vis99)), ms(live, vis99[0]), ms(live, vis99[vis99.length - 1]), median(det), us(median(an))));
         }
         return out;
     }
@@ -116,10 +121,15 @@ public final class PipelineBench {
     private static String format(Row r) {
         boolean live = !r.mode().equals("fast"); // pre-filled frames are older than the run: latency only means something live
         Map<String, Double> c = r.cpu();
-        return String.format(Locale.ROOT, "%d,%s,%s,%d,%.1f,%.2f,%s,%s,%s,%s,%.2f,%.0f,%.0f,%.0f,%.0f,%.0f,%.1f,%.1f", r.run(), r.delivery(), r.mode(),
-                r.cameras(), r.fps(), r.share(), ms(live, pct(r.leave(), 0.5)), ms(live, pct(r.leave(), 0.99)), ms(live, pct(r.visible(), 0.5)),
+        return String.format(Locale.ROOT, "%d,%s,%s,%d,%d,%.1f,%.2f,%s,%s,%s,%s,%.2f,%.0f,%.0f,%.0f,%.0f,%.0f,%.1f,%.1f,%s", r.run(), r.delivery(), r.mode(),
+                r.cameras(), r.rules(), r.fps(), r.share(), ms(live, pct(r.leave(), 0.5)), ms(live, pct(r.leave(), 0.99)), ms(live, pct(r.visible(), 0.5)),
                 ms(live, pct(r.visible(), 0.99)), r.batch(), c.get("gateway"), c.get("flink tasks"), c.get("kafka broker"),
-                c.get("native (ONNX Runtime workers) + GC/JIT") + c.get("other JVM threads"), c.get("process total"), r.detectorFps(), r.detectorP99());
+                c.get("native (ONNX Runtime workers) + GC/JIT") + c.get("other JVM threads"), c.get("process total"), r.detectorFps(), r.detectorP99(),
+                us(r.analyticsUs()));
+    }
+
+    private static String us(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.1f", v);
     }
 
     private static String ms(boolean live, double v) {
@@ -161,15 +171,20 @@ public final class PipelineBench {
         }
     }
 
-    private record Measured(double fps, long[] leave, long[] visible, double batch, Map<String, Double> cpu) {}
+    private record Measured(double fps, long[] leave, long[] visible, double batch, Map<String, Double> cpu, double analyticsUs) {}
 
     private static KafkaConsumer<byte[], byte[]> consumer(String bs, String group, String isolation) {
         return new KafkaConsumer<>(Map.of("bootstrap.servers", bs, "group.id", group, "enable.auto.commit", "false", "isolation.level", isolation),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
-    private static Measured row(String bs, Options o, int cameras, String mode, String delivery) throws Exception {
+    private static Measured row(String bs, Options o, int cameras, String mode, String delivery, int rules) throws Exception {
         String tag = "bench" + UUID.randomUUID().toString().substring(0, 6) + "-";
+        for (int i = 0; i < cameras && rules > 0; i++) {
+            for (io.vigil.flink.analytics.Rule r : AnalyticsBench.rules(rules, tag + i)) {
+                io.vigil.flink.analytics.RuleRegistry.put(bs, null, io.vigil.flink.analytics.RuleJson.write(r));
+            }
+        }
         boolean fast = mode.equals("fast");
         long prefillFrom = System.currentTimeMillis();
         if (fast) {
@@ -228,7 +243,8 @@ public final class PipelineBench {
             // throughput from the events leaving the job: committed ones arrive in bursts, one per checkpoint, too coarse for a
             // 20 s window; over a long run the two counts are the same
             double fps = leave.size() / (double) o.seconds();
-            return new Measured(fps, sorted(leave), sorted(visible), batch, shares);
+            double analyticsUs = CollectingReporter.histogramMean("analytics", "analyticsNanosPerFrame") / 1000;
+            return new Measured(fps, sorted(leave), sorted(visible), batch, shares, analyticsUs);
         }
     }
 

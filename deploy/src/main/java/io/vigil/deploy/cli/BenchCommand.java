@@ -115,6 +115,10 @@ final class BenchCommand implements Runnable {
                 description = "the sinks' delivery guarantee(s) (default ${DEFAULT-VALUE}; the job's default is exactly-once)")
         List<String> deliveries;
 
+        @Option(names = "--rules", split = ",", defaultValue = "0", description = "analytics rules per camera, one row each (default ${DEFAULT-VALUE}; "
+                + "half lines, half zones, plus a calibration)")
+        int[] rules;
+
         @Option(names = "--runs", defaultValue = "3", description = "repeat the whole sequence; the summary gives median and range (default ${DEFAULT-VALUE})")
         int runs;
 
@@ -147,7 +151,7 @@ final class BenchCommand implements Runnable {
             }
             if (runs < 1) throw new IllegalArgumentException("--runs must be at least 1, got " + runs);
             var opts = new PipelineBench.Options(SampleMedia.require(SampleMedia.VTEST), ModelLocator.resolve(model),
-                    cameras, modes, deliveries, seconds, warmup, runs, checkpointInterval);
+                    cameras, modes, deliveries, seconds, warmup, runs, checkpointInterval, rules);
             System.out.println("pipeline: embedded broker + gateway + job (parallelism 1, batch 8/20 ms, checkpoints every " + checkpointInterval
                     + ") on " + Runtime.getRuntime().availableProcessors() + " cores; CPU in % of one core; latency = receive - capture, "
                     + "leave = read_uncommitted, visible = read_committed");
