@@ -42,20 +42,27 @@ class TrajectoryActionsITCase {
     void labelsAgreeWithTheUpstreamLstmOnRealTracks() throws Exception {
         String bs = SharedStack.kafka().bootstrap();
         Path model = Path.of(System.getProperty("vigil.home", "..")).resolve("models/trained/trajectory-mamba").toAbsolutePath().normalize();
+        // a line across the walkers' path (x = 0.45, y 0.30..0.60): counted by hand from the frames (tests/labels/README.md)
+        io.vigil.flink.analytics.RuleRegistry.put(bs, null, ("{\"id\":\"" + CAMERA + "-path\",\"camera\":\"" + CAMERA + "\",\"kind\":\"line\","
+                + "\"name\":\"path\",\"points\":[[0.45,0.30],[0.45,0.60]]}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         long start = System.currentTimeMillis();
         JobConfig config = JobConfig.fromArgs(new String[] {"--bootstrap", bs, "--model", TestPaths.model("yolox-nano").toString(),
                 "--group", "traj-" + start, "--checkpoint-interval", "1s", "--start-timestamp", Long.toString(start),
                 "--action-model", model.toString()});
         List<JsonNode> detections;
         List<JsonNode> actions;
+        List<JsonNode> crossings;
         try (LocalJob job = LocalJob.start(config);
              CameraGateway gw = new CameraGateway(new KafkaFramePublisher(bs));
              EventReader det = new EventReader(bs, Topics.DETECTIONS);
-             EventReader act = new EventReader(bs, Topics.ACTIONS)) {
+             EventReader act = new EventReader(bs, Topics.ACTIONS);
+             EventReader an = new EventReader(bs, Topics.ANALYTICS)) {
             gw.start(CameraConfig.builder().id(CAMERA).source(SampleMedia.require(SampleMedia.VTEST).toString()).paced(false).maxFrames(FRAMES).build());
             assertTrue(gw.awaitFinished(Duration.ofSeconds(120)));
             detections = det.collect(e -> e.path("camera").asText().equals(CAMERA), got -> got.size() >= FRAMES, Duration.ofSeconds(300));
             actions = act.collect(a -> a.path("camera").asText().equals(CAMERA), got -> false, Duration.ofSeconds(5));
+            crossings = an.collect(a -> a.path("camera").asText().equals(CAMERA) && a.path("type").asText().equals("line-cross"), got -> false,
+                    Duration.ofSeconds(3));
             job.checkAlive();
         }
         assertEquals(FRAMES, detections.size());
@@ -111,6 +118,20 @@ class TrajectoryActionsITCase {
         assertTrue(gt.size() > 200 && gt.size() - movingTruth >= 20, "enough labelled track-frames of both kinds: " + gt.size());
         assertTrue(sm.accuracy() >= sl.accuracy(), "trajectory-mamba " + sm + " at least as accurate as the LSTM " + sl);
         assertTrue(sm.kappa() >= sl.kappa(), "trajectory-mamba " + sm + " agrees with the truth at least as well as the LSTM " + sl);
+
+        // the path line against the hand count (frames 0-290: in at 64, 163, 183, 224, 260, 285; out at 13, 98); a
+        // crossing is confirmed 3 frames after it, so events up to frame 293 are compared
+        List<String> got = crossings.stream().filter(c -> c.path("frame").asLong() - first <= 293)
+                .map(c -> c.path("direction").asText() + "@" + (c.path("frame").asLong() - first)).toList();
+        System.out.println("path line crossings (direction@frame): " + got);
+        String[] hand = {"out@13", "in@64", "out@98", "in@163", "in@183", "in@224", "in@260", "in@285"};
+        assertEquals(hand.length, got.size(), "6 in and 2 out by hand: " + got);
+        for (int i = 0; i < hand.length; i++) {
+            String[] h = hand[i].split("@"), g = got.get(i).split("@");
+            assertEquals(h[0], g[0], "crossing " + i + ": " + got);
+            long late = Long.parseLong(g[1]) - Long.parseLong(h[1]);
+            assertTrue(late >= 0 && late <= 4, "confirmed 0-4 frames after the feet cross (minFrames 3): " + hand[i] + " vs " + got.get(i));
+        }
     }
 
     /** track@frame -> box centre in pixels, for person tracks. */
