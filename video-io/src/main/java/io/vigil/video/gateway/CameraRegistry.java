@@ -1,5 +1,6 @@
 package io.vigil.video.gateway;
 
+import io.vigil.video.kafka.CompactedTopic;
 import io.vigil.video.kafka.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -9,21 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The camera registry on the compacted topic {@code vigil.cameras}: key = camera id, value = {@link CameraSpec}
@@ -52,50 +46,20 @@ public final class CameraRegistry {
     }
 
     private static void send(String bootstrap, Properties client, String key, byte[] value) {
-        Properties p = new Properties();
-        if (client != null) p.putAll(client);
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(Topics.CAMERAS, key.getBytes(StandardCharsets.UTF_8), value)).get(15, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("writing camera " + key + " to " + Topics.CAMERAS + " on " + bootstrap + " failed: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        CompactedTopic.write(bootstrap, client, Topics.CAMERAS, key, value, "camera");
     }
 
     /** The current subscriptions: the compacted topic read to its end. Invalid entries are returned as errors. */
     public static Map<String, Object> list(String bootstrap) {
         Map<String, Object> out = new LinkedHashMap<>();
-        try (KafkaConsumer<byte[], byte[]> c = consumer(bootstrap)) {
-            List<TopicPartition> parts = assignAll(c);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            long deadline = System.currentTimeMillis() + 15_000;
-            while (!reached(c, end) && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    String key = new String(r.key(), StandardCharsets.UTF_8);
-                    if (r.value() == null) {
-                        out.remove(key);
-                        continue;
-                    }
-                    try {
-                        out.put(key, CameraSpec.parse(key, r.value()));
-                    } catch (CameraSpec.InvalidException e) {
-                        out.put(key, e.getMessage());
-                    }
-                }
+        for (Map.Entry<String, byte[]> e : CompactedTopic.readToEnd(bootstrap, null, Topics.CAMERAS).entrySet()) {
+            try {
+                out.put(e.getKey(), CameraSpec.parse(e.getKey(), e.getValue()));
+            } catch (CameraSpec.InvalidException ex) {
+                out.put(e.getKey(), ex.getMessage());
             }
         }
         return out;
-    }
-
-    private static boolean reached(KafkaConsumer<byte[], byte[]> c, Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) if (c.position(e.getKey()) < e.getValue()) return false;
-        return true;
     }
 
     /**
@@ -144,10 +108,6 @@ public final class CameraRegistry {
             c.wakeup();
             t.join(5000);
         };
-    }
-
-    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
-        return consumer(bootstrap, new Properties());
     }
 
     private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, Properties client) {
