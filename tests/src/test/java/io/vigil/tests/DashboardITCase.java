@@ -112,9 +112,13 @@ class DashboardITCase {
         return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
+    /** The first 40 lines (startup, the camera's first state) and the last 4,000 characters of the demo's output. */
     private static String tail(StringBuilder sb) {
         synchronized (sb) {
-            return sb.length() < 4000 ? sb.toString() : sb.substring(sb.length() - 4000);
+            if (sb.length() < 8000) return sb.toString();
+            String[] lines = sb.toString().split("\n", 41);
+            String head = String.join("\n", java.util.Arrays.copyOf(lines, Math.min(40, lines.length)));
+            return head + "\n[...]\n" + sb.substring(sb.length() - 4000);
         }
     }
 }

@@ -153,14 +153,24 @@ final class DemoCommand implements Callable<Integer> {
                     long in = gateway.publishedTotal();
                     long ev = stats.events();
                     long[] lat = stats.drainLatencyPercentiles();
-                    System.out.printf(Locale.ROOT, "[%4ds] frames in %6d (%5.1f/s) | processed %6d (%5.1f/s) | objects %4.1f/frame | tracks %4d | actions %s | latency %s%n",
+                    List<CameraStats> cams = gateway.stats();
+                    StringBuilder notStreaming = new StringBuilder();
+                    for (CameraStats cs : cams) {
+                        // a camera that is not streaming says so on every line, with why, instead of a silent "frames in 0"
+                        if (!cs.state().equals("streaming")) {
+                            notStreaming.append(" | ").append(cs.camera()).append(' ').append(cs.state());
+                            if (cs.lastError() != null) notStreaming.append(": ").append(cs.lastError());
+                        }
+                    }
+                    if (cams.isEmpty()) notStreaming.append(" | no camera subscribed yet");
+                    System.out.printf(Locale.ROOT, "[%4ds] frames in %6d (%5.1f/s) | processed %6d (%5.1f/s) | objects %4.1f/frame | tracks %4d | actions %s | latency %s%s%n",
                             (now - t0) / 1000, in, (in - lastFrames) / dt, ev, (ev - lastEvents) / dt,
                             ev == 0 ? 0.0 : (double) stats.objects() / ev, stats.tracks(), stats.labels().isEmpty() ? "-" : stats.labels(),
-                            lat.length == 0 ? "-" : String.format(Locale.ROOT, "p50 %d ms, p95 %d ms", lat[0], lat[1]));
+                            lat.length == 0 ? "-" : String.format(Locale.ROOT, "p50 %d ms, p95 %d ms", lat[0], lat[1]), notStreaming);
                     lastFrames = in;
                     lastEvents = ev;
                     lastTick = now;
-                    for (CameraStats cs : gateway.stats()) {
+                    for (CameraStats cs : cams) {
                         // the demo's own cameras; one subscribed from the dashboard may fail on its own
                         if (cs.state().equals("failed") && cs.camera().matches("cam-\\d+")) throw new IllegalStateException("camera " + cs.camera() + " failed: " + cs.lastError());
                     }

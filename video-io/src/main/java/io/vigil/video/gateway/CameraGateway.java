@@ -40,6 +40,8 @@ public final class CameraGateway implements AutoCloseable {
     private final GatewayOptions options;
     private final SeqStore seqs;
     private final Map<String, Worker> workers = new ConcurrentHashMap<>();
+    /** Cameras whose spec was refused (nothing opened): id -> why, until a new spec or an unsubscribe. */
+    private final Map<String, String> rejected = new ConcurrentHashMap<>();
     private final Map<String, Long> nextSeq = new ConcurrentHashMap<>();
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "vigil-gateway-watchdog");
@@ -75,6 +77,7 @@ public final class CameraGateway implements AutoCloseable {
      * nothing is opened.
      */
     public synchronized void apply(CameraSpec spec) {
+        rejected.remove(spec.id());
         Worker old = workers.get(spec.id());
         String refused = options.sourcePolicy().refusal(spec.url());
         if (refused != null) {
@@ -107,6 +110,7 @@ public final class CameraGateway implements AutoCloseable {
 
     /** Stops a camera and reports it removed. */
     public synchronized void remove(String cameraId) {
+        rejected.remove(cameraId);
         Worker w = workers.remove(cameraId);
         if (w != null) w.stop(CameraState.REMOVED, "unsubscribed");
     }
@@ -119,6 +123,7 @@ public final class CameraGateway implements AutoCloseable {
     /** Reports a spec that could not be used (it never starts). */
     public void reject(String cameraId, String reason) {
         String shown = Redaction.redact(reason);
+        rejected.put(cameraId, shown);
         LOG.warn("camera {} rejected: {}", cameraId, shown);
         status.publish(new CameraStatus(cameraId, System.currentTimeMillis(), CameraState.FAILED, shown, 0, 0, 0, 0));
     }
@@ -126,6 +131,9 @@ public final class CameraGateway implements AutoCloseable {
     public List<CameraStats> stats() {
         List<CameraStats> out = new ArrayList<>();
         for (Worker w : workers.values()) out.add(w.stats());
+        for (Map.Entry<String, String> r : rejected.entrySet()) {
+            if (!workers.containsKey(r.getKey())) out.add(new CameraStats(r.getKey(), CameraState.FAILED.wire(), 0, 0, 0, 0, 0, r.getValue(), 0, 0, 0, 0));
+        }
         out.sort((a, b) -> a.camera().compareTo(b.camera()));
         return out;
     }

@@ -33,7 +33,15 @@ class SourcePolicyGatewayTest {
             gw.apply(CameraSpec.of("listen", "tcp://127.0.0.1:9?listen"));
             gw.apply(CameraSpec.of("vtest", vtest.toString())); // a real video, but files are not allowed by default
             Thread.sleep(500);
-            assertTrue(gw.stats().isEmpty(), "no camera started: " + gw.stats());
+            // nothing started: every camera is listed as failed with the rule that refused it, nothing grabbed
+            assertEquals(5, gw.stats().size(), gw.stats().toString());
+            for (CameraStats cs : gw.stats()) {
+                assertEquals("failed", cs.state(), cs.toString());
+                assertEquals(0, cs.grabbed(), cs.toString());
+                assertTrue(cs.lastError().contains("source policy"), cs.toString());
+            }
+            gw.remove("passwd");
+            assertTrue(gw.stats().stream().noneMatch(cs -> cs.camera().equals("passwd")), "an unsubscribed refused camera is gone");
         }
         assertEquals(0, pub.frames.size(), "nothing was grabbed");
         for (String cam : List.of("passwd", "dots", "concat", "listen", "vtest")) {
