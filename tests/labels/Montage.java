@@ -6,7 +6,7 @@ import java.nio.file.*;
 import java.util.*;
 import java.util.List;
 
-/** Montage of one region at several frames: args video out x y w h from to step cols. */
+/** Montage of one region at several frames: args video out x y w h from to step cols [x1 y1 x2 y2 [x3 y3 ...]] (a line or a polygon drawn). */
 public class Montage {
     public static void main(String[] a) throws Exception {
         int x = Integer.parseInt(a[2]), y = Integer.parseInt(a[3]), w = Integer.parseInt(a[4]), h = Integer.parseInt(a[5]);
@@ -32,9 +32,20 @@ public class Montage {
             g.drawImage(tiles.get(i), cx, cy, null);
             g.setColor(Color.YELLOW);
             g.drawString(Integer.toString(idx.get(i)), cx + 3, cy + 13);
-            // a fixed grid so positions can be compared between tiles
-            g.setColor(new Color(255, 255, 255, 70));
-            for (int gx = 0; gx < w; gx += 20) g.drawLine(cx + gx, cy, cx + gx, cy + h);
+            if (a.length > 13) {
+                // a line (x1 y1 x2 y2) or a closed polygon (3+ points), in full-frame pixels
+                g.setColor(Color.RED);
+                int n = (a.length - 10) / 2;
+                for (int k = 0; k < (n == 2 ? 1 : n); k++) {
+                    int j = (k + 1) % n;
+                    g.drawLine(cx + Integer.parseInt(a[10 + 2 * k]) - x, cy + Integer.parseInt(a[11 + 2 * k]) - y,
+                            cx + Integer.parseInt(a[10 + 2 * j]) - x, cy + Integer.parseInt(a[11 + 2 * j]) - y);
+                }
+            } else {
+                // a fixed grid so positions can be compared between tiles
+                g.setColor(new Color(255, 255, 255, 70));
+                for (int gx = 0; gx < w; gx += 20) g.drawLine(cx + gx, cy, cx + gx, cy + h);
+            }
         }
         javax.imageio.ImageIO.write(m, "png", Path.of(a[1]).toFile());
     }

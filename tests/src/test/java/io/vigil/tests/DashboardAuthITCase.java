@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * The dashboard with users (what it must run with on any address but loopback), in headless chromium and over plain
  * HTTP: the page sends a stranger to the login page, a wrong password is refused, the right one shows the cameras, the
  * session cookie is out of the page's reach (HttpOnly) and SameSite=Strict, a write without the page's CSRF token is
- * refused, a viewer cannot subscribe, API tokens work with their role, and repeated failed logins lock the login.
+ * refused, a viewer cannot subscribe, an admin writes an analytics rule that a viewer sees drawn but cannot change, API
+ * tokens work with their role, and repeated failed logins lock the login.
  */
 class DashboardAuthITCase {
     private static final String ADMIN_PW = "correct horse battery";
@@ -41,6 +42,7 @@ class DashboardAuthITCase {
         String adminToken = users.addToken("ci-admin", DashboardUsers.Role.ADMIN);
         users.save(dir.resolve("users.json"));
         String camera = "auth-cam-" + System.currentTimeMillis();
+        String ruleId = camera + ".bay";
         CameraRegistry.put(bs, CameraSpec.of(camera, "/nonexistent/clip.avi"));
         HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
         try (DashboardServer server = DashboardServer.start(bs, new Properties(), "127.0.0.1", 0,
@@ -68,6 +70,13 @@ class DashboardAuthITCase {
             assertEquals(200, browser.eval(post.replace("HEADERS", "writeHeaders({'Content-Type': 'application/json'})")).asInt(),
                     "the page's own write carries the token");
             assertTrue(browser.await("document.querySelector('[data-camera=\"auth-new\"]') !== null", Duration.ofSeconds(30)));
+            // the admin's page writes a zone for the camera (what its draw buttons do)
+            String rulePost = "fetch('/api/rules', {method: 'POST', headers: writeHeaders({'Content-Type': 'application/json'}), body: JSON.stringify("
+                    + "{schema: 'rules/1', id: '" + ruleId + "', camera: '" + camera + "', kind: 'zone', name: 'bay', points: [[0.1,0.5],[0.4,0.5],[0.4,0.9]]})})"
+                    + ".then(r => r.status)";
+            assertTrue(browser.eval(card + ".querySelector('.rulebar').hidden === false").asBoolean(), "an admin can draw rules");
+            assertEquals(200, browser.eval(rulePost).asInt(), "an admin writes a rule");
+            assertEquals(400, browser.eval(rulePost.replace("[0.4,0.9]]", "[0.4,1.9]]")).asInt(), "an invalid rule is refused with the job's reason");
             browser.screenshot(Path.of(System.getProperty("vigil.home", "..")).resolve("tests/target/dashboard/dashboard-admin.png"));
 
             browser.eval("document.querySelector('#logout button').click()");
@@ -78,6 +87,12 @@ class DashboardAuthITCase {
             assertEquals(403, browser.eval(post.replace("HEADERS", "writeHeaders({'Content-Type': 'application/json'})")).asInt(),
                     "a viewer cannot subscribe, CSRF token or not");
             assertEquals(403, browser.eval("fetch('/api/cameras/auth-new', {method: 'DELETE', headers: writeHeaders()}).then(r => r.status)").asInt());
+            // a viewer sees the rules drawn and listed, but cannot draw or change them
+            assertTrue(browser.await(card + ".querySelector('[data-rule=\"" + ruleId + "\"]') !== null && " + card
+                    + ".querySelector('canvas.frame').dataset.rules === '1'", Duration.ofSeconds(30)), "a viewer sees the rule");
+            assertTrue(browser.eval(card + ".querySelector('.rulebar').hidden").asBoolean(), "a viewer has no draw buttons");
+            assertEquals(403, browser.eval(rulePost.replace("'bay'", "'viewer-bay'")).asInt(), "a viewer cannot write a rule");
+            assertEquals(403, browser.eval("fetch('/api/rules/" + ruleId + "', {method: 'DELETE', headers: writeHeaders()}).then(r => r.status)").asInt());
 
             URI snapshot = URI.create(base + "api/snapshot");
             assertEquals(401, http.send(HttpRequest.newBuilder(snapshot).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
@@ -105,6 +120,7 @@ class DashboardAuthITCase {
                     "even the right password waits out the lockout");
         } finally {
             CameraRegistry.remove(bs, camera);
+            io.vigil.flink.analytics.RuleRegistry.remove(bs, null, ruleId);
         }
     }
 

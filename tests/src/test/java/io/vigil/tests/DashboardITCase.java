@@ -3,7 +3,12 @@ package io.vigil.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.deploy.evidence.FrameStore;
+import io.vigil.flink.analytics.Rule;
+import io.vigil.flink.analytics.RuleRegistry;
 import io.vigil.flink.spatiotemporal.SsmFixture;
+import io.vigil.video.kafka.FrameRecord;
 import io.vigil.video.source.SampleMedia;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -23,11 +28,14 @@ import org.junit.jupiter.api.Test;
  * `vigil demo` (its own JVM: embedded broker, gateway, the job on a MiniCluster, vtest.avi, the SSM fixture with
  * saliency on) and its dashboard opened in headless chromium: the page shows the camera, a non-zero object count
  * and boxes drawn over the published frame, the explain heatmap when toggled; a camera subscribed with a hostile
- * label shows the label as text; the remove button unsubscribes it. The screenshot is kept in
+ * label shows the label as text; the remove button unsubscribes it. An admin draws a line with two clicks and names it:
+ * the rule is on vigil.rules, the page draws it, its count moves, and its analytics event shows the thumbnail of its exact
+ * frame (the bytes of the record its frameRef names) with a clip around it. The screenshot is kept in
  * tests/target/dashboard/dashboard.png.
  */
 class DashboardITCase {
     private static final Pattern URL = Pattern.compile("dashboard on (http://\\S+)");
+    private static final Pattern KAFKA = Pattern.compile("Kafka broker on (\\S+)");
 
     @Test
     void demoDashboardShowsLiveDetections() throws Exception {
@@ -75,6 +83,57 @@ class DashboardITCase {
             assertTrue(browser.eval(card + ".querySelector('.fps').textContent").asText().matches("\\d+\\.\\d fps"));
             assertTrue(browser.eval(card + ".querySelector('.latency').textContent").asText().matches("latency \\d+ ms"));
             assertTrue(browser.eval("document.getElementById('conn').textContent").asText().equals("live"));
+
+            // The admin (no logins on loopback: everyone is) draws a line across the walkway with two clicks, where the hand
+            // count of tests/labels/README.md sees people cross both ways, and names it.
+            String bootstrap = match(out, KAFKA);
+            String canvas = card + ".querySelector('canvas.frame')";
+            browser.eval(card + ".querySelector('button.draw-line').click()");
+            browser.clickAt(canvas, 0.45, 0.30);
+            browser.clickAt(canvas, 0.45, 0.60);
+            assertEquals(2, browser.eval("Number(" + canvas + ".dataset.drawPoints)").asInt(), "two clicks, two points");
+            browser.eval(card + ".querySelector('input.rule-name').value = 'walkway'; " + card + ".querySelector('button.save-rule').click(); true");
+            String ruleId = "cam-1.walkway";
+            Rule rule = null;
+            for (long deadline = System.nanoTime() + 15_000_000_000L; rule == null && System.nanoTime() < deadline; Thread.sleep(300)) {
+                if (RuleRegistry.list(bootstrap, null).get(ruleId) instanceof Rule r) rule = r;
+            }
+            assertTrue(rule != null, "the drawn rule is on vigil.rules: " + RuleRegistry.list(bootstrap, null) + "\n" + browser.log());
+            assertEquals(Rule.Kind.LINE, rule.kind());
+            assertEquals("cam-1", rule.camera());
+            assertEquals("walkway", rule.name());
+            assertEquals(0.45, rule.points()[0][0], 0.01);
+            assertEquals(0.30, rule.points()[0][1], 0.01);
+            assertEquals(0.45, rule.points()[1][0], 0.01);
+            assertEquals(0.60, rule.points()[1][1], 0.01);
+            String li = card + ".querySelector('[data-rule=\"" + ruleId + "\"]')";
+            assertTrue(browser.await(li + " !== null && " + canvas + ".dataset.rules === '1'", Duration.ofSeconds(20)), "the page draws the rule");
+            assertTrue(browser.await("Number(" + li + ".querySelector('.tally.in').textContent) + Number(" + li + ".querySelector('.tally.out').textContent) > 0",
+                    Duration.ofSeconds(120)), "the rule's count moves: " + tail(out));
+            String ev = card + ".querySelector('li.event[data-rule=\"" + ruleId + "\"]')";
+            String thumb = ev + ".querySelector('img.thumb')";
+            assertTrue(browser.await(ev + " !== null && " + thumb + " !== null && " + thumb + ".complete && " + thumb + ".naturalWidth === 768",
+                    Duration.ofSeconds(30)), "an analytics event with the thumbnail of its frame");
+            browser.screenshot(shots.resolve("dashboard-rule.png"));
+            // ... of its exact frame: the thumbnail's bytes are the record its frameRef names, and that record is the event's frame
+            String[] ref = browser.eval(thumb + ".dataset.ref").asText().split("/");
+            long eventFrame = browser.eval("Number(" + ev + ".dataset.frame)").asLong();
+            int pageHash = browser.eval("fetch(" + thumb + ".src).then(r => r.arrayBuffer()).then(b => { let h = 0; for (const x of new Uint8Array(b)) "
+                    + "h = (Math.imul(h, 31) + x) | 0; return h; })").asInt();
+            try (FrameStore store = new FrameStore(bootstrap, null)) {
+                FrameRecord f = store.at(ref[0], Integer.parseInt(ref[1]), Long.parseLong(ref[2]));
+                assertEquals("cam-1", f.camera());
+                assertEquals(eventFrame, f.seq(), "the frameRef points at the event's own frame");
+                int h = 0;
+                for (byte b : f.payload()) h = h * 31 + (b & 0xff);
+                assertEquals(h, pageHash, "the page shows that record's JPEG");
+            }
+            JsonNode clip = browser.eval("fetch(" + ev + ".querySelector('a.clip').href).then(async r => { const b = new Uint8Array(await r.arrayBuffer()); "
+                    + "return {status: r.status, type: r.headers.get('Content-Type'), size: b.length, box: String.fromCharCode(...b.slice(4, 8))}; })");
+            assertEquals(200, clip.path("status").asInt(), clip.toString());
+            assertEquals("video/mp4", clip.path("type").asText());
+            assertEquals("ftyp", clip.path("box").asText(), "an MP4 around the event");
+            assertTrue(clip.path("size").asInt() > 10_000, clip.toString());
             assertTrue(browser.await("Number(" + card + ".querySelector('canvas.frame').dataset.actions) > 0", Duration.ofSeconds(60)),
                     "action labels of the trained trajectory model drawn on tracks");
             String printed;
@@ -105,6 +164,14 @@ class DashboardITCase {
         } finally {
             demo.destroy();
             if (!demo.waitFor(30, TimeUnit.SECONDS)) demo.destroyForcibly();
+        }
+    }
+
+    private static String match(StringBuilder out, Pattern p) {
+        synchronized (out) {
+            Matcher m = p.matcher(out);
+            if (!m.find()) throw new AssertionError("the demo did not say " + p + ":\n" + out);
+            return m.group(1);
         }
     }
 

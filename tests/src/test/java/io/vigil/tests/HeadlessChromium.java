@@ -111,6 +111,22 @@ final class HeadlessChromium implements AutoCloseable {
         return false;
     }
 
+    /** A real left click at viewport coordinates (CSS pixels), as a user's mouse sends it: press, then release. */
+    void click(double x, double y) throws Exception {
+        for (String type : new String[] {"mouseMoved", "mousePressed", "mouseReleased"}) {
+            ObjectNode p = JSON.createObjectNode().put("type", type).put("x", x).put("y", y);
+            if (!type.equals("mouseMoved")) p.put("button", "left").put("clickCount", 1);
+            call("Input.dispatchMouseEvent", p);
+        }
+    }
+
+    /** Clicks the point (fx, fy), fractions 0..1 of the element's box, of the element {@code selector} finds (scrolled into view). */
+    void clickAt(String selector, double fx, double fy) throws Exception {
+        JsonNode box = eval("(() => { const e = " + selector + "; e.scrollIntoView({block: 'center'}); const r = e.getBoundingClientRect();"
+                + " return [r.left, r.top, r.width, r.height]; })()");
+        click(box.get(0).asDouble() + fx * box.get(2).asDouble(), box.get(1).asDouble() + fy * box.get(3).asDouble());
+    }
+
     void screenshot(Path png) throws Exception {
         JsonNode r = call("Page.captureScreenshot", JSON.createObjectNode().put("format", "png"));
         Files.createDirectories(png.getParent());

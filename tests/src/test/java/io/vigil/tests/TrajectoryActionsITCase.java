@@ -45,6 +45,9 @@ class TrajectoryActionsITCase {
         // a line across the walkers' path (x = 0.45, y 0.30..0.60): counted by hand from the frames (tests/labels/README.md)
         io.vigil.flink.analytics.RuleRegistry.put(bs, null, ("{\"id\":\"" + CAMERA + "-path\",\"camera\":\"" + CAMERA + "\",\"kind\":\"line\","
                 + "\"name\":\"path\",\"points\":[[0.45,0.30],[0.45,0.60]]}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        // and a zone on the left of the pavement (x 0.10..0.30, y 0.26..0.60), also counted by hand
+        io.vigil.flink.analytics.RuleRegistry.put(bs, null, ("{\"id\":\"" + CAMERA + "-left\",\"camera\":\"" + CAMERA + "\",\"kind\":\"zone\","
+                + "\"name\":\"left\",\"points\":[[0.10,0.26],[0.30,0.26],[0.30,0.60],[0.10,0.60]]}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         long start = System.currentTimeMillis();
         JobConfig config = JobConfig.fromArgs(new String[] {"--bootstrap", bs, "--model", TestPaths.model("yolox-nano").toString(),
                 "--group", "traj-" + start, "--checkpoint-interval", "1s", "--start-timestamp", Long.toString(start),
@@ -52,6 +55,7 @@ class TrajectoryActionsITCase {
         List<JsonNode> detections;
         List<JsonNode> actions;
         List<JsonNode> crossings;
+        List<JsonNode> visits;
         try (LocalJob job = LocalJob.start(config);
              CameraGateway gw = new CameraGateway(new KafkaFramePublisher(bs));
              EventReader det = new EventReader(bs, Topics.DETECTIONS);
@@ -61,8 +65,9 @@ class TrajectoryActionsITCase {
             assertTrue(gw.awaitFinished(Duration.ofSeconds(120)));
             detections = det.collect(e -> e.path("camera").asText().equals(CAMERA), got -> got.size() >= FRAMES, Duration.ofSeconds(300));
             actions = act.collect(a -> a.path("camera").asText().equals(CAMERA), got -> false, Duration.ofSeconds(5));
-            crossings = an.collect(a -> a.path("camera").asText().equals(CAMERA) && a.path("type").asText().equals("line-cross"), got -> false,
-                    Duration.ofSeconds(3));
+            List<JsonNode> analytics = an.collect(a -> a.path("camera").asText().equals(CAMERA), got -> false, Duration.ofSeconds(3));
+            crossings = analytics.stream().filter(a -> a.path("type").asText().equals("line-cross")).toList();
+            visits = analytics.stream().filter(a -> a.path("rule").asText().equals(CAMERA + "-left")).toList();
             job.checkAlive();
         }
         assertEquals(FRAMES, detections.size());
@@ -132,6 +137,29 @@ class TrajectoryActionsITCase {
             long late = Long.parseLong(g[1]) - Long.parseLong(h[1]);
             assertTrue(late >= 0 && late <= 4, "confirmed 0-4 frames after the feet cross (minFrames 3): " + hand[i] + " vs " + got.get(i));
         }
+
+        // the left zone against the hand count (tests/labels/README.md): the walker in the white hoodie enters at 178 and
+        // leaves by its left edge at 203, the man in the dark jumper enters at 200 and leaves at 227, a third walker
+        // enters at 245 and is still inside at 299
+        List<String> zone = visits.stream().filter(v -> v.path("frame").asLong() - first <= 293)
+                .map(v -> v.path("type").asText() + "@" + (v.path("frame").asLong() - first)
+                        + (v.has("dwellSeconds") ? String.format(Locale.ROOT, "/%.1fs", v.path("dwellSeconds").asDouble()) : "")).toList();
+        System.out.println("left zone visits (type@frame/dwell): " + zone);
+        String[] zoneHand = {"zone-enter@178", "zone-enter@200", "zone-exit@203", "zone-exit@227", "zone-enter@245"};
+        List<String> zoneSorted = new ArrayList<>(zone);
+        zoneSorted.sort(java.util.Comparator.comparingLong(z -> Long.parseLong(z.replaceAll(".*@(\\d+).*", "$1"))));
+        assertEquals(zoneHand.length, zoneSorted.size(), "3 entries and 2 exits by hand: " + zone);
+        for (int i = 0; i < zoneHand.length; i++) {
+            String[] h = zoneHand[i].split("@"), g = zoneSorted.get(i).split("[@/]");
+            assertEquals(h[0], g[0], "zone event " + i + ": " + zoneSorted);
+            long late = Long.parseLong(g[1]) - Long.parseLong(h[1]);
+            assertTrue(late >= 0 && late <= 4, "confirmed 0-4 frames after the feet cross the edge: " + zoneHand[i] + " vs " + zoneSorted.get(i));
+        }
+        // dwell: 2.5 s and 2.7 s by hand (10 fps), first frame inside to first frame outside
+        double[] dwells = visits.stream().filter(v -> v.path("type").asText().equals("zone-exit")).mapToDouble(v -> v.path("dwellSeconds").asDouble()).toArray();
+        assertEquals(2, dwells.length);
+        assertEquals(2.5, dwells[0], 0.35, "the hoodie's dwell");
+        assertEquals(2.7, dwells[1], 0.35, "the dark jumper's dwell");
     }
 
     /** track@frame -> box centre in pixels, for person tracks. */

@@ -1,21 +1,13 @@
 package io.vigil.deploy.cli;
 
+import io.vigil.deploy.evidence.ClipWriter;
 import io.vigil.deploy.evidence.FrameStore;
-import io.vigil.deploy.evidence.Overlay;
 import io.vigil.flink.analytics.Rule;
-import io.vigil.video.image.BgrImage;
-import io.vigil.video.image.JpegCodec;
 import io.vigil.video.kafka.FrameRecord;
-import java.awt.image.BufferedImage;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.bytedeco.ffmpeg.global.avcodec;
-import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameRecorder;
-import org.bytedeco.javacv.Frame;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -56,7 +48,7 @@ final class ClipCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long a = micros(from, "--from"), b = micros(to, "--to");
         if (b <= a) throw new IllegalArgumentException("--to must be after --from");
-        try (FrameStore store = new FrameStore(bootstrap, null); JpegCodec jpeg = new JpegCodec()) {
+        try (FrameStore store = new FrameStore(bootstrap, null)) {
             List<FrameRecord> frames;
             try {
                 frames = store.framesBetween(camera, a, b);
@@ -67,39 +59,10 @@ final class ClipCommand implements Callable<Integer> {
             List<Rule> rules = overlay ? SnapshotCommand.rules(bootstrap, camera) : List.of();
             java.util.Map<Long, com.fasterxml.jackson.databind.JsonNode> detections = overlay
                     ? store.detections(camera, frames.get(0).seq(), frames.get(frames.size() - 1).seq()) : java.util.Map.of();
-            FrameRecord first = frames.get(0);
-            double seconds = Math.max(1e-3, (frames.get(frames.size() - 1).tsMicros() - first.tsMicros()) / 1e6);
-            double fps = frames.size() > 1 ? (frames.size() - 1) / seconds : 1;
-            int w = first.width() & ~1, h = first.height() & ~1; // 4:2:0 wants even sizes
-            boolean h264 = avcodec.avcodec_find_encoder(avcodec.AV_CODEC_ID_H264) != null;
-            if (!h264) System.out.println("this FFmpeg build has no H.264 encoder: writing MPEG-4 Part 2");
-            try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(out.toFile(), w, h, 0)) {
-                rec.setFormat("mp4");
-                rec.setVideoCodec(h264 ? avcodec.AV_CODEC_ID_H264 : avcodec.AV_CODEC_ID_MPEG4);
-                rec.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
-                rec.setFrameRate(fps);
-                rec.setVideoQuality(h264 ? 23 : 3);
-                rec.start();
-                Frame frame = new Frame(w, h, Frame.DEPTH_UBYTE, 3);
-                for (FrameRecord f : frames) {
-                    BgrImage img = jpeg.decode(f.payload());
-                    if (overlay) {
-                        BufferedImage bi = Overlay.image(img);
-                        Overlay.draw(bi, detections.get(f.seq()), rules);
-                        img = Overlay.pixels(bi);
-                    }
-                    ByteBuffer buf = (ByteBuffer) frame.image[0];
-                    for (int y = 0; y < h; y++) {
-                        buf.position(y * frame.imageStride);
-                        buf.put(img.pixels(), y * img.width() * 3, w * 3);
-                    }
-                    buf.rewind();
-                    rec.record(frame, avutil.AV_PIX_FMT_BGR24);
-                }
-                rec.stop();
-            }
-            System.out.printf(java.util.Locale.ROOT, "camera %s frames %d..%d (%d frames, %.1f fps) -> %s%n", camera, first.seq(),
-                    frames.get(frames.size() - 1).seq(), frames.size(), fps, out);
+            ClipWriter.Written w = ClipWriter.write(frames, detections, rules, overlay, out);
+            if (!w.h264()) System.out.println("this FFmpeg build has no H.264 encoder: wrote MPEG-4 Part 2");
+            System.out.printf(java.util.Locale.ROOT, "camera %s frames %d..%d (%d frames, %.1f fps) -> %s%n", camera, w.firstSeq(), w.lastSeq(),
+                    w.frames(), w.fps(), out);
             return 0;
         }
     }

@@ -26,14 +26,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Two Kafka consumers feeding {@link DashboardState}: one for the JSON topics (read_committed; the last minutes of
- * detections, actions and status so the charts start filled, every subscription from the start of the compacted
- * topic) and one for the frames topic from its end (the newest JPEGs). No consumer group: the dashboard commits
+ * detections, actions, status, analytics events and counts so the charts start filled, every subscription and rule from
+ * the start of its compacted topic) and one for the frames topic from its end (the newest JPEGs). No consumer group: the dashboard commits
  * nothing and never takes partitions from anyone.
  */
 public final class DashboardFeeds implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DashboardFeeds.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final Duration HISTORY = Duration.ofSeconds(CameraView.HISTORY_SECONDS);
 
     private final KafkaConsumer<byte[], byte[]> events;
     private final KafkaConsumer<byte[], byte[]> frames;
@@ -57,10 +56,13 @@ public final class DashboardFeeds implements AutoCloseable {
 
     private void pollEvents(DashboardState state) {
         try {
-            long since = System.currentTimeMillis() - HISTORY.toMillis();
+            long since = state.analyticsSince();
             List<TopicPartition> fromTime = awaitPartitions(events, Topics.DETECTIONS, Topics.ACTIONS, Topics.CAMERA_STATUS);
             List<TopicPartition> fromStart = awaitPartitions(events, Topics.CAMERAS);
             if (fromTime == null || fromStart == null) return;
+            // the analytics topics are newer than the rest: a cluster without them still gets a dashboard, without analytics
+            for (String t : List.of(Topics.ANALYTICS, Topics.COUNTS)) fromTime.addAll(optionalPartitions(events, t));
+            fromStart.addAll(optionalPartitions(events, Topics.RULES));
             List<TopicPartition> all = new ArrayList<>(fromTime);
             all.addAll(fromStart);
             events.assign(all);
@@ -95,6 +97,9 @@ public final class DashboardFeeds implements AutoCloseable {
                 String id = new String(r.key(), StandardCharsets.UTF_8);
                 state.spec(id, r.value() == null ? null : JSON.readTree(r.value()));
             }
+            case Topics.RULES -> { if (r.key() != null) state.rule(new String(r.key(), StandardCharsets.UTF_8), r.value()); }
+            case Topics.ANALYTICS -> { if (r.value() != null) state.analyticsEvent(JSON.readTree(r.value())); }
+            case Topics.COUNTS -> { if (r.value() != null) state.counts(JSON.readTree(r.value())); }
             case Topics.DETECTIONS -> { if (r.value() != null) state.detection(JSON.readTree(r.value())); }
             case Topics.ACTIONS -> { if (r.value() != null) state.action(JSON.readTree(r.value())); }
             case Topics.CAMERA_STATUS -> {
@@ -157,6 +162,18 @@ public final class DashboardFeeds implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /** The topic's partitions, or none (said once) when the broker does not have it. */
+    private static List<TopicPartition> optionalPartitions(KafkaConsumer<?, ?> c, String topic) {
+        try {
+            return partitions(c, topic);
+        } catch (WakeupException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.warn("dashboard: {} is not on the broker ({}): no analytics on the page", topic, e.getMessage());
+            return List.of();
+        }
     }
 
     private static List<TopicPartition> partitions(KafkaConsumer<?, ?> c, String... topics) {

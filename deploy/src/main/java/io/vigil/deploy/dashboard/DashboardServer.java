@@ -3,8 +3,13 @@ package io.vigil.deploy.dashboard;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.vigil.deploy.evidence.FrameStore;
+import io.vigil.flink.analytics.InvalidRuleException;
+import io.vigil.flink.analytics.Rule;
+import io.vigil.flink.analytics.RuleRegistry;
 import io.vigil.video.gateway.CameraRegistry;
 import io.vigil.video.gateway.CameraSpec;
+import io.vigil.video.kafka.Topics;
 import io.vigil.video.source.SourcePolicy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,8 +39,14 @@ import org.slf4j.LoggerFactory;
  * GET    /api/snapshot            every camera as JSON
  * GET    /api/events              SSE: snapshot, then frame | camera | removed events
  * GET    /api/frame?camera=&amp;seq=  a published frame (JPEG), the newest without seq
+ * GET    /api/frameref?topic=&amp;partition=&amp;offset=  the exact frame an analytics event names (JPEG, read from vigil.frames;
+ *                                 410 once retention removed it)
+ * GET    /api/clip?camera=&amp;from=&amp;to=  an MP4 of the camera's frames captured between two epoch ms (60 s at most),
+ *                                 detections and rules drawn
  * POST   /api/cameras             subscribe: a vigil.cameras spec as JSON
  * DELETE /api/cameras/{id}        unsubscribe
+ * POST   /api/rules               add or change an analytics rule: rules/1 JSON (validated as the job does)
+ * DELETE /api/rules/{id}          delete a rule
  * GET    /api/session             who is asking: user, role, the session's CSRF token
  * GET    /login, POST /login      the login page and form (with users), POST /logout
  * </pre>
@@ -66,6 +77,7 @@ public final class DashboardServer implements AutoCloseable {
     private final Properties client;
     private final DashboardAuth auth;
     private final SourcePolicy sources;
+    private final ClipService evidence;
     private volatile boolean running = true;
 
     private DashboardServer(String bootstrap, Properties client, String bind, int port, DashboardAuth auth, SourcePolicy sources) throws IOException {
@@ -77,6 +89,7 @@ public final class DashboardServer implements AutoCloseable {
         http.setExecutor(pool);
         http.createContext("/", this::handle);
         feeds = new DashboardFeeds(bootstrap, client, state);
+        evidence = new ClipService(bootstrap, client);
     }
 
     /** Starts serving on a loopback bind:port (port 0 = any free one) without logins, and following the topics. */
@@ -179,6 +192,51 @@ public final class DashboardServer implements AutoCloseable {
                     ex.getResponseHeaders().set("Cache-Control", "max-age=60");
                     send(ex, 200, "image/jpeg", jpeg);
                 }
+            } else if (method.equals("GET") && path.equals("/api/frameref")) {
+                Map<String, String> q = query(ex.getRequestURI().getRawQuery());
+                String topic = q.getOrDefault("topic", Topics.FRAMES);
+                if (!topic.equals(Topics.FRAMES)) throw new IllegalArgumentException("topic: only " + Topics.FRAMES + " holds frames, got '" + topic + "'");
+                int partition = intParam(q, "partition");
+                long offset = longParam(q, "offset");
+                try {
+                    byte[] jpeg = evidence.frame(partition, offset);
+                    ex.getResponseHeaders().set("Cache-Control", "max-age=86400, immutable"); // an offset never changes its record
+                    send(ex, 200, "image/jpeg", jpeg);
+                } catch (FrameStore.NotFound e) {
+                    send(ex, e.getMessage().contains("expired") ? 410 : 404, "text/plain; charset=utf-8", e.getMessage().getBytes(StandardCharsets.UTF_8));
+                }
+            } else if (method.equals("GET") && path.equals("/api/clip")) {
+                Map<String, String> q = query(ex.getRequestURI().getRawQuery());
+                String camera = q.getOrDefault("camera", "");
+                if (camera.isBlank()) throw new IllegalArgumentException("camera: missing");
+                long from = longParam(q, "from"), to = longParam(q, "to");
+                if (to <= from || to - from > ClipService.MAX_SPAN_MS) {
+                    throw new IllegalArgumentException("from, to: epoch ms with from < to, at most " + ClipService.MAX_SPAN_MS / 1000 + " s apart");
+                }
+                try {
+                    byte[] mp4 = evidence.clip(camera, from, to, state.rules(camera));
+                    ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + camera.replaceAll("[^A-Za-z0-9._-]", "_")
+                            + "-" + from + ".mp4\"");
+                    send(ex, 200, "video/mp4", mp4);
+                } catch (FrameStore.NotFound e) {
+                    send(ex, e.getMessage().contains("expired") ? 410 : 404, "text/plain; charset=utf-8", e.getMessage().getBytes(StandardCharsets.UTF_8));
+                }
+            } else if (path.equals("/api/rules") && method.equals("POST")) {
+                if (!sameOrigin(ex)) return;
+                try {
+                    Rule r = RuleRegistry.put(bootstrap, client, ex.getRequestBody().readNBytes(64 * 1024));
+                    LOG.info("dashboard: {} wrote rule {} ({} on camera {})", who.name(), r.id(), r.kind().json, r.camera());
+                    send(ex, 200, "application/json", JSON.writeValueAsBytes(Map.of("rule", r.id())));
+                } catch (InvalidRuleException e) {
+                    throw new IllegalArgumentException(e.getMessage());
+                }
+            } else if (path.startsWith("/api/rules/") && method.equals("DELETE")) {
+                if (!sameOrigin(ex)) return;
+                String id = URLDecoder.decode(path.substring("/api/rules/".length()), StandardCharsets.UTF_8);
+                if (id.isBlank()) throw new IllegalArgumentException("rule id missing");
+                RuleRegistry.remove(bootstrap, client, id);
+                LOG.info("dashboard: {} deleted rule {}", who.name(), id);
+                send(ex, 200, "application/json", JSON.writeValueAsBytes(Map.of("removed", id)));
             } else if (path.equals("/api/cameras") && method.equals("POST")) {
                 if (!sameOrigin(ex)) return;
                 CameraSpec spec = CameraSpec.parse(null, ex.getRequestBody().readNBytes(64 * 1024));
@@ -273,6 +331,22 @@ public final class DashboardServer implements AutoCloseable {
         }
     }
 
+    private static int intParam(Map<String, String> q, String name) {
+        try {
+            return Integer.parseInt(q.getOrDefault(name, "").strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + ": a whole number, got '" + q.getOrDefault(name, "") + "'");
+        }
+    }
+
+    private static long longParam(Map<String, String> q, String name) {
+        try {
+            return Long.parseLong(q.getOrDefault(name, "").strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + ": a whole number, got '" + q.getOrDefault(name, "") + "'");
+        }
+    }
+
     private static Map<String, String> query(String raw) {
         Map<String, String> m = new HashMap<>();
         if (raw == null) return m;
@@ -288,6 +362,7 @@ public final class DashboardServer implements AutoCloseable {
         running = false;
         http.stop(0);
         feeds.close();
+        evidence.close();
         pool.shutdownNow();
     }
 }

@@ -22,9 +22,62 @@ public final class DashboardState {
     private final Map<String, CameraView> cameras = new TreeMap<>();
     private final Map<String, LinkedHashMap<Long, byte[]>> frames = new TreeMap<>();
     private final BiConsumer<String, JsonNode> listener;
+    private final AnalyticsBoard analytics;
 
     public DashboardState(BiConsumer<String, JsonNode> listener) {
+        this(listener, System.currentTimeMillis() - CameraView.HISTORY_SECONDS * 1000L);
+    }
+
+    /** {@code analyticsSince}: analytics events from this time on are tallied (where the feed starts reading). */
+    public DashboardState(BiConsumer<String, JsonNode> listener, long analyticsSince) {
         this.listener = listener;
+        this.analytics = new AnalyticsBoard(analyticsSince);
+    }
+
+    /** Where the feeds start reading the timed topics (epoch ms): detections, analytics and counts from then on are shown. */
+    public long analyticsSince() {
+        return analytics.since();
+    }
+
+    /** A vigil.rules record (null value = deleted): the camera's rules go to the page. */
+    public void rule(String id, byte[] value) {
+        ObjectNode msg;
+        synchronized (this) {
+            String camera = analytics.rule(id, value);
+            if (camera == null) return;
+            msg = JsonNodeFactory.instance.objectNode().put("camera", camera);
+            msg.set("analytics", analytics.camera(camera));
+        }
+        listener.accept("analytics", msg);
+    }
+
+    /** A vigil.analytics event. */
+    public void analyticsEvent(JsonNode e) {
+        ObjectNode msg;
+        synchronized (this) {
+            analytics.event(e);
+            String camera = e.path("camera").asText();
+            msg = JsonNodeFactory.instance.objectNode().put("camera", camera);
+            msg.set("analytics", analytics.camera(camera));
+        }
+        listener.accept("analytics", msg);
+    }
+
+    /** A vigil.counts window. */
+    public void counts(JsonNode c) {
+        ObjectNode msg;
+        synchronized (this) {
+            analytics.counts(c);
+            String camera = c.path("camera").asText();
+            msg = JsonNodeFactory.instance.objectNode().put("camera", camera);
+            msg.set("analytics", analytics.camera(camera));
+        }
+        listener.accept("analytics", msg);
+    }
+
+    /** The camera's rules, parsed (clip overlays). */
+    public synchronized java.util.List<io.vigil.flink.analytics.Rule> rules(String camera) {
+        return analytics.parsedRules(camera);
     }
 
     public void detection(JsonNode e) {
@@ -97,7 +150,11 @@ public final class DashboardState {
 
     public synchronized ArrayNode snapshot() {
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
-        for (CameraView v : cameras.values()) out.add(v.snapshot());
+        for (CameraView v : cameras.values()) {
+            ObjectNode snap = v.snapshot();
+            snap.set("analytics", analytics.camera(v.id));
+            out.add(snap);
+        }
         return out;
     }
 

@@ -28,6 +28,8 @@ public final class FrameStore implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String bootstrap;
+    /** How far before a capture time a seek by record time starts (the gateway's queue and clock skew). */
+    private static final long SEEK_SLACK_MS = 5_000;
 
     public FrameStore(String bootstrap, Properties client) {
         Properties p = new Properties();
@@ -69,7 +71,7 @@ public final class FrameStore implements AutoCloseable {
     public List<FrameRecord> frames(String camera, long fromSeq, long toSeq) throws NotFound {
         List<FrameRecord> out = new ArrayList<>();
         long[] oldest = {Long.MAX_VALUE, 0};
-        scan(Topics.FRAMES, camera, r -> {
+        scan(Topics.FRAMES, camera, -1, r -> {
             FrameRecord f;
             try {
                 f = decode(r);
@@ -98,16 +100,28 @@ public final class FrameStore implements AutoCloseable {
     /** The camera's frames captured in [fromMicros, toMicros]. */
     public List<FrameRecord> framesBetween(String camera, long fromMicros, long toMicros) throws NotFound {
         List<FrameRecord> out = new ArrayList<>();
-        scan(Topics.FRAMES, camera, r -> {
+        long[] oldest = {Long.MAX_VALUE};
+        // a frame's record is written after its capture, so its record timestamp is at least its capture time
+        scan(Topics.FRAMES, camera, fromMicros / 1000 - SEEK_SLACK_MS, r -> {
             try {
                 FrameRecord f = decode(r);
+                oldest[0] = Math.min(oldest[0], f.tsMicros());
                 if (f.tsMicros() >= fromMicros && f.tsMicros() <= toMicros) out.add(f);
                 return f.tsMicros() <= toMicros;
             } catch (NotFound e) {
                 return true;
             }
         });
-        if (out.isEmpty()) throw new NotFound("no frame of camera " + camera + " captured in that interval on " + Topics.FRAMES + " (expired, or never sent)");
+        if (out.isEmpty()) {
+            long first = oldestTimestamp(Topics.FRAMES);
+            if (first > toMicros / 1000) {
+                throw new NotFound("frames of camera " + camera + " captured " + Instant.ofEpochMilli(fromMicros / 1000) + " .. "
+                        + Instant.ofEpochMilli(toMicros / 1000) + " have expired from " + Topics.FRAMES + " (retention): the oldest frame there is from "
+                        + Instant.ofEpochMilli(first));
+            }
+            throw new NotFound("no frame of camera " + camera + " captured " + Instant.ofEpochMilli(fromMicros / 1000) + " .. "
+                    + Instant.ofEpochMilli(toMicros / 1000) + " on " + Topics.FRAMES + " at " + bootstrap);
+        }
         out.sort((a, b) -> Long.compare(a.seq(), b.seq()));
         return out;
     }
@@ -119,8 +133,13 @@ public final class FrameStore implements AutoCloseable {
 
     /** The camera's detection events of frames fromSeq..toSeq, by frame (committed events only). */
     public Map<Long, JsonNode> detections(String camera, long fromSeq, long toSeq) {
+        return detections(camera, fromSeq, toSeq, -1);
+    }
+
+    /** As {@link #detections(String, long, long)}, reading only events written from {@code sinceMs} on (-1: all). */
+    public Map<Long, JsonNode> detections(String camera, long fromSeq, long toSeq, long sinceMs) {
         Map<Long, JsonNode> out = new java.util.HashMap<>();
-        scan(Topics.DETECTIONS, camera, r -> {
+        scan(Topics.DETECTIONS, camera, sinceMs < 0 ? -1 : sinceMs - SEEK_SLACK_MS, r -> {
             try {
                 JsonNode n = JSON.readTree(r.value());
                 long f = n.path("frame").asLong();
@@ -139,11 +158,19 @@ public final class FrameStore implements AutoCloseable {
     }
 
     /** Every record keyed by {@code camera} from the beginning to the current end, until the visitor says stop. */
-    private void scan(String topic, String camera, Visitor v) {
+    private void scan(String topic, String camera, long sinceMs, Visitor v) {
         byte[] key = camera.getBytes(StandardCharsets.UTF_8);
-        List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(15)).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+        List<TopicPartition> parts = partitions(topic);
         consumer.assign(parts);
         consumer.seekToBeginning(parts);
+        if (sinceMs >= 0) {
+            Map<TopicPartition, Long> query = new java.util.HashMap<>();
+            for (TopicPartition tp : parts) query.put(tp, sinceMs);
+            consumer.offsetsForTimes(query).forEach((tp, at) -> {
+                if (at != null) consumer.seek(tp, at.offset());
+                else consumer.seekToEnd(List.of(tp)); // nothing written since then
+            });
+        }
         Map<TopicPartition, Long> end = consumer.endOffsets(parts);
         List<TopicPartition> open = new ArrayList<>(parts);
         open.removeIf(tp -> end.get(tp) == 0);
@@ -157,6 +184,21 @@ public final class FrameStore implements AutoCloseable {
                 if (consumer.position(tp) >= end.get(tp)) open.remove(tp);
             }
         }
+    }
+
+    private List<TopicPartition> partitions(String topic) {
+        return consumer.partitionsFor(topic, Duration.ofSeconds(15)).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+    }
+
+    /** The record timestamp (ms) of the oldest record still on the topic, Long.MAX_VALUE when it is empty. */
+    private long oldestTimestamp(String topic) {
+        List<TopicPartition> parts = partitions(topic);
+        consumer.assign(parts);
+        Map<TopicPartition, Long> query = new java.util.HashMap<>();
+        for (TopicPartition tp : parts) query.put(tp, 0L);
+        long oldest = Long.MAX_VALUE;
+        for (var at : consumer.offsetsForTimes(query).values()) if (at != null) oldest = Math.min(oldest, at.timestamp());
+        return oldest;
     }
 
     private static FrameRecord decode(ConsumerRecord<byte[], byte[]> r) throws NotFound {

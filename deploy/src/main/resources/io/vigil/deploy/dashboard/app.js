@@ -43,13 +43,193 @@ function card(id) {
   canvas.dataset.boxes = '0';
   const chart = el('canvas', 'chart');
   chart.width = 400; chart.height = 60;
-  root.append(head, stats, tags, url, reason, canvas, chart);
+  // analytics: an admin draws a line (two clicks) or a zone (three or more) on the frame and names it
+  const bar = el('div', 'row rulebar');
+  const drawLine = el('button', 'draw-line', 'draw line');
+  const drawZone = el('button', 'draw-zone', 'draw zone');
+  const ruleName = el('input', 'rule-name');
+  ruleName.placeholder = 'rule name'; ruleName.size = 12; ruleName.hidden = true;
+  const save = el('button', 'save-rule', 'save'); save.hidden = true;
+  const cancel = el('button', 'cancel-rule', 'cancel'); cancel.hidden = true;
+  const drawMsg = el('span', 'draw-msg');
+  bar.append(drawLine, drawZone, ruleName, save, cancel, drawMsg);
+  bar.hidden = session.role !== 'admin';
+  const rules = el('ul', 'rules');
+  const events = el('ul', 'events');
+  root.append(head, stats, tags, url, reason, canvas, bar, rules, chart, events);
   main.append(root);
   document.getElementById('empty').hidden = true;
-  c = { id, root, state, count, fps, latency, frameNo, tags, url, reason, canvas, chart,
+  c = { id, root, state, count, fps, latency, frameNo, tags, url, reason, canvas, chart, bar, ruleName, save, cancel, drawMsg,
+        rulesList: rules, eventsList: events, rules: [], drawing: null, eventItems: new Map(),
         history: new Map(), pending: null, loading: false, lastImage: null, lastView: null };
+  drawLine.addEventListener('click', () => startDrawing(c, 'line'));
+  drawZone.addEventListener('click', () => startDrawing(c, 'zone'));
+  cancel.addEventListener('click', () => stopDrawing(c, ''));
+  save.addEventListener('click', () => saveRule(c));
+  canvas.addEventListener('click', (ev) => addPoint(c, ev));
   cams.set(id, c);
+  if (pendingAnalytics.has(id)) { applyAnalytics(c, pendingAnalytics.get(id)); pendingAnalytics.delete(id); }
   return c;
+}
+
+// analytics for cameras without a card yet (a rule written before the camera is subscribed)
+const pendingAnalytics = new Map();
+
+function startDrawing(c, kind) {
+  c.drawing = { kind, points: [] };
+  c.ruleName.hidden = false; c.save.hidden = false; c.cancel.hidden = false;
+  c.drawMsg.textContent = kind === 'line' ? 'click the two ends of the line (in = crossing from its left to its right, looking from the first point)'
+                                          : 'click the corners of the zone, then save';
+  c.canvas.classList.add('drawing');
+  redraw(c);
+}
+
+function stopDrawing(c, msg) {
+  c.drawing = null;
+  c.ruleName.hidden = true; c.save.hidden = true; c.cancel.hidden = true; c.ruleName.value = '';
+  c.drawMsg.textContent = msg;
+  c.canvas.classList.remove('drawing');
+  redraw(c);
+}
+
+function addPoint(c, ev) {
+  const d = c.drawing;
+  if (!d) return;
+  if (d.kind === 'line' && d.points.length >= 2) return;
+  const r = c.canvas.getBoundingClientRect();
+  const x = Math.min(1, Math.max(0, (ev.clientX - r.left) / r.width));
+  const y = Math.min(1, Math.max(0, (ev.clientY - r.top) / r.height));
+  d.points.push([Math.round(x * 10000) / 10000, Math.round(y * 10000) / 10000]);
+  c.canvas.dataset.drawPoints = String(d.points.length);
+  redraw(c);
+}
+
+async function saveRule(c) {
+  const d = c.drawing;
+  if (!d) return;
+  const name = c.ruleName.value.trim();
+  if (!name) { c.drawMsg.textContent = 'name the rule first'; return; }
+  const need = d.kind === 'line' ? 2 : 3;
+  if (d.points.length < need) { c.drawMsg.textContent = 'a ' + d.kind + ' needs ' + (d.kind === 'line' ? '2' : 'at least 3') + ' points'; return; }
+  const rule = { schema: 'rules/1', id: (c.id + '.' + name).replace(/[^A-Za-z0-9._-]+/g, '-'), camera: c.id, kind: d.kind, name, points: d.points };
+  const r = await fetch('/api/rules', { method: 'POST', headers: writeHeaders({ 'Content-Type': 'application/json' }), body: JSON.stringify(rule) });
+  if (r.ok) stopDrawing(c, 'saved ' + rule.id);
+  else c.drawMsg.textContent = await r.text();
+}
+
+async function deleteRule(c, id) {
+  const r = await fetch('/api/rules/' + encodeURIComponent(id), { method: 'DELETE', headers: writeHeaders() });
+  c.drawMsg.textContent = r.ok ? 'deleted ' + id : await r.text();
+}
+
+function applyAnalytics(c, a) {
+  c.rules = a.rules || [];
+  c.canvas.dataset.rules = String(c.rules.length);
+  const tallies = a.tallies || {}, windows = a.windows || {};
+  c.rulesList.replaceChildren();
+  for (const rule of c.rules) {
+    if (rule.kind === 'calibration') continue;
+    const li = el('li', 'rule ' + rule.kind);
+    li.setAttribute('data-rule', rule.id);
+    li.append(el('span', 'rule-name', rule.name || rule.id), el('span', 'kind', rule.kind));
+    const t = tallies[rule.id] || {};
+    const keys = rule.kind === 'line' ? ['in', 'out'] : ['entries', 'exits', 'loitering'];
+    if (rule.maxSpeed) keys.push('speeding');
+    for (const k of keys) {
+      const n = el('span', 'tally ' + k, String(t[k] || 0));
+      n.title = k + ' since ' + new Date(a.since).toLocaleTimeString();
+      li.append(el('span', 'tally-label', k), n);
+    }
+    for (const w of windows[rule.id] || []) {
+      const parts = rule.kind === 'line' ? 'in ' + w.in + ' out ' + w.out : 'entries ' + w.entries + ' exits ' + w.exits + ' max ' + w.maxOccupancy;
+      li.append(el('span', 'window', new Date(w.windowStart).toLocaleTimeString() + ' ' + w.label + ': ' + parts + (w.update ? ' (updated)' : '')));
+    }
+    if (session.role === 'admin') {
+      const del = el('button', 'delete-rule', '×');
+      del.title = 'delete rule ' + rule.id;
+      del.addEventListener('click', () => deleteRule(c, rule.id));
+      li.append(del);
+    }
+    c.rulesList.append(li);
+  }
+  renderEvents(c, a.events || []);
+  redraw(c);
+}
+
+function renderEvents(c, events) {
+  const keep = new Map();
+  const items = [];
+  for (const e of events) {
+    const ref = e.frameRef || {};
+    const key = [e.rule, e.type, e.track, e.frame, e.direction || ''].join('|');
+    let li = c.eventItems.get(key);
+    if (!li) {
+      li = el('li', 'event');
+      li.dataset.type = e.type;
+      li.dataset.rule = e.rule;
+      li.dataset.frame = String(e.frame);
+      const img = el('img', 'thumb');
+      img.alt = 'frame ' + e.frame;
+      img.dataset.ref = ref.topic + '/' + ref.partition + '/' + ref.offset;
+      img.addEventListener('error', () => { img.replaceWith(el('span', 'thumb gone', 'frame expired')); });
+      img.src = '/api/frameref?topic=' + encodeURIComponent(ref.topic) + '&partition=' + ref.partition + '&offset=' + ref.offset;
+      const what = e.type + (e.direction ? ' ' + e.direction : '') + (e.dwellSeconds !== undefined ? ' ' + e.dwellSeconds.toFixed(1) + ' s' : '')
+          + (e.speed !== undefined && e.type === 'speeding' ? ' ' + e.speed.toFixed(2) + ' ' + e.speedUnit : '');
+      const text = el('span', 'what', new Date(e.ts).toLocaleTimeString() + ' ' + what + ' · ' + (e.ruleName || e.rule) + ' · #' + e.track + ' ' + e.label);
+      const clip = el('a', 'clip', 'clip');
+      clip.href = '/api/clip?camera=' + encodeURIComponent(e.camera) + '&from=' + (e.ts - 3000) + '&to=' + (e.ts + 3000);
+      clip.setAttribute('download', '');
+      li.append(img, text, clip);
+    }
+    keep.set(key, li);
+    items.push(li);
+  }
+  c.eventItems = keep;
+  c.eventsList.replaceChildren(...items);
+}
+
+function redraw(c) {
+  if (c.lastView) draw(c, c.lastView, c.lastImage);
+  else {
+    const g = c.canvas.getContext('2d');
+    g.fillStyle = '#000'; g.fillRect(0, 0, c.canvas.width, c.canvas.height);
+    drawRules(c, g, c.canvas.width, c.canvas.height);
+  }
+}
+
+// Zones filled, lines with an arrow on their "in" side (the right of A->B, image y down), names beside them.
+function drawRules(c, g, w, h) {
+  g.save();
+  g.lineWidth = 2;
+  g.font = '13px system-ui, sans-serif';
+  for (const r of c.rules) {
+    if (!r.points || r.kind === 'calibration') continue;
+    const pts = r.points.map(([x, y]) => [x * w, y * h]);
+    g.strokeStyle = r.kind === 'zone' ? '#fff176' : '#f06292';
+    g.beginPath();
+    pts.forEach(([x, y], i) => (i ? g.lineTo : g.moveTo).call(g, x, y));
+    if (r.kind === 'zone') { g.closePath(); g.fillStyle = 'rgba(255,241,118,0.12)'; g.fill(); }
+    g.stroke();
+    if (r.kind === 'line') {
+      const [[ax, ay], [bx, by]] = pts;
+      const mx = (ax + bx) / 2, my = (ay + by) / 2, len = Math.hypot(bx - ax, by - ay) || 1;
+      const nx = -(by - ay) / len, ny = (bx - ax) / len;   // the right of A->B with y down
+      g.beginPath(); g.moveTo(mx, my); g.lineTo(mx + nx * 24, my + ny * 24); g.stroke();
+      g.fillStyle = g.strokeStyle; g.fillText('in', mx + nx * 28, my + ny * 28);
+    }
+    g.fillStyle = g.strokeStyle;
+    g.fillText(r.name || r.id, pts[0][0] + 4, Math.max(12, pts[0][1] - 4));
+  }
+  const d = c.drawing;
+  if (d && d.points.length) {
+    g.strokeStyle = '#80deea'; g.fillStyle = '#80deea';
+    g.beginPath();
+    d.points.forEach(([x, y], i) => (i ? g.lineTo : g.moveTo).call(g, x * w, y * h));
+    if (d.kind === 'zone' && d.points.length > 2) g.closePath();
+    g.stroke();
+    for (const [x, y] of d.points) { g.beginPath(); g.arc(x * w, y * h, 4, 0, 2 * Math.PI); g.fill(); }
+  }
+  g.restore();
 }
 
 function applyCamera(s) {
@@ -66,6 +246,7 @@ function applyCamera(s) {
     c.reason.textContent = s.status.reason || '';
   }
   if (s.history) for (const [sec, n] of s.history) c.history.set(sec, n);
+  if (s.analytics) applyAnalytics(c, s.analytics);
   if (s.latest) frame(s.latest);
   drawChart(c);
 }
@@ -103,6 +284,7 @@ function draw(c, v, img) {
   g.fillStyle = '#000'; g.fillRect(0, 0, cv.width, cv.height);
   if (img) g.drawImage(img, 0, 0, cv.width, cv.height);
   if (explain.checked && v.saliency) heatmap(g, v.saliency, cv.width, cv.height);
+  drawRules(c, g, cv.width, cv.height);
   g.lineWidth = 2;
   g.font = '14px system-ui, sans-serif';
   for (const [track, pts] of Object.entries(v.trails || {})) {
@@ -188,6 +370,7 @@ async function loadSession() {
   const admin = session.role === 'admin';
   document.getElementById('subscribe').hidden = !admin;
   for (const b of document.querySelectorAll('button.remove')) b.hidden = !admin;
+  for (const b of document.querySelectorAll('.rulebar, button.delete-rule')) b.hidden = !admin;
   if (session.auth) {
     const who = document.getElementById('who');
     who.textContent = session.user + ' (' + session.role + ')';
@@ -221,5 +404,10 @@ function connect() {
   es.addEventListener('camera', (e) => applyCamera(JSON.parse(e.data)));
   es.addEventListener('frame', (e) => frame(JSON.parse(e.data)));
   es.addEventListener('removed', (e) => removeCamera(JSON.parse(e.data).camera));
+  es.addEventListener('analytics', (e) => {
+    const m = JSON.parse(e.data);
+    const c = cams.get(m.camera);
+    if (c) applyAnalytics(c, m.analytics); else pendingAnalytics.set(m.camera, m.analytics);
+  });
 }
 loadSession().finally(connect);
