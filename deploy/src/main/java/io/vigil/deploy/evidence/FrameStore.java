@@ -113,11 +113,11 @@ public final class FrameStore implements AutoCloseable {
             }
         });
         if (out.isEmpty()) {
-            long first = oldestTimestamp(Topics.FRAMES);
-            if (first > toMicros / 1000) {
+            FrameRecord first = oldestFrame(camera);
+            if (first != null && first.tsMicros() > toMicros) {
                 throw new NotFound("frames of camera " + camera + " captured " + Instant.ofEpochMilli(fromMicros / 1000) + " .. "
-                        + Instant.ofEpochMilli(toMicros / 1000) + " have expired from " + Topics.FRAMES + " (retention): the oldest frame there is from "
-                        + Instant.ofEpochMilli(first));
+                        + Instant.ofEpochMilli(toMicros / 1000) + " have expired from " + Topics.FRAMES + " (retention): the oldest there is seq "
+                        + first.seq() + " from " + Instant.ofEpochMilli(first.tsMicros() / 1000));
             }
             throw new NotFound("no frame of camera " + camera + " captured " + Instant.ofEpochMilli(fromMicros / 1000) + " .. "
                     + Instant.ofEpochMilli(toMicros / 1000) + " on " + Topics.FRAMES + " at " + bootstrap);
@@ -190,15 +190,18 @@ public final class FrameStore implements AutoCloseable {
         return consumer.partitionsFor(topic, Duration.ofSeconds(15)).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
     }
 
-    /** The record timestamp (ms) of the oldest record still on the topic, Long.MAX_VALUE when it is empty. */
-    private long oldestTimestamp(String topic) {
-        List<TopicPartition> parts = partitions(topic);
-        consumer.assign(parts);
-        Map<TopicPartition, Long> query = new java.util.HashMap<>();
-        for (TopicPartition tp : parts) query.put(tp, 0L);
-        long oldest = Long.MAX_VALUE;
-        for (var at : consumer.offsetsForTimes(query).values()) if (at != null) oldest = Math.min(oldest, at.timestamp());
-        return oldest;
+    /** The camera's oldest frame still on the topic (the first one from the start of its partition), or null. */
+    private FrameRecord oldestFrame(String camera) {
+        FrameRecord[] first = {null};
+        scan(Topics.FRAMES, camera, -1, r -> {
+            try {
+                first[0] = decode(r);
+                return false;
+            } catch (NotFound e) {
+                return true;
+            }
+        });
+        return first[0];
     }
 
     private static FrameRecord decode(ConsumerRecord<byte[], byte[]> r) throws NotFound {
