@@ -48,7 +48,8 @@ public final class Overlay {
                     int mx = (ax + bx) / 2, my = (ay + by) / 2;
                     int nx = (int) (mx - dy / len * 20), ny = (int) (my + dx / len * 20);
                     g.drawLine(mx, my, nx, ny);
-                    g.drawString(r.name() + " (in ->)", ax, ay - 4);
+                    g.drawString("in", (int) (mx - dy / len * 24) - (dy > 0 ? g.getFontMetrics().stringWidth("in") : 0), (int) (my + dx / len * 24) + 5);
+                    label(g, r.name(), ax + 4, ay - 4);
                 }
                 case ZONE -> {
                     g.setColor(new Color(0, 200, 255));
@@ -58,7 +59,7 @@ public final class Overlay {
                         ys[i] = (int) (p[i][1] * h);
                     }
                     g.drawPolygon(xs, ys, p.length);
-                    g.drawString(r.name(), xs[0] + 3, ys[0] + g.getFont().getSize() + 2);
+                    label(g, r.name(), xs[0] + 3, ys[0] + g.getFont().getSize() + 2);
                 }
                 case CALIBRATION -> { }
             }
@@ -69,10 +70,21 @@ public final class Overlay {
                 int x1 = b.get(0).asInt(), y1 = b.get(1).asInt(), x2 = b.get(2).asInt(), y2 = b.get(3).asInt();
                 g.setColor(o.has("track") ? new Color(0, 230, 0) : new Color(200, 200, 200));
                 g.drawRect(x1, y1, x2 - x1, y2 - y1);
-                String text = o.path("label").asText() + (o.has("track") ? " #" + o.path("track").asLong() : "");
-                g.drawString(text, x1, Math.max(g.getFont().getSize(), y1 - 3));
+                String text = o.path("label").asText() + (o.has("track") ? " #" + o.path("track").asLong() : "")
+                        + (o.hasNonNull("speed") ? String.format(java.util.Locale.ROOT, " %.1f %s", o.path("speed").asDouble(), o.path("speedUnit").asText()) : "");
+                label(g, text, x1, Math.max(g.getFont().getSize(), y1 - 3));
             }
         }
         g.dispose();
+    }
+
+    /** Text in the current colour on a dark box, readable over any frame. */
+    private static void label(Graphics2D g, String text, int x, int baseline) {
+        java.awt.FontMetrics m = g.getFontMetrics();
+        Color c = g.getColor();
+        g.setColor(new Color(0, 0, 0, 160));
+        g.fillRect(x - 1, baseline - m.getAscent(), m.stringWidth(text) + 2, m.getAscent() + m.getDescent());
+        g.setColor(c);
+        g.drawString(text, x, baseline);
     }
 }
