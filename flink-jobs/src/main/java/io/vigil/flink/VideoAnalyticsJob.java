@@ -5,7 +5,7 @@ import io.vigil.flink.analytics.CountDelta;
 import io.vigil.flink.analytics.CountsAggregate;
 import io.vigil.flink.analytics.CountsWindow;
 import io.vigil.flink.config.JobConfig;
-import io.vigil.flink.detect.BatchingDetectOperator;
+import io.vigil.flink.detect.DetectOperator;
 import io.vigil.flink.event.ActionEvent;
 import io.vigil.flink.event.ActionEventSerializer;
 import io.vigil.flink.event.AnalyticsEvent;
@@ -60,8 +60,9 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  *
  * <pre>
  * KafkaSource(vigil.frames, event time = vigil-ts)
- *   -> Detect (micro-batches across cameras, one ONNX run per batch)  --side--> vigil.deadletter
- *   -> keyBy(camera) -> Track (ByteTrack ids + velocities; per-track action model) --side--> vigil.actions
+ *   -> keyBy(camera) -> Gate + Detect (which frames run the detector: interval, motion, frame age; detector runs
+ *      grouped across cameras up to the model's batch capacity)  --side--> vigil.deadletter
+ *   -> Track (ByteTrack ids + velocities, predictions for frames not detected; per-track action model) --side--> vigil.actions
  *   -> Analytics (rules broadcast from vigil.rules x the camera's tracks) --side--> vigil.analytics, count deltas
  *        count deltas -> keyBy(camera, rule, label) -> event-time tumbling windows -> vigil.counts
  *   -> [Spatiotemporal: one SSM step per frame from the camera's keyed StreamState, when configured] --side--> vigil.actions
@@ -72,8 +73,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * {@link ResetPolicy} where a camera's history breaks.
  * </pre>
  *
- * A camera's frames come from one Kafka partition through one source split and one Detect subtask, and keyBy
- * keeps a key on one channel, so each camera's events leave in capture order. All sinks share the delivery
+ * A camera's frames come from one Kafka partition through one source split, and keyBy keeps a key on one channel to
+ * one Detect subtask, which emits a camera's frames in their order, so each camera's events leave in capture order. All sinks share the delivery
  * guarantee (exactly-once by default: events become visible when the checkpoint that covers them completes).
  */
 public final class VideoAnalyticsJob {
@@ -186,14 +187,15 @@ public final class VideoAnalyticsJob {
             st = st.withPaths(Path.of(st.model()).toAbsolutePath().toString(), st.head() == null ? null : resolve(st.head()));
             stShape = SpatiotemporalWeights.load(Path.of(st.model())).config(); // validates the file here, on the client
         }
+        // keyed from here on: the gate's state is per camera, and Track reads the same partitioning without a second shuffle
         SingleOutputStreamOperator<DetectedFrame> detected = frames
-                .transform("detect", TypeInformation.of(DetectedFrame.class), new BatchingDetectOperator(detect,
+                .keyBy(f -> f.camera == null ? "" : f.camera, Types.STRING)
+                .transform("detect", TypeInformation.of(DetectedFrame.class), new DetectOperator(detect, config.gate(),
                         stShape == null ? 0 : stShape.width(), stShape == null ? 0 : stShape.height(), config.testing().failAfterFrames()))
                 .uid("detect");
         JobConfig.Actions actionSettings = config.actions();
         if (actionSettings.model() != null) actionSettings = actionSettings.withModel(resolve(actionSettings.model()));
-        SingleOutputStreamOperator<DetectedFrame> tracked = detected
-                .keyBy(DetectedFrame::camera, Types.STRING)
+        SingleOutputStreamOperator<DetectedFrame> tracked = DataStreamUtils.reinterpretAsKeyedStream(detected, DetectedFrame::camera, Types.STRING)
                 .process(new TrackOperator(policy, actionSettings))
                 .name("track").uid("track");
         DataStream<ActionEvent> actionEvents = tracked.getSideOutput(SideOutputs.ACTIONS);

@@ -86,7 +86,7 @@ class AnalyticsITCase {
                 + "\"points\":[[0,0],[1,0],[1,1],[0,1]],\"ground\":[[0,0],[20,0],[20,15],[0,15]]}");
         if (bayAtFrame <= 0) rule(bs, bay(camera));
         long start = System.currentTimeMillis();
-        List<String> args = new java.util.ArrayList<>(List.of("--bootstrap", bs, "--model", TestPaths.model("yolox-nano").toString(),
+        List<String> args = new java.util.ArrayList<>(List.of("--bootstrap", bs, "--model", TestPaths.model("yolox-nano").toString(), "--max-frame-age", "0",
                 "--group", tag + "-" + start, "--checkpoint-interval", "1s", "--start-from", "timestamp", "--start-timestamp", Long.toString(start),
                 "--counts-window", "5s"));
         args.addAll(List.of(extraArgs));

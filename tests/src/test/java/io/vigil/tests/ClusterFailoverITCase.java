@@ -52,7 +52,7 @@ class ClusterFailoverITCase {
             cluster.start(Duration.ofSeconds(90));
             long start = System.currentTimeMillis();
             jobId = cluster.submit(home.resolve("flink-jobs/target/vigil-job.jar"), "io.vigil.flink.VideoAnalyticsJob", List.of(
-                    "--bootstrap", bs, "--model", TestPaths.model("yolox-nano").toString(), "--group", "cl-" + start,
+                    "--bootstrap", bs, "--model", TestPaths.model("yolox-nano").toString(), "--max-frame-age", "0", "--group", "cl-" + start,
                     "--parallelism", "2", "--checkpoint-interval", "1s", "--delivery", "exactly-once",
                     "--start-timestamp", Long.toString(start),
                     "--action-model", "gesture-point-history-lstm",

@@ -42,7 +42,7 @@ class CrossCameraBatchingITCase {
         EmbeddedKafka kafka = SharedStack.kafka();
         String bs = kafka.bootstrap();
         InMemoryReporter reporter = InMemoryReporter.createWithRetainedMetrics();
-        JobConfig config = JobConfig.fromArgs(new String[] {"--bootstrap", bs, "--model", TestPaths.model("yolox-nano").toString(),
+        JobConfig config = JobConfig.fromArgs(new String[] {"--bootstrap", bs, "--model", TestPaths.model("yolox-nano").toString(), "--max-frame-age", "0",
                 "--group", "batch-" + System.nanoTime(), "--checkpoint-interval", "1s", "--start-from", "latest",
                 "--batch-size", "8", "--batch-timeout", "100ms", "--parallelism", "1"});
         try (LocalJob job = LocalJob.start(config, reporter.addToConfiguration(new Configuration()));

@@ -42,7 +42,7 @@ class ExactlyOnceITCase {
         EmbeddedKafka kafka = SharedStack.kafka();
         String bs = kafka.bootstrap();
         java.nio.file.Path ssm = io.vigil.flink.spatiotemporal.SsmFixture.write(java.nio.file.Files.createTempDirectory("ssm"));
-        JobConfig config = JobConfig.fromArgs(new String[] {"--bootstrap", bs, "--model", TestPaths.model("yolox-nano").toString(),
+        JobConfig config = JobConfig.fromArgs(new String[] {"--bootstrap", bs, "--model", TestPaths.model("yolox-nano").toString(), "--max-frame-age", "0",
                 "--group", "eo-" + System.nanoTime(), "--checkpoint-interval", "1s", "--start-from", "latest",
                 "--delivery", "exactly-once", "--action-model", "gesture-point-history-lstm",
                 "--fail-after-frames", "150,400", "--parallelism", "1",

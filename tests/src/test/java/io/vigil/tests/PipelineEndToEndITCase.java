@@ -45,7 +45,7 @@ class PipelineEndToEndITCase {
     @Test
     void everyFrameGetsOneEventInOrderAndFrame100HasTheSixPersons() throws Exception {
         EmbeddedKafka kafka = SharedStack.kafka();
-        String[] args = {"--bootstrap", kafka.bootstrap(), "--model", TestPaths.model("yolox-nano").toString(),
+        String[] args = {"--bootstrap", kafka.bootstrap(), "--model", TestPaths.model("yolox-nano").toString(), "--max-frame-age", "0",
                 "--group", "e2e-" + System.nanoTime(), "--checkpoint-interval", "2s", "--start-from", "earliest"};
         JobConfig config = JobConfig.fromArgs(args);
         try (LocalJob job = LocalJob.start(config);

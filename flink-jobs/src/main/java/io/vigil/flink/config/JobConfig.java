@@ -15,7 +15,7 @@ import java.util.Map;
  * {@code --config FILE} and then the flags override it ({@link JobConfigParser}); {@link #validate} checks the result in
  * one place and names the bad key and its flag. Immutable and serializable: the job's operators take their sections.
  */
-public record JobConfig(Kafka kafka, Job job, Detect detect, Track track, Actions actions, Spatiotemporal spatiotemporal, Analytics analytics,
+public record JobConfig(Kafka kafka, Job job, Gate gate, Detect detect, Track track, Actions actions, Spatiotemporal spatiotemporal, Analytics analytics,
                         Testing testing)
         implements Serializable {
 
@@ -74,6 +74,19 @@ public record JobConfig(Kafka kafka, Job job, Detect detect, Track track, Action
             return new Detect(path, provider, threads, scoreThreshold, batchSize, batchTimeout, maxPixels);
         }
     }
+
+    public record Gate(
+            @Setting(flag = "--detect-every", label = "N", doc = "run the detector on every N-th frame of a camera, the tracker predicts between (a camera's spec may set its own)")
+            int every,
+            @Setting(flag = "--motion", label = "true|false", doc = "skip frames with no motion in the picture and no object moving")
+            boolean motion,
+            @Setting(flag = "--max-frame-age", label = "DUR", doc = "a frame older than this when it reaches the detector is not detected, and the camera's detector share is lowered until frames are fresh again (0 = no limit)")
+            Duration maxFrameAge,
+            @Setting(flag = "--motion-threshold", label = "N", doc = "grey levels (1..254) a pixel must change by to be moving") int motionThreshold,
+            @Setting(flag = "--motion-min-area", label = "X", doc = "fraction of the frame a moving region must cover") double motionMinArea,
+            @Setting(flag = "--motion-refresh", label = "N", doc = "with motion gating: still detect one frame in N, so objects that stand still are seen again")
+            int motionRefresh)
+            implements Serializable {}
 
     public record Track(
             @Setting(flag = "--max-seq-gap", label = "N", doc = "a jump of more frames in a camera's seq resets its tracks and SSM state") long maxSeqGap,
@@ -174,6 +187,11 @@ public record JobConfig(Kafka kafka, Job job, Detect detect, Track track, Action
         Float st = detect.scoreThreshold();
         if (st != null && (st < 0 || st > 1)) fail("detect.scoreThreshold", "must be 0..1, got " + st);
         if (detect.batchSize() < 1 || detect.batchSize() > 256) fail("detect.batchSize", "must be 1..256, got " + detect.batchSize());
+        if (gate.every() < 1 || gate.every() > 1000) fail("gate.every", "must be 1..1000, got " + gate.every());
+        if (gate.maxFrameAge().isNegative()) fail("gate.maxFrameAge", "must be >= 0");
+        if (gate.motionThreshold() < 1 || gate.motionThreshold() > 254) fail("gate.motionThreshold", "must be 1..254, got " + gate.motionThreshold());
+        if (!(gate.motionMinArea() > 0 && gate.motionMinArea() < 1)) fail("gate.motionMinArea", "must be in (0, 1), got " + gate.motionMinArea());
+        if (gate.motionRefresh() < 1) fail("gate.motionRefresh", "must be at least 1, got " + gate.motionRefresh());
         if (detect.batchTimeout().isNegative()) fail("detect.batchTimeout", "must be >= 0");
         if (detect.maxPixels() < 1) fail("detect.maxPixels", "must be >= 1");
         if (track.maxSeqGap() < 1) fail("track.maxSeqGap", "must be > 0");

@@ -19,6 +19,8 @@ public class DetectedObject {
     public String speedUnit;
     /** Ids of the zone rules the object is inside, or null. */
     public String[] zones;
+    /** True when the box is the tracker's prediction for a frame the detector did not run on. */
+    public boolean predicted;
 
     public DetectedObject() {}
 }

@@ -14,6 +14,13 @@ public class DetectionEvent {
     /** {@code name@sha256:<12 hex>}. */
     public String model;
     public DetectedObject[] objects;
+    /**
+     * Whether and why the detector ran on this frame: {@link #FULL} (it did), {@link #INTERVAL} (the camera's detection
+     * interval skipped it), {@link #MOTION} (no motion and nothing moving), {@link #OVERLOAD} (the frame was too old, or
+     * the camera's share of the detector was lowered to catch up). Without a detection the objects are the tracker's
+     * predictions.
+     */
+    public String inference = FULL;
     /** Set when the camera's temporal state was reset at this frame, with why ({@code ResetPolicy}: frame gap, idle camera). */
     public String reset;
     /** The spatiotemporal model's pooled vector for this frame [d_model], when that stage is configured. */
@@ -21,5 +28,15 @@ public class DetectionEvent {
     /** The SSM's implicit attention per patch for this frame (0..1, max = 1), when asked for. */
     public Saliency saliency;
 
+    public static final String FULL = "full";
+    public static final String INTERVAL = "interval";
+    public static final String MOTION = "motion";
+    public static final String OVERLOAD = "overload";
+
     public DetectionEvent() {}
+
+    /** True when the detector ran on this frame. */
+    public boolean detected() {
+        return FULL.equals(inference);
+    }
 }

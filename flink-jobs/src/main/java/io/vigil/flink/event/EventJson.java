@@ -47,6 +47,7 @@ public final class EventJson {
             g.writeNumberField("width", e.width);
             g.writeNumberField("height", e.height);
             g.writeStringField("model", e.model);
+            g.writeStringField("inference", e.inference == null ? DetectionEvent.FULL : e.inference);
             g.writeArrayFieldStart("objects");
             if (e.objects != null) {
                 for (DetectedObject o : e.objects) {
@@ -69,6 +70,7 @@ public final class EventJson {
                         for (String z : o.zones) g.writeString(z);
                         g.writeEndArray();
                     }
+                    if (o.predicted) g.writeBooleanField("predicted", true);
                     g.writeEndObject();
                 }
             }

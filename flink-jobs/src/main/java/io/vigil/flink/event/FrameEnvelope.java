@@ -16,6 +16,12 @@ public class FrameEnvelope {
     public String topic;
     public int partition;
     public long offset;
+    /** The camera's own detection interval (header vigil-detect-every), 0 = the job's. */
+    public int detectEvery;
+    /** The camera's weight in the detector's fair share (header vigil-detect-weight), 0 = 1. */
+    public float detectWeight;
+    /** Areas whose motion does not count (header vigil-motion-mask), or null. */
+    public String motionMask;
     /** Why the record could not be read as a frame; null for good frames. */
     public String error;
 

@@ -3,6 +3,7 @@ package io.vigil.flink.kafka;
 import io.vigil.flink.event.FrameEnvelope;
 import io.vigil.video.kafka.FrameCodec;
 import io.vigil.video.kafka.FrameFormatException;
+import io.vigil.video.kafka.FrameHeaders;
 import io.vigil.video.kafka.FrameRecord;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -32,6 +33,7 @@ public final class FrameDeserializer implements KafkaRecordDeserializationSchema
             e.height = f.height();
             e.codec = f.codec();
             e.payload = f.payload();
+            hints(record, e);
         } catch (FrameFormatException ex) {
             e.camera = ex.camera() != null ? ex.camera()
                     : record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
@@ -40,6 +42,26 @@ public final class FrameDeserializer implements KafkaRecordDeserializationSchema
             e.error = ex.reason() + ": " + ex.getMessage();
         }
         out.collect(e);
+    }
+
+    /** The optional per-camera detection hints; a malformed one is ignored (the job's settings apply), never fatal. */
+    private static void hints(ConsumerRecord<byte[], byte[]> record, FrameEnvelope e) {
+        String every = FrameCodec.peek(record.headers(), FrameHeaders.DETECT_EVERY);
+        String weight = FrameCodec.peek(record.headers(), FrameHeaders.DETECT_WEIGHT);
+        try {
+            if (every != null) e.detectEvery = Math.max(0, Math.min(1000, Integer.parseInt(every.trim())));
+        } catch (NumberFormatException ignored) {
+            // the job's interval
+        }
+        try {
+            if (weight != null) {
+                float w = Float.parseFloat(weight.trim());
+                if (w > 0 && w <= 1000) e.detectWeight = w;
+            }
+        } catch (NumberFormatException ignored) {
+            // weight 1
+        }
+        e.motionMask = FrameCodec.peek(record.headers(), FrameHeaders.MOTION_MASK);
     }
 
     @Override

@@ -12,7 +12,11 @@ import io.vigil.flink.state.ResetPolicy;
 import io.vigil.flink.state.UpgradingValueState;
 import io.vigil.spatiotemporal.track.ByteTracker;
 import io.vigil.spatiotemporal.track.TrackedBox;
+import io.vigil.spatiotemporal.track.Track;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
@@ -47,6 +51,8 @@ public class TrackOperator extends KeyedProcessFunction<String, DetectedFrame, D
     private transient Counter late;
     private transient Counter resets;
     private transient Histogram latency;
+    /** The detector's class names by id, learnt from its detections (the same for every camera), for predicted objects. */
+    private transient Map<Integer, String> labels;
 
     /** @param actions the action model settings, its model path absolute (null model = no action labels) */
     public TrackOperator(ResetPolicy policy, JobConfig.Actions actions) {
@@ -74,6 +80,7 @@ public class TrackOperator extends KeyedProcessFunction<String, DetectedFrame, D
         late = getRuntimeContext().getMetricGroup().counter("framesOutOfOrder");
         resets = getRuntimeContext().getMetricGroup().counter("stateResets");
         latency = getRuntimeContext().getMetricGroup().histogram("endToEndLatencyMs", new DescriptiveStatisticsHistogram(1000));
+        labels = new HashMap<>();
     }
 
     private ValueState<Long> longState(String name, StateTtlConfig ttl) {
@@ -105,7 +112,8 @@ public class TrackOperator extends KeyedProcessFunction<String, DetectedFrame, D
             if (actions != null) actions.reset();
             resets.inc();
         }
-        track(e, t, prevSeq, prevTs);
+        if (e.detected()) track(e, t, prevSeq, prevTs, labels);
+        else predict(e, t, prevSeq, prevTs, labels);
         out.collect(f);
         if (actions != null) actions.observe(e, a -> ctx.output(SideOutputs.ACTIONS, a));
         tracker.update(t);
@@ -113,8 +121,45 @@ public class TrackOperator extends KeyedProcessFunction<String, DetectedFrame, D
         lastTs.update(e.tsMicros);
     }
 
+    /**
+     * A frame the detector did not run on: the confirmed tracks' predicted boxes (clamped to the frame), each with
+     * {@code predicted: true}, its track's class and last score.
+     */
+    static void predict(DetectionEvent e, ByteTracker tracker, Long prevSeq, Long prevTs, Map<Integer, String> labels) {
+        List<Track> shown = tracker.predict();
+        double dtSeconds = secondsPerFrame(e, prevSeq, prevTs);
+        List<DetectedObject> objects = new ArrayList<>(shown.size());
+        for (Track t : shown) {
+            double[] b = t.box();
+            float x1 = clamp(b[0], e.width), y1 = clamp(b[1], e.height), x2 = clamp(b[2], e.width), y2 = clamp(b[3], e.height);
+            if (x2 - x1 < 1 || y2 - y1 < 1) continue; // predicted out of the picture
+            DetectedObject o = new DetectedObject();
+            o.label = labels.getOrDefault(t.classId(), "class-" + t.classId());
+            o.classId = t.classId();
+            o.score = t.score();
+            o.box = new float[] {x1, y1, x2, y2};
+            o.boxNorm = new float[] {x1 / e.width, y1 / e.height, x2 / e.width, y2 / e.height};
+            o.track = t.id();
+            o.predicted = true;
+            double[] v = t.velocity();
+            if (dtSeconds > 0) o.velocity = new float[] {(float) (v[0] / dtSeconds), (float) (v[1] / dtSeconds)};
+            objects.add(o);
+        }
+        e.objects = objects.toArray(DetectedObject[]::new);
+    }
+
+    private static float clamp(double v, int max) {
+        return (float) Math.max(0, Math.min(max, v));
+    }
+
+    /** Capture time per frame since the previous frame, 0 when unknown. */
+    private static double secondsPerFrame(DetectionEvent e, Long prevSeq, Long prevTs) {
+        long frames = Math.max(1, e.frame - (prevSeq == null ? e.frame - 1 : prevSeq));
+        return prevTs == null || e.tsMicros <= prevTs ? 0 : (e.tsMicros - prevTs) / 1e6 / frames;
+    }
+
     /** Gives each object of a confirmed track its id and its velocity in pixels per second of capture time. */
-    private static void track(DetectionEvent e, ByteTracker tracker, Long prevSeq, Long prevTs) {
+    static void track(DetectionEvent e, ByteTracker tracker, Long prevSeq, Long prevTs, Map<Integer, String> labels) {
         int n = e.objects.length;
         float[][] boxes = new float[n][];
         float[] scores = new float[n];
@@ -124,9 +169,9 @@ public class TrackOperator extends KeyedProcessFunction<String, DetectedFrame, D
             scores[i] = e.objects[i].score;
             classes[i] = e.objects[i].classId;
         }
+        for (DetectedObject o : e.objects) labels.putIfAbsent(o.classId, o.label);
         List<TrackedBox> tracked = tracker.update(boxes, scores, classes);
-        long frames = Math.max(1, e.frame - (prevSeq == null ? e.frame - 1 : prevSeq));
-        double dtSeconds = prevTs == null || e.tsMicros <= prevTs ? 0 : (e.tsMicros - prevTs) / 1e6 / frames;
+        double dtSeconds = secondsPerFrame(e, prevSeq, prevTs);
         for (TrackedBox b : tracked) {
             if (b.trackId() < 0) continue;
             DetectedObject o = e.objects[b.detection()];

@@ -138,6 +138,28 @@ public final class ByteTracker {
         return out;
     }
 
+    /**
+     * Advances the tracks by one frame that had no detection run (a frame the detector skipped, not one where it found
+     * nothing): the Kalman prediction only, nothing matched, nothing created; a lost track past {@code maxLost} frames is
+     * dropped as in {@link #update}.
+     *
+     * @return the confirmed tracks being tracked (not lost), their boxes and velocities now predicted
+     */
+    public List<Track> predict() {
+        frames++;
+        List<Track> shown = new ArrayList<>();
+        for (java.util.Iterator<Track> it = tracks.iterator(); it.hasNext(); ) {
+            Track t = it.next();
+            KalmanBox.predict(t.mean, t.cov);
+            if (t.state == Track.State.LOST && frames - t.lastSeenFrame > cfg.maxLost()) {
+                it.remove();
+                continue;
+            }
+            if (t.confirmed && t.state == Track.State.TRACKED) shown.add(t);
+        }
+        return shown;
+    }
+
     private interface Eligible {
         boolean test(Track t);
     }

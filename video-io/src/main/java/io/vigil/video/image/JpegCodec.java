@@ -3,6 +3,7 @@ package io.vigil.video.image;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_GRAYSCALE_8;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
@@ -27,6 +28,50 @@ public final class JpegCodec implements AutoCloseable {
      * @throws ImageCodecException when the bytes are not a decodable image
      */
     public BgrImage decode(byte[] jpeg) {
+        checkJpeg(jpeg);
+        input.position(0).put(jpeg, 0, jpeg.length);
+        try (Mat buf = new Mat(1, jpeg.length, CV_8UC1, input)) {
+            try (Mat img = imdecode(buf, IMREAD_COLOR)) {
+                if (img == null || img.empty()) {
+                    throw new ImageCodecException("not a decodable image (" + jpeg.length + " bytes, starts "
+                            + String.format("%02x%02x", jpeg[0], jpeg.length > 1 ? jpeg[1] : 0) + ")");
+                }
+                return copyOut(img);
+            }
+        } catch (RuntimeException e) {
+            if (e instanceof ImageCodecException) throw e;
+            throw new ImageCodecException("not a decodable image (" + jpeg.length + " bytes): " + e.getMessage());
+        }
+    }
+
+    /** A greyscale picture at a reduced size: [h*w] grey levels, row-major (pixels may be longer than w*h when reused). */
+    public record GreyImage(int width, int height, byte[] pixels) {}
+
+    /**
+     * Decodes a JPEG at one eighth of its width and height in grey levels, which libjpeg does by scaling in the DCT
+     * (it never builds the full-size picture): what a motion detector needs at a fraction of a full decode's cost.
+     *
+     * @param reuse an array to write the pixels into when it is large enough, or null
+     * @throws ImageCodecException when the bytes are not a decodable image
+     */
+    public GreyImage decodeGreyEighth(byte[] jpeg, byte[] reuse) {
+        checkJpeg(jpeg);
+        input.position(0).put(jpeg, 0, jpeg.length);
+        try (Mat buf = new Mat(1, jpeg.length, CV_8UC1, input); Mat img = imdecode(buf, IMREAD_REDUCED_GRAYSCALE_8)) {
+            if (img == null || img.empty() || img.type() != CV_8UC1) throw new ImageCodecException("not a decodable image (" + jpeg.length + " bytes)");
+            int w = img.cols(), h = img.rows();
+            byte[] out = reuse != null && reuse.length >= w * h ? reuse : new byte[w * h];
+            if (img.isContinuous()) img.data().position(0).get(out, 0, w * h);
+            else for (int y = 0; y < h; y++) img.data().position(y * img.step()).get(out, y * w, w);
+            return new GreyImage(w, h, out);
+        } catch (RuntimeException e) {
+            if (e instanceof ImageCodecException) throw e;
+            throw new ImageCodecException("not a decodable image (" + jpeg.length + " bytes): " + e.getMessage());
+        }
+    }
+
+    /** The checks every decode makes first; leaves the input buffer large enough for the bytes. */
+    private void checkJpeg(byte[] jpeg) {
         if (jpeg == null || jpeg.length == 0) throw new ImageCodecException("image bytes are empty");
         if (jpeg.length < 4 || (jpeg[0] & 0xff) != 0xff || (jpeg[1] & 0xff) != 0xd8) {
             throw new ImageCodecException("not a JPEG (" + jpeg.length + " bytes, no start-of-image marker)");
@@ -40,19 +85,6 @@ public final class JpegCodec implements AutoCloseable {
         if (input.capacity() < jpeg.length) {
             input.close();
             input = new BytePointer(Math.max(jpeg.length, input.capacity() * 2));
-        }
-        input.position(0).put(jpeg, 0, jpeg.length);
-        try (Mat buf = new Mat(1, jpeg.length, CV_8UC1, input)) {
-            try (Mat img = imdecode(buf, IMREAD_COLOR)) {
-                if (img == null || img.empty()) {
-                    throw new ImageCodecException("not a decodable image (" + jpeg.length + " bytes, starts "
-                            + String.format("%02x%02x", jpeg[0], jpeg.length > 1 ? jpeg[1] : 0) + ")");
-                }
-                return copyOut(img);
-            }
-        } catch (RuntimeException e) {
-            if (e instanceof ImageCodecException) throw e;
-            throw new ImageCodecException("not a decodable image (" + jpeg.length + " bytes): " + e.getMessage());
         }
     }
 

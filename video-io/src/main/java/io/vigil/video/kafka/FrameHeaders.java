@@ -15,6 +15,16 @@ public final class FrameHeaders {
      */
     public static final String CRC32C = "vigil-crc32c";
 
+    /** Optional: run the detector on every N-th frame of this camera (its spec's detect.every), overriding the job's. */
+    public static final String DETECT_EVERY = "vigil-detect-every";
+    /** Optional: the camera's weight in the detector's fair share under overload (its spec's detect.weight; default 1). */
+    public static final String DETECT_WEIGHT = "vigil-detect-weight";
+    /**
+     * Optional: areas whose motion does not count (its spec's detect.motionMask): polygons separated by {@code ;}, each
+     * {@code x,y x,y x,y ...} in 0..1 of the frame.
+     */
+    public static final String MOTION_MASK = "vigil-motion-mask";
+
     public static final String CODEC_JPEG = "jpeg";
 
     private FrameHeaders() {}

@@ -1,0 +1,408 @@
+package io.vigil.flink.detect;
+
+import io.vigil.flink.config.JobConfig;
+import io.vigil.flink.event.DeadLetter;
+import io.vigil.flink.event.DetectedFrame;
+import io.vigil.flink.event.DetectedObject;
+import io.vigil.flink.event.DetectionEvent;
+import io.vigil.flink.event.FrameEnvelope;
+import io.vigil.flink.event.SideOutputs;
+import io.vigil.flink.failure.Unrecoverable;
+import io.vigil.flink.gate.DetectGate;
+import io.vigil.flink.gate.GateState;
+import io.vigil.models.bundle.ModelBundle;
+import io.vigil.models.detect.Detection;
+import io.vigil.models.detect.DetectionResult;
+import io.vigil.models.detect.Detector;
+import io.vigil.models.detect.DetectorOptions;
+import io.vigil.models.detect.FrameInput;
+import io.vigil.models.detect.Preprocessor;
+import io.vigil.models.detect.ResizeMode;
+import io.vigil.video.image.BgrImage;
+import io.vigil.video.image.ImageCodecException;
+import io.vigil.video.image.JpegCodec;
+import io.vigil.video.motion.MotionDetector;
+import io.vigil.video.motion.MotionMask;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MeterView;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gate + decode + detect, keyed by camera. Every frame leaves as exactly one {@link DetectedFrame}; the camera's
+ * {@link DetectGate} decides whether the detector runs on it ({@code inference: full}) or not ({@code interval},
+ * {@code motion}, {@code overload}); a frame the detector skips is never decoded at full size (a frame too old is not
+ * decoded at all, motion gating decodes 1/8 of it in grey), and the Track stage fills it with the tracker's
+ * predictions. The gate's state (share of the detector, credit, motion background) is keyed state: checkpointed,
+ * restored, rescaled.
+ *
+ * <p>Frames that run the detector are grouped across the subtask's cameras up to the detector's batch capacity: a model
+ * with a dynamic batch axis gets up to {@code batchSize} frames per run (waiting at most {@code batchTimeout}); a
+ * fixed-batch model (the shipped CPU detectors) runs each frame as it comes, so no frame waits for others. A camera's
+ * frames leave in their order; everything buffered leaves before each checkpoint barrier and watermark.
+ *
+ * <p>Frames that cannot be processed go to {@link SideOutputs#DEADLETTER} with the reason (broken wire format, more
+ * pixels than {@code maxPixels}, corrupt image, size disagreeing with the headers). The job never fails on bad input.
+ */
+public class DetectOperator extends AbstractStreamOperator<DetectedFrame> implements OneInputStreamOperator<FrameEnvelope, DetectedFrame>,
+        ProcessingTimeCallback {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(DetectOperator.class);
+    /** Lowest share of the detector overload may leave a camera: one frame in 50. */
+    static final double MIN_SHARE = 0.02;
+    /** Share regained per second at weight 1 once frames are fresh again. */
+    static final double RAISE_PER_SECOND = 0.05;
+
+    private final JobConfig.Detect settings;
+    private final JobConfig.Gate gateSettings;
+    private final int tensorWidth;
+    private final int tensorHeight;
+    private final long[] failAfterFrames;
+
+    private transient Detector detector;
+    private transient JpegCodec jpeg;
+    private transient String modelId;
+    private transient int batchCapacity;
+    private transient DetectGate gate;
+    private transient MotionDetector motion;
+    private transient ValueState<GateState> gateState;
+    private transient List<Pending> buffer;
+    private transient int pendingRuns;
+    private transient boolean timerSet;
+    private transient byte[] grey;
+    private transient Map<String, CameraMetrics> cameraMetrics;
+    private transient Map<String, boolean[]> masks;         // camera + "|" + mask + "|" + w + "x" + h -> [h*w]
+    private transient Counter framesOk;
+    private transient Counter framesDetected;
+    private transient Counter framesBad;
+    private transient Counter batches;
+    private transient Histogram batchSizes;
+    private transient Histogram inferenceMs;
+    private transient Histogram frameAgeMs;
+    private transient long processedThisAttempt;
+    private transient Preprocessor tensorPre;
+    private transient FloatBuffer tensorBuf;
+
+    /** A frame waiting in the batch: to detect (image set) or to pass on with the reason it was skipped. */
+    private record Pending(StreamRecord<FrameEnvelope> record, String inference, BgrImage image, float[] tensor) {}
+
+    /**
+     * @param settings        the detect section, its model path absolute
+     * @param gateSettings    the gate section
+     * @param tensorWidth     with tensorHeight &gt; 0: attach each frame as a [3][H][W] RGB 0..1 tensor for the spatiotemporal stage
+     * @param failAfterFrames testing only (testing.failAfterFrames): fail attempt k after its n-th frame; null in production
+     */
+    public DetectOperator(JobConfig.Detect settings, JobConfig.Gate gateSettings, int tensorWidth, int tensorHeight, List<Long> failAfterFrames) {
+        this.settings = settings;
+        this.gateSettings = gateSettings;
+        this.tensorWidth = tensorWidth;
+        this.tensorHeight = tensorHeight;
+        this.failAfterFrames = failAfterFrames == null ? null : failAfterFrames.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        ModelBundle bundle = Unrecoverable.open("detector", () -> ModelBundle.load(Path.of(settings.model())));
+        detector = Unrecoverable.open("detector", () -> Detector.open(bundle, DetectorOptions.defaults().withProvider(settings.executionProvider())
+                .withThreads(settings.threads()).withScoreThreshold(settings.scoreThreshold()).withMaxBatch(settings.batchSize())));
+        modelId = bundle.modelId();
+        batchCapacity = Math.max(1, Math.min(settings.batchSize(), detector.batchCapacity()));
+        jpeg = new JpegCodec();
+        gate = new DetectGate(new DetectGate.Settings(gateSettings.every(), gateSettings.motion(), gateSettings.maxFrameAge().toMillis(),
+                gateSettings.motionRefresh(), MIN_SHARE, RAISE_PER_SECOND));
+        motion = new MotionDetector(new MotionDetector.Settings(gateSettings.motionThreshold(), gateSettings.motionMinArea(),
+                MotionDetector.Settings.defaults().learningRate(), MotionDetector.Settings.defaults().warmupFrames()));
+        gateState = getPartitionedState(new ValueStateDescriptor<>("gate", TypeInformation.of(GateState.class)));
+        buffer = new ArrayList<>();
+        cameraMetrics = new HashMap<>();
+        masks = new HashMap<>();
+        if (tensorWidth > 0 && tensorHeight > 0) {
+            // the spatiotemporal stage's input: the whole frame stretched, RGB, 0..1
+            tensorPre = new Preprocessor(tensorWidth, tensorHeight, ResizeMode.STRETCH, true, 0, 1f / 255, null, null);
+            tensorBuf = FloatBuffer.allocate(3 * tensorWidth * tensorHeight);
+        }
+        MetricGroup g = getMetricGroup();
+        framesOk = g.counter("framesOut");
+        framesDetected = g.counter("framesDetected");
+        framesBad = g.counter("framesRejected");
+        batches = g.counter("batches");
+        batchSizes = g.histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
+        inferenceMs = g.histogram("inferenceMs", new DescriptiveStatisticsHistogram(1000));
+        frameAgeMs = g.histogram("frameAgeMs", new DescriptiveStatisticsHistogram(2000));
+        g.meter("framesPerSecond", new MeterView(framesDetected));
+        g.gauge("meanBatchSize", () -> batches.getCount() == 0 ? 0.0 : (double) framesDetected.getCount() / batches.getCount());
+        LOG.info("detector {} on {} ready ({} frame(s) per run{}); gate: every {} frame(s), motion {}, max frame age {} ms", modelId, detector.provider(),
+                batchCapacity, batchCapacity > 1 ? ", waiting up to " + settings.batchTimeout().toMillis() + " ms to fill" : ", no waiting",
+                gateSettings.every(), gateSettings.motion() ? "on" : "off", gateSettings.maxFrameAge().toMillis());
+    }
+
+    @Override
+    public void processElement(StreamRecord<FrameEnvelope> element) throws Exception {
+        FrameEnvelope f = element.getValue();
+        if (f.isBad()) {
+            reject(f, f.error, element);
+            return;
+        }
+        if ((long) f.width * f.height > settings.maxPixels()) {
+            reject(f, "frame of " + f.width + "x" + f.height + " is over the limit of " + settings.maxPixels() + " pixels", element);
+            return;
+        }
+        GateState s = gateState.value();
+        if (s == null) s = new GateState();
+        long now = System.currentTimeMillis();
+        long age = Math.max(0, now - f.tsMicros / 1000);
+        frameAgeMs.update(age);
+        int every = f.detectEvery > 0 ? f.detectEvery : gateSettings.every();
+        double weight = f.detectWeight > 0 ? f.detectWeight : 1;
+        boolean moving = false;
+        boolean tooOld = gateSettings.maxFrameAge().toMillis() > 0 && age > gateSettings.maxFrameAge().toMillis();
+        CameraMetrics m = metrics(f.camera);
+        if (gateSettings.motion() && !tooOld) {
+            JpegCodec.GreyImage small;
+            try {
+                small = jpeg.decodeGreyEighth(f.payload, grey);
+            } catch (ImageCodecException e) {
+                reject(f, "corrupt image: " + e.getMessage(), element);
+                return;
+            }
+            grey = small.pixels();
+            if (s.motion == null) s.motion = new MotionDetector.State();
+            moving = motion.update(s.motion, grey, small.width(), small.height(), mask(f, small.width(), small.height())).motion();
+            m.frames++;
+            if (moving) m.moving++;
+        }
+        String inference = gate.decide(s, f.seq, every, weight, age, moving, now);
+        gateState.update(s);
+        m.share = s.share;
+        m.count(inference);
+        BgrImage image = null;
+        float[] tensor = null;
+        if (inference.equals(DetectionEvent.FULL) || tensorPre != null) {
+            // the spatiotemporal stage sees every frame, so with it every frame is decoded
+            try {
+                image = jpeg.decode(f.payload);
+            } catch (ImageCodecException e) {
+                reject(f, "corrupt image: " + e.getMessage(), element);
+                return;
+            }
+            if (image.width() != f.width || image.height() != f.height) {
+                reject(f, "image is " + image.width() + "x" + image.height() + " but its headers say " + f.width + "x" + f.height, element);
+                return;
+            }
+            if (tensorPre != null) {
+                tensorBuf.clear();
+                tensorPre.apply(image.pixels(), image.width(), image.height(), tensorBuf);
+                tensor = tensorBuf.array().clone();
+            }
+        }
+        boolean run = inference.equals(DetectionEvent.FULL);
+        buffer.add(new Pending(element, inference, run ? image : null, tensor));
+        if (run) pendingRuns++;
+        if (pendingRuns == 0 || pendingRuns >= batchCapacity) {
+            flush();
+        } else if (!timerSet) {
+            timerSet = true;
+            getProcessingTimeService().registerTimer(getProcessingTimeService().getCurrentProcessingTime() + settings.batchTimeout().toMillis(), this);
+        }
+    }
+
+    @Override
+    public void onProcessingTime(long time) throws Exception {
+        timerSet = false;
+        flush();
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        flush();
+        super.processWatermark(mark);
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        flush();
+    }
+
+    @Override
+    public void finish() throws Exception {
+        flush();
+        super.finish();
+    }
+
+    /** Runs the buffered detections (one batch) and emits every buffered frame in arrival order. */
+    private void flush() throws Exception {
+        if (buffer.isEmpty()) return;
+        List<FrameInput> inputs = new ArrayList<>(pendingRuns);
+        for (Pending p : buffer) if (p.image() != null) inputs.add(new FrameInput(p.image().pixels(), p.image().width(), p.image().height()));
+        List<DetectionResult> results = List.of();
+        if (!inputs.isEmpty()) {
+            long t0 = System.nanoTime();
+            results = detector.detectBatch(inputs);
+            inferenceMs.update((System.nanoTime() - t0) / 1_000_000);
+            batches.inc();
+            batchSizes.update(inputs.size());
+        }
+        int next = 0;
+        for (Pending p : buffer) {
+            FrameEnvelope f = p.record().getValue();
+            DetectionEvent e;
+            if (p.image() != null) {
+                e = toEvent(f, results.get(next++).detections());
+                framesDetected.inc();
+                setCurrentKey(f.camera);
+                GateState s = gateState.value();
+                if (s != null) {
+                    gate.observeDetection(s, f.seq, centres(e), Math.max(1f, 0.002f * f.width));
+                    gateState.update(s);
+                }
+            } else {
+                e = toEvent(f, List.of());
+                e.inference = p.inference();
+            }
+            DetectedFrame out = DetectedFrame.of(e, p.tensor(), f);
+            if (p.record().hasTimestamp()) output.collect(new StreamRecord<>(out, p.record().getTimestamp()));
+            else output.collect(new StreamRecord<>(out));
+            framesOk.inc();
+            injectFailureIfAsked();
+        }
+        buffer.clear();
+        pendingRuns = 0;
+    }
+
+    private static float[] centres(DetectionEvent e) {
+        float[] c = new float[e.objects.length * 2];
+        for (int i = 0; i < e.objects.length; i++) {
+            float[] b = e.objects[i].box;
+            c[2 * i] = (b[0] + b[2]) / 2;
+            c[2 * i + 1] = (b[1] + b[3]) / 2;
+        }
+        return c;
+    }
+
+    /** The camera's motion mask at the grey size, rasterized once per (mask, size); a malformed mask is said once and ignored. */
+    private boolean[] mask(FrameEnvelope f, int w, int h) {
+        if (f.motionMask == null || f.motionMask.isBlank()) return null;
+        String key = f.camera + "|" + f.motionMask + "|" + w + "x" + h;
+        if (masks.containsKey(key)) return masks.get(key);
+        boolean[] m = null;
+        try {
+            m = MotionMask.rasterize(MotionMask.parse(f.motionMask), w, h);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("camera {}: motion mask ignored: {}", f.camera, e.getMessage());
+        }
+        if (masks.size() > 10_000) masks.clear();
+        masks.put(key, m);
+        return m;
+    }
+
+    /** Testing hook (JobConfig testing.failAfterFrames): fail attempt k after its n-th frame. */
+    private void injectFailureIfAsked() {
+        long[] at = failAfterFrames;
+        if (at == null) return;
+        processedThisAttempt++;
+        int attempt = getRuntimeContext().getTaskInfo().getAttemptNumber();
+        if (attempt < at.length && processedThisAttempt == at[attempt]) {
+            throw new IllegalStateException("injected failure (testing.failAfterFrames) in attempt " + attempt + " after " + at[attempt] + " frames");
+        }
+    }
+
+    private DetectionEvent toEvent(FrameEnvelope f, List<Detection> dets) {
+        DetectionEvent e = new DetectionEvent();
+        e.camera = f.camera;
+        e.frame = f.seq;
+        e.tsMicros = f.tsMicros;
+        e.width = f.width;
+        e.height = f.height;
+        e.model = modelId;
+        e.objects = new DetectedObject[dets.size()];
+        for (int i = 0; i < dets.size(); i++) {
+            Detection d = dets.get(i);
+            DetectedObject o = new DetectedObject();
+            o.label = d.label();
+            o.classId = d.classId();
+            o.score = d.score();
+            o.box = new float[] {d.x1(), d.y1(), d.x2(), d.y2()};
+            o.boxNorm = new float[] {d.x1() / f.width, d.y1() / f.height, d.x2() / f.width, d.y2() / f.height};
+            e.objects[i] = o;
+        }
+        return e;
+    }
+
+    private void reject(FrameEnvelope f, String reason, StreamRecord<FrameEnvelope> r) {
+        framesBad.inc();
+        LOG.warn("frame {} to the dead-letter topic: {}", f.where(), reason);
+        DeadLetter d = DeadLetter.of(f, reason);
+        if (r.hasTimestamp()) output.collect(SideOutputs.DEADLETTER, new StreamRecord<>(d, r.getTimestamp()));
+        else output.collect(SideOutputs.DEADLETTER, new StreamRecord<>(d));
+    }
+
+    /** Per camera: frames by inference, detector share, moving share of motion-checked frames (metric group camera=ID). */
+    private CameraMetrics metrics(String camera) {
+        CameraMetrics m = cameraMetrics.get(camera);
+        if (m == null) {
+            m = new CameraMetrics(getMetricGroup().addGroup("camera", camera));
+            cameraMetrics.put(camera, m);
+        }
+        return m;
+    }
+
+    private static final class CameraMetrics {
+        final Counter full, interval, motionSkip, overload;
+        volatile double share = 1;
+        long frames, moving;
+
+        CameraMetrics(MetricGroup g) {
+            full = g.counter("framesDetected");
+            interval = g.counter("framesSkippedInterval");
+            motionSkip = g.counter("framesSkippedMotion");
+            overload = g.counter("framesSkippedOverload");
+            g.gauge("detectorShare", () -> share);
+            g.gauge("effectiveInterval", () -> share <= 0 ? 0.0 : 1 / share);
+            g.gauge("motionRatio", () -> frames == 0 ? 0.0 : (double) moving / frames);
+        }
+
+        void count(String inference) {
+            switch (inference) {
+                case DetectionEvent.FULL -> full.inc();
+                case DetectionEvent.INTERVAL -> interval.inc();
+                case DetectionEvent.MOTION -> motionSkip.inc();
+                default -> overload.inc();
+            }
+        }
+    }
+
+    /** For tests: detected frames per batch so far. */
+    double meanBatchSize() {
+        return batches.getCount() == 0 ? 0 : (double) framesDetected.getCount() / batches.getCount();
+    }
+
+    /** For tests: frames per detector run. */
+    int batchCapacity() {
+        return batchCapacity;
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (jpeg != null) jpeg.close();
+        if (detector != null) detector.close();
+        super.close();
+    }
+}

@@ -1,0 +1,30 @@
+package io.vigil.flink.gate;
+
+import io.vigil.video.motion.MotionDetector;
+
+/**
+ * One camera's gate between frames (a Flink POJO, keyed state): its share of the detector, the detector runs it has
+ * earned, when it last moved, and its motion background.
+ */
+public class GateState {
+    /** Fraction of this camera's frames that may run the detector now: at most 1/interval, lowered under overload. */
+    public double share = 1;
+    /** Detector runs earned: a frame runs when this reaches 1 (never above 1, so no bursts after a quiet spell). */
+    public double credit = 1;
+    /** Wall clock (ms) of the last share cut; at most one per maxFrameAge, so one late burst is one cut. */
+    public long lastCutMs;
+    /** Wall clock (ms) of the last share increase. */
+    public long lastRaiseMs;
+    /** Frames since the detector last ran on this camera. */
+    public long sinceDetect;
+    /** An object moved between the last two detections: motion gating runs the detector up to this seq. */
+    public long movingUntilSeq = -1;
+    /** Centres of the objects of the last detection, [n*2] pixels (x, y), or null. */
+    public float[] lastCentres;
+    /** The seq of the last detection. */
+    public long lastDetectSeq = -1;
+    /** The motion detector's background, or null before the first frame. */
+    public MotionDetector.State motion;
+
+    public GateState() {}
+}

@@ -1,0 +1,181 @@
+package io.vigil.flink.detect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vigil.flink.TestFrames;
+import io.vigil.flink.config.JobConfig;
+import io.vigil.flink.event.DeadLetter;
+import io.vigil.flink.event.DetectedFrame;
+import io.vigil.flink.event.DetectionEvent;
+import io.vigil.flink.event.FrameEnvelope;
+import io.vigil.flink.event.SideOutputs;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+class DetectOperatorTest {
+    private static JobConfig.Gate gate(int every, boolean motion, Duration maxAge) {
+        return new JobConfig.Gate(every, motion, maxAge, 20, 0.001, 50);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, FrameEnvelope, DetectedFrame> harness(int batch, JobConfig.Gate gate) throws Exception {
+        JobConfig.Detect s = new JobConfig.Detect(TestFrames.model("yolox-nano"), "cpu", 1, null, batch, Duration.ofMillis(50), 1_000_000);
+        return new KeyedOneInputStreamOperatorTestHarness<>(new DetectOperator(s, gate, 0, 0, null), f -> f.camera, Types.STRING);
+    }
+
+    private static List<DetectionEvent> events(KeyedOneInputStreamOperatorTestHarness<String, FrameEnvelope, DetectedFrame> h) {
+        return h.extractOutputValues().stream().map(f -> {
+            assertNull(f.tensor, "no tensor without a spatiotemporal stage");
+            return f.event;
+        }).toList();
+    }
+
+    /** A frame captured now (fresh), so the frame-age limit does not apply unless asked. */
+    private static FrameEnvelope fresh(String camera, long seq, byte[] jpeg) {
+        FrameEnvelope f = TestFrames.frame(camera, seq, jpeg, 768, 576);
+        f.tsMicros = System.currentTimeMillis() * 1000;
+        return f;
+    }
+
+    @Test
+    void aFixedBatchModelRunsEachFrameAsItComes() throws Exception {
+        List<byte[]> jpegs = TestFrames.vtestJpegs(100, 103);
+        try (var h = harness(8, gate(1, false, Duration.ZERO))) {
+            h.open();
+            DetectOperator op = (DetectOperator) h.getOperator();
+            assertEquals(1, op.batchCapacity(), "YOLOX-Nano's batch axis is fixed: batches of 8 would only make frames wait");
+            h.processElement(new StreamRecord<>(TestFrames.frame("cam-a", 100, jpegs.get(0), 768, 576), 10));
+            assertEquals(1, h.extractOutputValues().size(), "out at once, no timer");
+            h.processElement(new StreamRecord<>(TestFrames.frame("cam-b", 7, jpegs.get(1), 768, 576), 11));
+            h.processElement(new StreamRecord<>(TestFrames.frame("cam-c", 9, jpegs.get(2), 768, 576), 12));
+            List<DetectionEvent> out = events(h);
+            assertEquals(List.of("cam-a", "cam-b", "cam-c"), out.stream().map(e -> e.camera).toList());
+            assertTrue(out.stream().allMatch(e -> e.inference.equals(DetectionEvent.FULL)));
+            assertEquals(1.0, op.meanBatchSize(), 1e-9);
+            long persons = java.util.Arrays.stream(out.get(0).objects).filter(o -> o.label.equals("person")).count();
+            assertEquals(7, persons, "MODEL.md: 7 person boxes at 0.3 on frame 100");
+        }
+    }
+
+    @Test
+    void everyThirdFrameRunsAndTheOthersAreNotEvenDecoded() throws Exception {
+        List<byte[]> jpegs = TestFrames.vtestJpegs(0, 1);
+        byte[] garbage = {(byte) 0xff, (byte) 0xd8, 1, 2, 3, (byte) 0xff, (byte) 0xd9};
+        try (var h = harness(1, gate(3, false, Duration.ZERO))) {
+            h.open();
+            for (int seq = 0; seq < 7; seq++) {
+                // frames the gate skips carry bytes no decoder would accept: they are passed on without decoding
+                byte[] payload = seq % 3 == 0 ? jpegs.get(0) : garbage;
+                h.processElement(new StreamRecord<>(TestFrames.frame("cam", seq, payload, 768, 576), seq));
+            }
+            List<String> inference = events(h).stream().map(e -> e.frame + ":" + e.inference).toList();
+            assertEquals(List.of("0:full", "1:interval", "2:interval", "3:full", "4:interval", "5:interval", "6:full"), inference);
+            var dead = h.getSideOutput(SideOutputs.DEADLETTER);
+            assertEquals(0, dead == null ? 0 : dead.size(), "nothing decoded, nothing refused");
+            assertTrue(events(h).stream().filter(e -> !e.detected()).allMatch(e -> e.objects.length == 0), "the tracker fills skipped frames, not Detect");
+        }
+    }
+
+    @Test
+    void theIntervalCarriesOverACheckpoint() throws Exception {
+        List<byte[]> jpegs = TestFrames.vtestJpegs(0, 1);
+        OperatorSubtaskState snap;
+        try (var h = harness(1, gate(3, false, Duration.ZERO))) {
+            h.open();
+            h.processElement(new StreamRecord<>(TestFrames.frame("cam", 0, jpegs.get(0), 768, 576), 0));
+            h.processElement(new StreamRecord<>(TestFrames.frame("cam", 1, jpegs.get(0), 768, 576), 1));
+            snap = h.snapshot(1, 2);
+        }
+        try (var h = harness(1, gate(3, false, Duration.ZERO))) {
+            h.initializeState(snap);
+            h.open();
+            h.processElement(new StreamRecord<>(TestFrames.frame("cam", 2, jpegs.get(0), 768, 576), 2));
+            h.processElement(new StreamRecord<>(TestFrames.frame("cam", 3, jpegs.get(0), 768, 576), 3));
+            h.processElement(new StreamRecord<>(TestFrames.frame("other", 0, jpegs.get(0), 768, 576), 4));
+            assertEquals(List.of("cam:2:interval", "cam:3:full", "other:0:full"),
+                    events(h).stream().map(e -> e.camera + ":" + e.frame + ":" + e.inference).toList(), "restored mid-interval; a new camera starts with a run");
+        }
+    }
+
+    @Test
+    void framesOlderThanTheLimitAreNotDetected() throws Exception {
+        List<byte[]> jpegs = TestFrames.vtestJpegs(0, 1);
+        try (var h = harness(1, gate(1, false, Duration.ofSeconds(1)))) {
+            h.open();
+            FrameEnvelope old = TestFrames.frame("cam", 0, jpegs.get(0), 768, 576); // captured in 2023
+            h.processElement(new StreamRecord<>(old, 0));
+            h.processElement(new StreamRecord<>(fresh("cam", 1, jpegs.get(0)), 1));
+            h.processElement(new StreamRecord<>(fresh("cam", 2, jpegs.get(0)), 2));
+            List<String> got = events(h).stream().map(e -> e.frame + ":" + e.inference).toList();
+            assertEquals("0:overload", got.get(0));
+            // the share was halved: fresh frames run every other frame until it grows back
+            assertEquals(List.of("1:full", "2:overload"), got.subList(1, 3), got.toString());
+        }
+    }
+
+    @Test
+    void aStillPictureStopsTheDetectorUntilSomethingMoves() throws Exception {
+        List<byte[]> jpegs = TestFrames.vtestJpegs(0, 30);
+        try (var h = harness(1, gate(1, true, Duration.ZERO))) {
+            h.open();
+            int seq = 0;
+            for (; seq < 20; seq++) h.processElement(new StreamRecord<>(fresh("cam", seq, jpegs.get(0)), seq)); // the same picture 20 times
+            for (int i = 1; i < 30; i += 3, seq++) h.processElement(new StreamRecord<>(fresh("cam", seq, jpegs.get(i)), seq)); // people walk
+            List<DetectionEvent> out = events(h);
+            List<String> still = out.subList(8, 20).stream().map(e -> e.inference).distinct().toList();
+            assertEquals(List.of(DetectionEvent.MOTION), still, "a still picture, once learnt, is skipped: " + out.stream().map(e -> e.inference).toList());
+            long runsWhileWalking = out.subList(20, out.size()).stream().filter(DetectionEvent::detected).count();
+            assertEquals(out.size() - 20, runsWhileWalking, "walking people: every frame runs");
+        }
+    }
+
+    @Test
+    void skippedAndDetectedFramesLeaveInOrderBeforeAWatermark() throws Exception {
+        List<byte[]> jpegs = TestFrames.vtestJpegs(0, 1);
+        try (var h = harness(1, gate(2, false, Duration.ZERO))) {
+            h.open();
+            for (int seq = 0; seq < 4; seq++) h.processElement(new StreamRecord<>(TestFrames.frame("cam", seq, jpegs.get(0), 768, 576), seq));
+            h.processWatermark(new Watermark(3));
+            ConcurrentLinkedQueue<Object> all = h.getOutput();
+            Object[] seq = all.toArray();
+            assertEquals(5, seq.length);
+            for (int i = 0; i < 4; i++) assertEquals(i, ((DetectedFrame) ((StreamRecord<?>) seq[i]).getValue()).event.frame);
+            assertTrue(seq[4] instanceof Watermark);
+        }
+    }
+
+    @Test
+    void badFramesGoToTheDeadLetterOutputWithTheirReason() throws Exception {
+        List<byte[]> jpegs = TestFrames.vtestJpegs(0, 1);
+        try (var h = harness(8, gate(1, false, Duration.ZERO))) {
+            h.open();
+            FrameEnvelope broken = new FrameEnvelope();
+            broken.camera = "cam";
+            broken.seq = 3;
+            broken.topic = "vigil.frames";
+            broken.partition = 1;
+            broken.offset = 33;
+            broken.error = "MISSING_HEADER: camera cam seq 3: header vigil-ts is missing";
+            h.processElement(new StreamRecord<>(broken, 1));
+            h.processElement(new StreamRecord<>(TestFrames.frame("cam", 4, new byte[] {(byte) 0xff, (byte) 0xd8, 1, 2}, 768, 576), 2));
+            h.processElement(new StreamRecord<>(TestFrames.frame("cam", 5, jpegs.get(0), 640, 480), 3));
+            h.processElement(new StreamRecord<>(TestFrames.frame("cam", 6, jpegs.get(0), 20_000, 20_000), 4));
+            h.processElement(new StreamRecord<>(TestFrames.frame("cam", 7, jpegs.get(0), 768, 576), 5));
+            assertEquals(List.of(7L), events(h).stream().map(e -> e.frame).toList());
+            List<DeadLetter> dl = h.getSideOutput(SideOutputs.DEADLETTER).stream().map(StreamRecord::getValue).toList();
+            assertEquals(4, dl.size());
+            assertTrue(dl.get(0).reason.contains("vigil-ts is missing") && dl.get(0).offset == 33 && dl.get(0).partition == 1);
+            assertTrue(dl.stream().anyMatch(d -> d.frame == 4 && d.reason.startsWith("corrupt image")), dl.toString());
+            assertTrue(dl.stream().anyMatch(d -> d.frame == 5 && d.reason.contains("headers say 640x480")));
+            assertTrue(dl.stream().anyMatch(d -> d.frame == 6 && d.reason.contains("over the limit")));
+        }
+    }
+}
