@@ -96,6 +96,32 @@ class TrackOperatorTest {
     }
 
     @Test
+    void framesTheDetectorSkippedCarryTheTracksPredictedBoxes() throws Exception {
+        try (var h = harness(NO_ACTIONS)) {
+            for (long f = 0; f < 30; f++) {
+                DetectedFrame d = frame("a", f);
+                if (f >= 10 && f % 3 != 0) {
+                    // the detector did not run: no objects, the reason why
+                    d.event.objects = new DetectedObject[0];
+                    d.event.inference = DetectionEvent.INTERVAL;
+                }
+                h.processElement(new StreamRecord<>(d, f));
+            }
+            List<DetectionEvent> out = events(h);
+            long walker = out.get(9).objects[0].track;
+            for (DetectionEvent e : out.subList(10, 30)) {
+                DetectedObject w = java.util.Arrays.stream(e.objects).filter(o -> o.track == walker).findFirst().orElseThrow(() -> new AssertionError("frame " + e.frame));
+                double cx = (w.box[0] + w.box[2]) / 2;
+                assertEquals(100 + 6 * e.frame, cx, 3, "frame " + e.frame + ": the walker where he really is");
+                assertEquals(!e.detected(), w.predicted, "predicted exactly on skipped frames, frame " + e.frame);
+                assertEquals("person", w.label);
+                assertEquals(2, e.objects.length, "both people on every frame");
+            }
+            assertEquals(walker, out.get(29).objects[0].track, "the same id after 20 frames with one detection in three");
+        }
+    }
+
+    @Test
     void duplicatesAreDeadLetteredAndGapsResetWithAReason() throws Exception {
         try (var h = harness(NO_ACTIONS)) {
             for (long f = 0; f < 5; f++) h.processElement(new StreamRecord<>(frame("a", f), f));
