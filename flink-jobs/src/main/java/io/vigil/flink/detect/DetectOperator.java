@@ -9,6 +9,7 @@ import io.vigil.flink.event.FrameEnvelope;
 import io.vigil.flink.event.SideOutputs;
 import io.vigil.flink.failure.Unrecoverable;
 import io.vigil.flink.gate.DetectGate;
+import io.vigil.flink.gate.DetectorBudget;
 import io.vigil.flink.gate.GateState;
 import io.vigil.models.bundle.ModelBundle;
 import io.vigil.models.detect.Detection;
@@ -48,7 +49,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Gate + decode + detect, keyed by camera. Every frame leaves as exactly one {@link DetectedFrame}; the camera's
  * {@link DetectGate} decides whether the detector runs on it ({@code inference: full}) or not ({@code interval},
- * {@code motion}, {@code overload}); a frame the detector skips is never decoded at full size (a frame too old is not
+ * {@code motion}, {@code overload}), within the subtask's {@link DetectorBudget} (runs per second the detector can
+ * take, shared by weighted max-min fairness among the cameras); a frame the detector skips is never decoded at full size (a frame too old is not
  * decoded at all, motion gating decodes 1/8 of it in grey), and the Track stage fills it with the tracker's
  * predictions. The gate's state (share of the detector, credit, motion background) is keyed state: checkpointed,
  * restored, rescaled.
@@ -65,10 +67,6 @@ public class DetectOperator extends AbstractStreamOperator<DetectedFrame> implem
         ProcessingTimeCallback {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(DetectOperator.class);
-    /** Lowest share of the detector overload may leave a camera: one frame in 50. */
-    static final double MIN_SHARE = 0.02;
-    /** Share regained per second at weight 1 once frames are fresh again. */
-    static final double RAISE_PER_SECOND = 0.05;
 
     private final JobConfig.Detect settings;
     private final JobConfig.Gate gateSettings;
@@ -81,6 +79,7 @@ public class DetectOperator extends AbstractStreamOperator<DetectedFrame> implem
     private transient String modelId;
     private transient int batchCapacity;
     private transient DetectGate gate;
+    private transient DetectorBudget budget;
     private transient MotionDetector motion;
     private transient ValueState<GateState> gateState;
     private transient List<Pending> buffer;
@@ -127,7 +126,8 @@ public class DetectOperator extends AbstractStreamOperator<DetectedFrame> implem
         batchCapacity = Math.max(1, Math.min(settings.batchSize(), detector.batchCapacity()));
         jpeg = new JpegCodec();
         gate = new DetectGate(new DetectGate.Settings(gateSettings.every(), gateSettings.motion(), gateSettings.maxFrameAge().toMillis(),
-                gateSettings.motionRefresh(), MIN_SHARE, RAISE_PER_SECOND));
+                gateSettings.motionRefresh()));
+        budget = new DetectorBudget();
         motion = new MotionDetector(new MotionDetector.Settings(gateSettings.motionThreshold(), gateSettings.motionMinArea(),
                 MotionDetector.Settings.defaults().learningRate(), MotionDetector.Settings.defaults().warmupFrames()));
         gateState = getPartitionedState(new ValueStateDescriptor<>("gate", TypeInformation.of(GateState.class)));
@@ -189,7 +189,16 @@ public class DetectOperator extends AbstractStreamOperator<DetectedFrame> implem
             m.frames++;
             if (moving) m.moving++;
         }
-        String inference = gate.decide(s, f.seq, every, weight, age, moving, now);
+        long maxAge = gateSettings.maxFrameAge().toMillis();
+        double allowed = 1;
+        if (maxAge > 0) {
+            // the budget aims at half the limit, so the queue in front of the detector stays well under it
+            budget.arrived(f.camera, weight, f.tsMicros, now);
+            budget.observeAge(age, maxAge / 2, now);
+            allowed = budget.share(f.camera, now);
+        }
+        String inference = gate.decide(s, f.seq, every, allowed, age, moving);
+
         gateState.update(s);
         m.share = s.share;
         m.count(inference);
@@ -256,7 +265,10 @@ public class DetectOperator extends AbstractStreamOperator<DetectedFrame> implem
         if (!inputs.isEmpty()) {
             long t0 = System.nanoTime();
             results = detector.detectBatch(inputs);
-            inferenceMs.update((System.nanoTime() - t0) / 1_000_000);
+            long nanos = System.nanoTime() - t0;
+            inferenceMs.update(nanos / 1_000_000);
+            long done = System.currentTimeMillis();
+            for (int i = 0; i < inputs.size(); i++) budget.ran(done, nanos / 1e6 / inputs.size());
             batches.inc();
             batchSizes.update(inputs.size());
         }

@@ -5,17 +5,14 @@ import io.vigil.flink.event.DetectionEvent;
 /**
  * Which frames of a camera run the detector. In order, for each frame:
  * <ol>
- *   <li><b>overload</b>: a frame older than {@code maxFrameAgeMs} when it reaches the detector is never detected, and
- *       the camera's share of the detector is halved (at most once per {@code maxFrameAgeMs});</li>
+ *   <li><b>overload</b>: a frame older than {@code maxFrameAgeMs} when it reaches the detector is never detected;</li>
  *   <li><b>motion</b> (when on): no motion in the picture and no object moved between the last two detections: skipped,
  *       except one frame every {@code motionRefresh} frames so objects that stand still are seen again;</li>
- *   <li><b>interval / share</b>: the frame earns {@code share} of a detector run and runs once it has earned a whole
- *       one, so a share of 1/3 runs every third frame. A skipped frame is {@code interval} while the share is the
- *       camera's configured 1/every, {@code overload} while overload has lowered it.</li>
+ *   <li><b>interval / share</b>: the frame earns the camera's share of a detector run and runs once it has earned a
+ *       whole one, so a share of 1/3 runs every third frame. The share is 1/every, or less when the subtask's
+ *       {@link DetectorBudget} gives the camera less; a frame skipped by the interval alone is {@code interval}, one
+ *       skipped because the budget lowered the share {@code overload}.</li>
  * </ol>
- * The share grows back additively ({@code raisePerSecond} x weight per second, up to 1/every) and is cut
- * multiplicatively (halved) when frames come too old: additive increase, multiplicative decrease, which converges to
- * shares proportional to the cameras' weights when they compete for one detector (Chiu and Jain, 1989).
  */
 public final class DetectGate {
     /**
@@ -23,16 +20,12 @@ public final class DetectGate {
      * @param motion         skip frames without motion
      * @param maxFrameAgeMs  older frames are not detected; 0 = no limit
      * @param motionRefresh  with motion gating: still detect one frame in this many
-     * @param minShare       the share never goes below this (the detector still sees the camera now and then)
-     * @param raisePerSecond additive increase of the share per second at weight 1
      */
-    public record Settings(int every, boolean motion, long maxFrameAgeMs, int motionRefresh, double minShare, double raisePerSecond) {
+    public record Settings(int every, boolean motion, long maxFrameAgeMs, int motionRefresh) {
         public Settings {
             if (every < 1) throw new IllegalArgumentException("every: at least 1, got " + every);
             if (maxFrameAgeMs < 0) throw new IllegalArgumentException("maxFrameAge: >= 0, got " + maxFrameAgeMs);
             if (motionRefresh < 1) throw new IllegalArgumentException("motionRefresh: at least 1, got " + motionRefresh);
-            if (!(minShare > 0 && minShare <= 1)) throw new IllegalArgumentException("minShare: (0, 1], got " + minShare);
-            if (!(raisePerSecond > 0)) throw new IllegalArgumentException("raisePerSecond: > 0, got " + raisePerSecond);
         }
     }
 
@@ -50,26 +43,17 @@ public final class DetectGate {
      * The decision for one frame: {@link DetectionEvent#FULL} (run the detector) or why not.
      *
      * @param every   the camera's interval (its spec's, else the job's)
-     * @param weight  the camera's weight in the detector's fair share (1 = default)
+     * @param allowed the share of the camera's frames the detector budget allows now (0..1)
      * @param ageMs   how old the frame is now (wall clock minus capture time)
      * @param motion  whether the motion detector saw motion (ignored unless motion gating is on)
      */
-    public String decide(GateState s, long seq, int every, double weight, long ageMs, boolean motion, long nowMs) {
-        double cap = 1.0 / every;
+    public String decide(GateState s, long seq, int every, double allowed, long ageMs, boolean motion) {
         if (settings.maxFrameAgeMs() > 0 && ageMs > settings.maxFrameAgeMs()) {
-            if (nowMs - s.lastCutMs >= settings.maxFrameAgeMs()) {
-                s.share = Math.max(Math.min(settings.minShare(), cap), s.share / 2);
-                s.lastCutMs = nowMs;
-            }
-            s.lastRaiseMs = nowMs;
             s.sinceDetect++;
             return DetectionEvent.OVERLOAD;
         }
-        if (s.lastRaiseMs > 0 && nowMs > s.lastRaiseMs) {
-            s.share += settings.raisePerSecond() * weight * (nowMs - s.lastRaiseMs) / 1000.0;
-        }
-        s.lastRaiseMs = nowMs;
-        s.share = Math.min(cap, Math.max(Math.min(settings.minShare(), cap), s.share));
+        double cap = 1.0 / every;
+        s.share = Math.min(cap, Math.max(0, allowed));
         if (settings.motion() && !motion && seq > s.movingUntilSeq && s.sinceDetect + 1 < settings.motionRefresh()) {
             s.sinceDetect++;
             return DetectionEvent.MOTION;

@@ -4,17 +4,13 @@ import io.vigil.video.motion.MotionDetector;
 
 /**
  * One camera's gate between frames (a Flink POJO, keyed state): its share of the detector, the detector runs it has
- * earned, when it last moved, and its motion background.
+ * earned, whether an object was moving, and its motion background.
  */
 public class GateState {
     /** Fraction of this camera's frames that may run the detector now: at most 1/interval, lowered under overload. */
     public double share = 1;
     /** Detector runs earned: a frame runs when this reaches 1 (never above 1, so no bursts after a quiet spell). */
     public double credit = 1;
-    /** Wall clock (ms) of the last share cut; at most one per maxFrameAge, so one late burst is one cut. */
-    public long lastCutMs;
-    /** Wall clock (ms) of the last share increase. */
-    public long lastRaiseMs;
     /** Frames since the detector last ran on this camera. */
     public long sinceDetect;
     /** An object moved between the last two detections: motion gating runs the detector up to this seq. */

@@ -1,0 +1,141 @@
+package io.vigil.flink.gate;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How many detector runs per second one Detect subtask may start, and how they are shared among its cameras.
+ *
+ * <p>The total, R runs/s, follows additive increase / multiplicative decrease on the age of the frames reaching the
+ * detector: a frame older than the target age (half the frame-age limit) cuts R to {@link #CUT} of the rate the
+ * detector really ran at over the last second (at most once per {@link #CUT_INTERVAL_MS}); otherwise R grows by
+ * {@link #RAISE} of the detector's capacity (1 / its mean time per run) per second. So the queue in front of the detector settles well under the limit, and R
+ * tracks what the detector can do whatever the model, machine or load.
+ *
+ * <p>R is split by weighted max-min fairness (water-filling): every camera gets R x its weight / the weights of the
+ * cameras still unserved, capped at what it offers (its frame rate in capture time); what a camera cannot use goes to
+ * the others. A camera's share of its own frames is then its allocation / its offered rate, at most 1.
+ *
+ * <p>Not keyed and not checkpointed: after a restore it relearns the rates within a couple of seconds (R starts
+ * unlimited and the first late frames cut it to what the detector does).
+ */
+public final class DetectorBudget {
+    static final double CUT = 0.8;
+    static final double RAISE = 0.05;
+    static final long CUT_INTERVAL_MS = 500;
+    static final long REALLOCATE_MS = 250;
+    /** A camera not seen for this long leaves the allocation. */
+    static final long IDLE_MS = 10_000;
+
+    private static final class Camera {
+        double weight = 1;
+        double offered;        // frames/s in capture time (EWMA)
+        long lastTsMicros = -1;
+        long lastSeenMs;
+        double allocated = Double.POSITIVE_INFINITY; // runs/s
+    }
+
+    private final Map<String, Camera> cameras = new HashMap<>();
+    private double rate = Double.POSITIVE_INFINITY; // R, runs/s
+    private long lastCutMs;
+    private long lastRaiseMs;
+    private long lastAllocMs;
+    private final long[] runTimes = new long[256];  // ring of recent run times (ms), to measure the detector's rate
+    private int runs;
+    private double runMillis;                        // mean detector time per frame (EWMA), 0 = unknown
+
+    /** The subtask's current total (runs/s); infinite until the first late frame. */
+    public double rate() {
+        return rate;
+    }
+
+    /** Runs per second the detector really did over the last second. */
+    public double achieved(long nowMs) {
+        int n = Math.min(runs, runTimes.length);
+        int count = 0;
+        for (int i = 0; i < n; i++) if (nowMs - runTimes[i] <= 1000) count++;
+        return count;
+    }
+
+    /** A frame of {@code camera} arrived: folds its capture time into the camera's offered rate. */
+    public void arrived(String camera, double weight, long tsMicros, long nowMs) {
+        Camera c = cameras.computeIfAbsent(camera, k -> new Camera());
+        c.weight = weight > 0 ? weight : 1;
+        c.lastSeenMs = nowMs;
+        if (c.lastTsMicros >= 0 && tsMicros > c.lastTsMicros) {
+            double fps = 1e6 / (tsMicros - c.lastTsMicros);
+            c.offered = c.offered == 0 ? fps : 0.9 * c.offered + 0.1 * fps;
+        }
+        c.lastTsMicros = tsMicros;
+    }
+
+    /** The detector ran on a frame now, taking {@code millis}. */
+    public void ran(long nowMs, double millis) {
+        runTimes[runs++ % runTimes.length] = nowMs;
+        if (millis > 0) runMillis = runMillis == 0 ? millis : 0.9 * runMillis + 0.1 * millis;
+    }
+
+    /** Frames per second the detector could run back to back, from its mean time per frame; 0 = unknown. */
+    public double capacity() {
+        return runMillis <= 0 ? 0 : 1000 / runMillis;
+    }
+
+    /** The age of a frame reaching the detector: late frames cut R, fresh ones let it grow. */
+    public void observeAge(long ageMs, long targetAgeMs, long nowMs) {
+        double achieved = Math.max(1, achieved(nowMs));
+        if (ageMs > targetAgeMs) {
+            if (nowMs - lastCutMs >= CUT_INTERVAL_MS) {
+                rate = Math.max(1, CUT * Math.min(Double.isInfinite(rate) ? achieved : rate, achieved));
+                lastCutMs = nowMs;
+                lastAllocMs = 0; // reallocate at once
+            }
+        } else if (!Double.isInfinite(rate) && lastRaiseMs > 0 && nowMs > lastRaiseMs) {
+            rate += RAISE * Math.max(achieved, capacity()) * (nowMs - lastRaiseMs) / 1000.0;
+        }
+        lastRaiseMs = nowMs;
+    }
+
+    /** The fraction of this camera's frames the detector may take now (0..1). */
+    public double share(String camera, long nowMs) {
+        if (nowMs - lastAllocMs >= REALLOCATE_MS) allocate(nowMs);
+        Camera c = cameras.get(camera);
+        if (c == null || c.offered <= 0 || Double.isInfinite(c.allocated)) return 1;
+        return Math.min(1, c.allocated / c.offered);
+    }
+
+    /** Weighted max-min fair split of R over the cameras seen lately. */
+    void allocate(long nowMs) {
+        lastAllocMs = nowMs;
+        cameras.values().removeIf(c -> nowMs - c.lastSeenMs > IDLE_MS);
+        if (Double.isInfinite(rate)) {
+            for (Camera c : cameras.values()) c.allocated = Double.POSITIVE_INFINITY;
+            return;
+        }
+        List<Camera> open = new ArrayList<>();
+        for (Camera c : cameras.values()) {
+            if (c.offered > 0) open.add(c);
+            else c.allocated = Double.POSITIVE_INFINITY; // no rate known yet: let it through
+        }
+        double left = rate;
+        while (!open.isEmpty()) {
+            double weights = 0;
+            for (Camera c : open) weights += c.weight;
+            boolean capped = false;
+            for (java.util.Iterator<Camera> it = open.iterator(); it.hasNext(); ) {
+                Camera c = it.next();
+                if (c.offered <= left * c.weight / weights) {
+                    c.allocated = c.offered;
+                    left -= c.offered;
+                    it.remove();
+                    capped = true;
+                }
+            }
+            if (!capped) {
+                for (Camera c : open) c.allocated = left * c.weight / weights;
+                break;
+            }
+        }
+    }
+}

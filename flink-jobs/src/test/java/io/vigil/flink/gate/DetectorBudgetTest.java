@@ -1,0 +1,80 @@
+package io.vigil.flink.gate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+
+class DetectorBudgetTest {
+    /** Cameras offering fps frames/s each, for ms milliseconds of capture time from t0. */
+    private static void offer(DetectorBudget b, String camera, double weight, double fps, long t0, long ms) {
+        for (long t = 0; t <= ms; t += (long) (1000 / fps)) b.arrived(camera, weight, (t0 + t) * 1000, t0 + t);
+    }
+
+    @Test
+    void waterFillingGivesWhatACameraCannotUseToTheOthersByWeight() {
+        DetectorBudget b = new DetectorBudget();
+        offer(b, "slow", 1, 2, 0, 2000);   // offers 2 frames/s
+        offer(b, "a", 1, 25, 0, 2000);
+        offer(b, "b", 2, 25, 0, 2000);
+        for (int i = 0; i < 20; i++) b.ran(1990 - i * 50L, 20); // the detector did 20 runs in the last second
+        b.observeAge(800, 500, 2000);                          // late: R = 0.8 x 20 = 16
+        assertEquals(16, b.rate(), 1e-9);
+        // slow takes its 2; a and b split the 14 left 1:2
+        assertEquals(1.0, b.share("slow", 2000), 0.05);
+        assertEquals(14.0 / 3 / 25, b.share("a", 2000), 0.01);
+        assertEquals(28.0 / 3 / 25, b.share("b", 2000), 0.01);
+    }
+
+    @Test
+    void oneCutPerHalfSecondAndAdditiveGrowthWhileFramesAreFresh() {
+        DetectorBudget b = new DetectorBudget();
+        offer(b, "a", 1, 10, 0, 1000);
+        for (int i = 0; i < 10; i++) b.ran(900 + i * 10L, 50);
+        b.observeAge(900, 500, 1000);
+        b.observeAge(900, 500, 1100); // the same late burst: no second cut
+        assertEquals(8, b.rate(), 1e-9);
+        b.observeAge(100, 500, 1200);
+        b.observeAge(100, 500, 2200); // a second of fresh frames: + 5 % of what the detector can do (50 ms a frame: 20/s)
+        assertEquals(8 + 0.05 * 20 * 1.1, b.rate(), 1e-9, "additive increase over the 1.1 s since the cut");
+        assertEquals(1.0, new DetectorBudget().share("never-seen", 0), 1e-9, "no budget until frames come late");
+    }
+
+    @Test
+    void onAFluidQueueTheAgeSettlesUnderTheTargetAndEveryCameraGetsItsShare() {
+        // 8 cameras at 25 fps (200 frames/s) into a detector of 40 runs/s; skipped frames cost nothing
+        DetectorBudget b = new DetectorBudget();
+        GateState[] g = new GateState[8];
+        for (int i = 0; i < 8; i++) g[i] = new GateState();
+        DetectGate gate = new DetectGate(new DetectGate.Settings(1, false, 1000, 50));
+        double backlog = 0; // seconds of detector work queued
+        int[] runs = new int[8];
+        long maxAgeLate = 0;
+        for (int tick = 0; tick < 25 * 120; tick++) { // 120 s at 25 fps
+            long now = tick * 40L;
+            backlog = Math.max(0, backlog - 0.040);
+            for (int c = 0; c < 8; c++) {
+                long age = (long) (backlog * 1000);
+                b.arrived("c" + c, 1, now * 1000, now);
+                b.observeAge(age, 500, now);
+                if (gate.decide(g[c], tick, 1, b.share("c" + c, now), age, false).equals("full")) {
+                    b.ran(now, 25);
+                    backlog += 1.0 / 40;
+                    if (tick > 25 * 60) runs[c]++;
+                }
+                if (tick > 25 * 60) maxAgeLate = Math.max(maxAgeLate, age);
+            }
+        }
+        int total = 0, min = Integer.MAX_VALUE;
+        for (int r : runs) {
+            total += r;
+            min = Math.min(min, r);
+        }
+        System.out.printf(Locale.ROOT, "fluid queue, last 60 s: %.1f runs/s of 40, min camera %d of mean %.0f, max age %d ms%n",
+                total / 60.0, min, total / 8.0, maxAgeLate);
+        assertTrue(total / 60.0 > 30, "the detector stays busy: " + total / 60.0 + " runs/s");
+        assertTrue(min >= 0.9 * total / 8.0, "every camera near an equal share: min " + min + " of " + total / 8.0);
+        assertTrue(maxAgeLate <= 1000, "frames stay under the limit: " + maxAgeLate);
+    }
+}
