@@ -67,6 +67,12 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--provider", defaultValue = "cpu", description = "ONNX Runtime provider: cpu or cuda[:N] (default ${DEFAULT-VALUE})")
     String provider;
 
+    @Option(names = "--detect-every", defaultValue = "1", description = "run the detector on every N-th frame of a camera, the tracker predicts between (default ${DEFAULT-VALUE})")
+    int detectEvery;
+
+    @Option(names = "--motion", description = "skip frames with no motion and nothing moving")
+    boolean motion;
+
     @Option(names = "--dashboard-port", defaultValue = "8090", description = "the dashboard's port; 0 = any free one, -1 = no dashboard (default ${DEFAULT-VALUE})")
     int dashboardPort;
 
@@ -127,6 +133,7 @@ final class DemoCommand implements Callable<Integer> {
             List<String> flags = new ArrayList<>(List.of("--bootstrap", kafka.bootstrap(), "--model", modelPath.toAbsolutePath().toString(),
                     "--parallelism", Integer.toString(parallelism), "--provider", provider, "--group", "vigil-demo", "--checkpoint-interval", "1s"));
             if (action != null) flags.addAll(List.of("--action-model", action));
+            flags.addAll(List.of("--detect-every", Integer.toString(detectEvery), "--motion", Boolean.toString(motion)));
             if (spatiotemporalModel != null) {
                 flags.addAll(List.of("--spatiotemporal-model", spatiotemporalModel.toAbsolutePath().toString(), "--saliency", "true"));
             }
@@ -163,8 +170,8 @@ final class DemoCommand implements Callable<Integer> {
                         }
                     }
                     if (cams.isEmpty()) notStreaming.append(" | no camera subscribed yet");
-                    System.out.printf(Locale.ROOT, "[%4ds] frames in %6d (%5.1f/s) | processed %6d (%5.1f/s) | objects %4.1f/frame | tracks %4d | actions %s | latency %s%s%n",
-                            (now - t0) / 1000, in, (in - lastFrames) / dt, ev, (ev - lastEvents) / dt,
+                    System.out.printf(Locale.ROOT, "[%4ds] frames in %6d (%5.1f/s) | processed %6d (%5.1f/s) | %s | objects %4.1f/frame | tracks %4d | actions %s | latency %s%s%n",
+                            (now - t0) / 1000, in, (in - lastFrames) / dt, ev, (ev - lastEvents) / dt, stats.drainInference(),
                             ev == 0 ? 0.0 : (double) stats.objects() / ev, stats.tracks(), stats.labels().isEmpty() ? "-" : stats.labels(),
                             lat.length == 0 ? "-" : String.format(Locale.ROOT, "p50 %d ms, p95 %d ms", lat[0], lat[1]), notStreaming);
                     lastFrames = in;

@@ -37,6 +37,7 @@ public final class DetectionStats implements AutoCloseable {
     private final List<Long> latencies = new ArrayList<>();
     private final Set<String> tracks = ConcurrentHashMap.newKeySet();
     private final Map<String, String> lastLabel = new ConcurrentHashMap<>();
+    private final Map<String, Long> inference = new ConcurrentHashMap<>();   // since the last drain
     private volatile boolean running = true;
 
     public DetectionStats(String bootstrap) {
@@ -71,6 +72,7 @@ public final class DetectionStats implements AutoCloseable {
                         for (JsonNode o : n.path("objects")) if (o.has("track")) tracks.add(n.path("camera").asText() + "#" + o.path("track").asLong());
                         events.incrementAndGet();
                         objects.addAndGet(n.path("objects").size());
+                        inference.merge(n.path("inference").asText("full"), 1L, Long::sum);
                         synchronized (latencies) {
                             latencies.add(n.path("latencyMs").asLong());
                         }
@@ -96,6 +98,27 @@ public final class DetectionStats implements AutoCloseable {
     /** How many tracks currently carry each action label, e.g. {Move=5, Stop=2}. */
     public Map<String, Long> labels() {
         return new TreeMap<>(lastLabel.values().stream().collect(Collectors.groupingBy(l -> l, Collectors.counting())));
+    }
+
+    /**
+     * Since the last call: the share of frames the detector ran on and the skipped ones by reason, e.g.
+     * "detector 40 % (interval 60 %)"; "-" when no event came.
+     */
+    public String drainInference() {
+        Map<String, Long> m = new TreeMap<>();
+        for (String k : List.copyOf(inference.keySet())) {
+            Long v = inference.remove(k);
+            if (v != null) m.put(k, v);
+        }
+        long total = m.values().stream().mapToLong(Long::longValue).sum();
+        if (total == 0) return "-";
+        StringBuilder sb = new StringBuilder(String.format(java.util.Locale.ROOT, "detector %.0f %%", 100.0 * m.getOrDefault("full", 0L) / total));
+        List<String> skipped = new ArrayList<>();
+        for (Map.Entry<String, Long> e : m.entrySet()) {
+            if (!e.getKey().equals("full")) skipped.add(String.format(java.util.Locale.ROOT, "%s %.0f %%", e.getKey(), 100.0 * e.getValue() / total));
+        }
+        if (!skipped.isEmpty()) sb.append(" (").append(String.join(", ", skipped)).append(')');
+        return sb.toString();
     }
 
     /** p50 and p95 of the latencies seen since the last call, in ms; empty array when none. */

@@ -10,7 +10,8 @@ import java.util.Map;
  *
  * <p>The total, R runs/s, follows additive increase / multiplicative decrease on the age of the frames reaching the
  * detector: a frame older than the target age (half the frame-age limit) cuts R to {@link #CUT} of the rate the
- * detector really ran at over the last second (at most once per {@link #CUT_INTERVAL_MS}); otherwise R grows by
+ * detector really ran at over the last second, or half its capacity if that is more (at most once per
+ * {@link #CUT_INTERVAL_MS}); otherwise R grows by
  * {@link #RAISE} of the detector's capacity (1 / its mean time per run) per second. So the queue in front of the detector settles well under the limit, and R
  * tracks what the detector can do whatever the model, machine or load.
  *
@@ -23,7 +24,7 @@ import java.util.Map;
  */
 public final class DetectorBudget {
     static final double CUT = 0.8;
-    static final double RAISE = 0.05;
+    static final double RAISE = 0.1;
     static final long CUT_INTERVAL_MS = 500;
     static final long REALLOCATE_MS = 250;
     /** A camera not seen for this long leaves the allocation. */
@@ -87,7 +88,10 @@ public final class DetectorBudget {
         double achieved = Math.max(1, achieved(nowMs));
         if (ageMs > targetAgeMs) {
             if (nowMs - lastCutMs >= CUT_INTERVAL_MS) {
-                rate = Math.max(1, CUT * Math.min(Double.isInfinite(rate) ? achieved : rate, achieved));
+                // what the detector did, but never under half its capacity: a detector that was idle or warming up
+                // (a job starting on a backlog) has done little, which says nothing about what it can do
+                double did = Math.max(achieved, capacity() / 2);
+                rate = Math.max(1, CUT * Math.min(rate, did));
                 lastCutMs = nowMs;
                 lastAllocMs = 0; // reallocate at once
             }

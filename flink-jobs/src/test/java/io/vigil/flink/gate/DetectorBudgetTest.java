@@ -18,7 +18,7 @@ class DetectorBudgetTest {
         offer(b, "slow", 1, 2, 0, 2000);   // offers 2 frames/s
         offer(b, "a", 1, 25, 0, 2000);
         offer(b, "b", 2, 25, 0, 2000);
-        for (int i = 0; i < 20; i++) b.ran(1990 - i * 50L, 20); // the detector did 20 runs in the last second
+        for (int i = 0; i < 20; i++) b.ran(1990 - i * 50L, 50); // the detector did 20 runs in the last second
         b.observeAge(800, 500, 2000);                          // late: R = 0.8 x 20 = 16
         assertEquals(16, b.rate(), 1e-9);
         // slow takes its 2; a and b split the 14 left 1:2
@@ -36,8 +36,8 @@ class DetectorBudgetTest {
         b.observeAge(900, 500, 1100); // the same late burst: no second cut
         assertEquals(8, b.rate(), 1e-9);
         b.observeAge(100, 500, 1200);
-        b.observeAge(100, 500, 2200); // a second of fresh frames: + 5 % of what the detector can do (50 ms a frame: 20/s)
-        assertEquals(8 + 0.05 * 20 * 1.1, b.rate(), 1e-9, "additive increase over the 1.1 s since the cut");
+        b.observeAge(100, 500, 2200); // a second of fresh frames: + 10 % of what the detector can do (50 ms a frame: 20/s)
+        assertEquals(8 + 0.1 * 20 * 1.1, b.rate(), 1e-9, "additive increase over the 1.1 s since the cut");
         assertEquals(1.0, new DetectorBudget().share("never-seen", 0), 1e-9, "no budget until frames come late");
     }
 
