@@ -46,6 +46,12 @@ final class CamerasCommand implements Runnable {
         @Option(names = "--disabled", description = "keep the subscription but do not stream")
         boolean disabled;
 
+        @Option(names = "--detect-every", description = "run the job's detector on every N-th frame of this camera (default: the job's)")
+        Integer detectEvery;
+
+        @Option(names = "--detect-weight", description = "this camera's share of the detector under overload, relative to others (default 1)")
+        Double detectWeight;
+
         @Option(names = "--label", description = "key=value tag, repeatable (e.g. --label site=hq)")
         Map<String, String> labels = new LinkedHashMap<>();
 
@@ -58,7 +64,8 @@ final class CamerasCommand implements Runnable {
                 w = Integer.parseInt(m.group(1));
                 h = Integer.parseInt(m.group(2));
             }
-            CameraSpec s = new CameraSpec(id, url, fps, w, h, quality, disabled ? Boolean.FALSE : null, null, labels.isEmpty() ? null : labels);
+            CameraSpec s = new CameraSpec(id, url, fps, w, h, quality, disabled ? Boolean.FALSE : null, null, labels.isEmpty() ? null : labels,
+                    detectEvery == null && detectWeight == null ? null : new CameraSpec.Detect(detectEvery, detectWeight, null));
             CameraRegistry.put(bootstrap, s.validate());
             System.out.println("subscribed " + s);
             return 0;

@@ -31,6 +31,23 @@ class FrameDeserializerTest {
     }
 
     @Test
+    void detectionHintsAreReadAndBadOnesIgnored() {
+        ProducerRecord<byte[], byte[]> p = FrameCodec.toRecord("vigil.frames", new FrameRecord("cam-1", 9, 123_456, 4, 2, "jpeg", new byte[] {1}));
+        p.headers().add(FrameHeaders.DETECT_EVERY, "3".getBytes()).add(FrameHeaders.DETECT_WEIGHT, "2.5".getBytes())
+                .add(FrameHeaders.MOTION_MASK, "0,0 1,0 1,1".getBytes());
+        FrameEnvelope e = read(p, 1).get(0);
+        assertEquals(3, e.detectEvery);
+        assertEquals(2.5f, e.detectWeight);
+        assertEquals("0,0 1,0 1,1", e.motionMask);
+        ProducerRecord<byte[], byte[]> bad = FrameCodec.toRecord("vigil.frames", new FrameRecord("cam-1", 10, 123_456, 4, 2, "jpeg", new byte[] {1}));
+        bad.headers().add(FrameHeaders.DETECT_EVERY, "often".getBytes()).add(FrameHeaders.DETECT_WEIGHT, "-1".getBytes());
+        FrameEnvelope b = read(bad, 2).get(0);
+        assertFalse(b.isBad(), "a bad hint never makes a frame bad");
+        assertEquals(0, b.detectEvery, "the job's interval");
+        assertEquals(0f, b.detectWeight, "weight 1");
+    }
+
+    @Test
     void goodRecordBecomesAFrame() {
         ProducerRecord<byte[], byte[]> p = FrameCodec.toRecord("vigil.frames", new FrameRecord("cam-1", 9, 123_456, 4, 2, "jpeg", new byte[] {1}));
         FrameEnvelope e = read(p, 77).get(0);

@@ -18,6 +18,7 @@ public final class CameraConfig {
     private final boolean paced;
     private final long maxFrames;
     private final double paceFps;
+    private final java.util.Map<String, String> frameHeaders;
 
     private CameraConfig(Builder b) {
         this.id = b.id;
@@ -30,6 +31,7 @@ public final class CameraConfig {
         this.paced = b.paced;
         this.maxFrames = b.maxFrames;
         this.paceFps = b.paceFps;
+        this.frameHeaders = java.util.Map.copyOf(b.frameHeaders);
     }
 
     public static Builder builder() { return new Builder(); }
@@ -50,6 +52,9 @@ public final class CameraConfig {
     /** Files only: pace at this rate instead of the file's own (benchmarks replaying at 25 fps); 0 = native. */
     public double paceFps() { return paceFps; }
 
+    /** Extra headers on every frame of this camera (its detection hints for the job: vigil-detect-every, ...). */
+    public java.util.Map<String, String> frameHeaders() { return frameHeaders; }
+
     @Override
     public String toString() {
         return "camera " + id + " <- " + source.display();
@@ -66,6 +71,7 @@ public final class CameraConfig {
         private boolean paced = true;
         private long maxFrames = 0;
         private double paceFps = 0;
+        private final java.util.Map<String, String> frameHeaders = new java.util.TreeMap<>();
 
         public Builder id(String id) { this.id = id; return this; }
         public Builder source(SourceSpec source) { this.source = source; return this; }
@@ -77,6 +83,7 @@ public final class CameraConfig {
         public Builder paced(boolean paced) { this.paced = paced; return this; }
         public Builder maxFrames(long n) { this.maxFrames = n; return this; }
         public Builder paceFps(double fps) { this.paceFps = fps; return this; }
+        public Builder frameHeader(String name, String value) { this.frameHeaders.put(name, value); return this; }
 
         public CameraConfig build() {
             if (id == null || id.isBlank()) throw new IllegalArgumentException("camera.id is missing");

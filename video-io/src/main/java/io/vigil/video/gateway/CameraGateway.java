@@ -410,7 +410,7 @@ public final class CameraGateway implements AutoCloseable {
                         continue;
                     }
                     inFlight.acquire();
-                    publisher.publish(f, err -> {
+                    publisher.publish(f, config.frameHeaders(), err -> {
                         inFlight.release();
                         if (err == null) {
                             published.incrementAndGet();

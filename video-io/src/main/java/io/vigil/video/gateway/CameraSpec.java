@@ -7,9 +7,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.vigil.video.kafka.FrameHeaders;
+import io.vigil.video.motion.MotionMask;
 import io.vigil.video.source.Redaction;
 import io.vigil.video.source.SourceSpec;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -27,10 +30,17 @@ import java.util.stream.Collectors;
  * @param enabled     false keeps the subscription but stops streaming
  * @param loop        files: start again at the end (default true)
  * @param labels      free-form tags such as site or zone
+ * @param detect      how the job's detector treats this camera: {@code every} (run it on every N-th frame), {@code weight}
+ *                    (share of the detector under overload, default 1), {@code motionMask} (polygons in 0..1 whose
+ *                    motion does not count); sent to the job as frame headers
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CameraSpec(String id, String url, Double fps, Integer maxWidth, Integer maxHeight, Integer jpegQuality,
-                         Boolean enabled, Boolean loop, Map<String, String> labels) {
+                         Boolean enabled, Boolean loop, Map<String, String> labels, Detect detect) {
+    /** Per-camera detection hints (all optional). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Detect(Integer every, Double weight, List<List<List<Double>>> motionMask) {}
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /** Thrown for a spec that cannot be used; the message names the field and never holds a password. */
@@ -43,23 +53,27 @@ public record CameraSpec(String id, String url, Double fps, Integer maxWidth, In
     }
 
     public static CameraSpec of(String id, String url) {
-        return new CameraSpec(id, url, null, null, null, null, null, null, null);
+        return new CameraSpec(id, url, null, null, null, null, null, null, null, null);
     }
 
     public CameraSpec withFps(Double f) {
-        return new CameraSpec(id, url, f, maxWidth, maxHeight, jpegQuality, enabled, loop, labels);
+        return new CameraSpec(id, url, f, maxWidth, maxHeight, jpegQuality, enabled, loop, labels, detect);
     }
 
     public CameraSpec withMaxSize(Integer w, Integer h) {
-        return new CameraSpec(id, url, fps, w, h, jpegQuality, enabled, loop, labels);
+        return new CameraSpec(id, url, fps, w, h, jpegQuality, enabled, loop, labels, detect);
     }
 
     public CameraSpec withEnabled(Boolean e) {
-        return new CameraSpec(id, url, fps, maxWidth, maxHeight, jpegQuality, e, loop, labels);
+        return new CameraSpec(id, url, fps, maxWidth, maxHeight, jpegQuality, e, loop, labels, detect);
     }
 
     public CameraSpec withLabels(Map<String, String> l) {
-        return new CameraSpec(id, url, fps, maxWidth, maxHeight, jpegQuality, enabled, loop, l == null ? null : new TreeMap<>(l));
+        return new CameraSpec(id, url, fps, maxWidth, maxHeight, jpegQuality, enabled, loop, l == null ? null : new TreeMap<>(l), detect);
+    }
+
+    public CameraSpec withDetect(Detect d) {
+        return new CameraSpec(id, url, fps, maxWidth, maxHeight, jpegQuality, enabled, loop, labels, d);
     }
 
     @JsonIgnore
@@ -88,7 +102,7 @@ public record CameraSpec(String id, String url, Double fps, Integer maxWidth, In
                     ? j.getOriginalMessage() : e.getMessage()));
         }
         if (s == null) throw new InvalidException("camera " + key + ": empty spec");
-        if (s.id() == null) s = new CameraSpec(key, s.url, s.fps, s.maxWidth, s.maxHeight, s.jpegQuality, s.enabled, s.loop, s.labels);
+        if (s.id() == null) s = new CameraSpec(key, s.url, s.fps, s.maxWidth, s.maxHeight, s.jpegQuality, s.enabled, s.loop, s.labels, s.detect);
         if (key != null && !key.equals(s.id())) throw new InvalidException("camera " + key + ": spec id '" + s.id() + "' differs from the record key");
         return s.validate();
     }
@@ -109,6 +123,19 @@ public record CameraSpec(String id, String url, Double fps, Integer maxWidth, In
         if (jpegQuality != null && (jpegQuality < 1 || jpegQuality > 100)) {
             throw new InvalidException("camera " + id + ": jpegQuality must be 1..100, got " + jpegQuality);
         }
+        if (detect != null) {
+            if (detect.every() != null && (detect.every() < 1 || detect.every() > 1000)) {
+                throw new InvalidException("camera " + id + ": detect.every must be 1..1000, got " + detect.every());
+            }
+            if (detect.weight() != null && !(detect.weight() > 0 && detect.weight() <= 1000)) {
+                throw new InvalidException("camera " + id + ": detect.weight must be > 0 (and <= 1000), got " + detect.weight());
+            }
+            try {
+                MotionMask.parse(maskText());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidException("camera " + id + ": detect.motionMask: " + e.getMessage());
+            }
+        }
         return this;
     }
 
@@ -120,12 +147,35 @@ public record CameraSpec(String id, String url, Double fps, Integer maxWidth, In
         }
     }
 
-    /** The gateway's view: paced files, looping unless told otherwise. */
+    /** The motion mask in the vigil-motion-mask header's form, or null. */
+    private String maskText() {
+        if (detect == null || detect.motionMask() == null || detect.motionMask().isEmpty()) return null;
+        StringBuilder sb = new StringBuilder();
+        for (List<List<Double>> poly : detect.motionMask()) {
+            if (sb.length() > 0) sb.append(';');
+            for (int i = 0; i < poly.size(); i++) {
+                List<Double> pt = poly.get(i);
+                if (pt == null || pt.size() != 2 || pt.get(0) == null || pt.get(1) == null) throw new IllegalArgumentException("a point is not [x, y]: " + pt);
+                if (i > 0) sb.append(' ');
+                sb.append(pt.get(0)).append(',').append(pt.get(1));
+            }
+        }
+        return sb.toString();
+    }
+
+    /** The gateway's view: paced files, looping unless told otherwise; the detection hints become frame headers. */
     @JsonIgnore
     public CameraConfig toConfig() {
-        return CameraConfig.builder().id(id).source(url).targetFps(fps == null ? 0 : fps)
+        CameraConfig.Builder b = CameraConfig.builder().id(id).source(url).targetFps(fps == null ? 0 : fps)
                 .maxSize(maxWidth == null ? 0 : maxWidth, maxHeight == null ? 0 : maxHeight)
-                .jpegQuality(jpegQuality == null ? 80 : jpegQuality).loop(loop == null || loop).paced(true).build();
+                .jpegQuality(jpegQuality == null ? 80 : jpegQuality).loop(loop == null || loop).paced(true);
+        if (detect != null) {
+            if (detect.every() != null) b.frameHeader(FrameHeaders.DETECT_EVERY, Integer.toString(detect.every()));
+            if (detect.weight() != null) b.frameHeader(FrameHeaders.DETECT_WEIGHT, Double.toString(detect.weight()));
+            String mask = maskText();
+            if (mask != null) b.frameHeader(FrameHeaders.MOTION_MASK, mask);
+        }
+        return b.build();
     }
 
     @Override

@@ -41,6 +41,13 @@ public final class KafkaFramePublisher implements FramePublisher {
     }
 
     @Override
+    public void publish(FrameRecord frame, java.util.Map<String, String> headers, Consumer<Exception> onDone) {
+        var record = FrameCodec.toRecord(topic, frame);
+        for (var h : headers.entrySet()) record.headers().add(h.getKey(), h.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        producer.send(record, (meta, err) -> onDone.accept(err));
+    }
+
+    @Override
     public void flush() {
         producer.flush();
     }

@@ -29,6 +29,20 @@ class CameraSpecTest {
     }
 
     @Test
+    void detectionHintsTravelAsFrameHeaders() {
+        CameraSpec s = CameraSpec.parse("yard", ("{\"url\":\"rtsp://cam/1\",\"detect\":{\"every\":3,\"weight\":2.5,"
+                + "\"motionMask\":[[[0,0],[0.5,0],[0.5,0.4]]]}}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Map<String, String> h = s.toConfig().frameHeaders();
+        assertEquals("3", h.get("vigil-detect-every"));
+        assertEquals("2.5", h.get("vigil-detect-weight"));
+        assertEquals("0.0,0.0 0.5,0.0 0.5,0.4", h.get("vigil-motion-mask"));
+        assertEquals(s, CameraSpec.parse("yard", s.toJson()));
+        assertEquals(Map.of(), CameraSpec.of("plain", "rtsp://cam/2").toConfig().frameHeaders(), "no hints, no headers");
+        assertMessage("cam", "{\"url\":\"rtsp://h/x\",\"detect\":{\"every\":0}}", "detect.every must be 1..1000");
+        assertMessage("cam", "{\"url\":\"rtsp://h/x\",\"detect\":{\"motionMask\":[[[0,0],[2,0],[1,1]]]}}", "detect.motionMask");
+    }
+
+    @Test
     void invalidSpecsNameTheFieldAndHideThePassword() {
         assertMessage("cam", "{\"url\":\"rtsp://u:secret@h/x\",\"fsp\":5}", "unknown field 'fsp'");
         assertMessage("cam", "{\"url\":\"rtsp://u:secret@h/x\",\"fps\":0}", "fps must be > 0");
