@@ -200,7 +200,10 @@ public final class PipelineBench {
         }
         JobConfig cfg = JobConfig.fromArgs("--bootstrap", bs, "--model", o.model().toAbsolutePath().toString(), "--group", tag + "job",
                 "--start-from", fast ? "timestamp" : "latest", "--start-timestamp", Long.toString(prefillFrom), "--delivery", delivery,
-                "--checkpoint-interval", o.checkpointInterval(), "--batch-size", "8", "--batch-timeout", "20ms", "--job-name", tag + "pipeline");
+                "--checkpoint-interval", o.checkpointInterval(), "--batch-size", "8", "--batch-timeout", "20ms", "--job-name", tag + "pipeline",
+                // every frame detected, however late: this benchmark measures the detector's throughput and the queue, as
+                // before the gate existed (vigil bench capacity measures the gate)
+                "--max-frame-age", "0");
         Configuration flink = new Configuration();
         flink.setString("metrics.reporter.vigil.factory.class", CollectingReporter.Factory.class.getName());
         CollectingReporter.METRICS.clear();

@@ -1,0 +1,111 @@
+package io.vigil.deploy.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.deploy.demo.LocalJob;
+import io.vigil.deploy.kafka.EmbeddedKafka;
+import io.vigil.flink.config.JobConfig;
+import io.vigil.video.gateway.CameraConfig;
+import io.vigil.video.gateway.CameraGateway;
+import io.vigil.video.gateway.KafkaFramePublisher;
+import io.vigil.video.kafka.Topics;
+import io.vigil.video.source.SampleMedia;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * {@code vigil bench capacity --live}: for each mode, cameras replaying vtest.avi at 10 fps through the gateway into the
+ * job (embedded broker, MiniCluster, the default frame-age limit of 1 s), more each round; a round is sustained when the
+ * p99 frame age at the job's output (an event leaving it, read_uncommitted, minus its frame's capture time) is at most
+ * 1 s and at most 1 % of the frames were skipped as overload, i.e. the mode ran as configured. Everything shares this
+ * machine's cores: the gateway's decoding and encoding too.
+ */
+public final class CapacityBench {
+    private CapacityBench() {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final int FPS = 10;
+    static final int WARM_UP_S = 10;
+
+    public record Round(String mode, int cameras, long p50, long p99, double detectorShare, double overloadShare, boolean sustained) {}
+
+    public static List<Round> run(Path model, List<GateAccuracy.Mode> modes, List<Integer> cameras, int seconds) throws Exception {
+        List<Round> out = new ArrayList<>();
+        Path dir = Files.createTempDirectory("vigil-capacity");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0, true)) {
+            kafka.createVigilTopics(4);
+            System.out.printf(Locale.ROOT, "%nlive: cameras x %d fps of vtest.avi, %d s per round (first %d s not measured)%n", FPS, seconds, WARM_UP_S);
+            System.out.printf(Locale.ROOT, "%-18s %8s %8s %8s %9s %9s %10s%n", "mode", "cameras", "p50 ms", "p99 ms", "detector", "overload", "sustained");
+            for (GateAccuracy.Mode m : modes) {
+                int best = 0;
+                for (int n : cameras) {
+                    Round r = round(kafka.bootstrap(), model, m, n, seconds);
+                    out.add(r);
+                    System.out.printf(Locale.ROOT, "%-18s %8d %8d %8d %8.0f%% %8.1f%% %10s%n", m.name(), n, r.p50(), r.p99(), 100 * r.detectorShare(),
+                            100 * r.overloadShare(), r.sustained() ? "yes" : "no");
+                    if (!r.sustained()) break;
+                    best = n;
+                }
+                System.out.printf(Locale.ROOT, "%-18s sustained: %d cameras x %d fps%n", m.name(), best, FPS);
+            }
+        }
+        return out;
+    }
+
+    static Round round(String bs, Path model, GateAccuracy.Mode m, int cameras, int seconds) throws Exception {
+        String tag = "cap" + UUID.randomUUID().toString().substring(0, 6) + "-";
+        JobConfig cfg = JobConfig.fromArgs("--bootstrap", bs, "--model", model.toAbsolutePath().toString(), "--group", tag + "job",
+                "--start-from", "latest", "--checkpoint-interval", "1s", "--detect-every", Integer.toString(m.every()),
+                "--motion", Boolean.toString(m.motion()), "--max-frame-age", "1s", "--job-name", tag + "capacity");
+        List<Long> ages = new ArrayList<>();
+        Map<String, Integer> inference = new HashMap<>();
+        try (LocalJob job = LocalJob.start(cfg);
+             KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of("bootstrap.servers", bs, "group.id", tag + "leave",
+                     "enable.auto.commit", "false", "isolation.level", "read_uncommitted"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+             CameraGateway gw = new CameraGateway(new KafkaFramePublisher(bs))) {
+            List<TopicPartition> parts = c.partitionsFor(Topics.DETECTIONS).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            c.assign(parts);
+            c.seekToEnd(parts);
+            for (TopicPartition tp : parts) c.position(tp);
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (job.client().getJobStatus().get() != JobStatus.RUNNING && System.currentTimeMillis() < deadline) Thread.sleep(200);
+            Thread.sleep(3000);
+            for (int i = 0; i < cameras; i++) {
+                gw.start(CameraConfig.builder().id(tag + i).source(SampleMedia.require(SampleMedia.VTEST).toString()).loop(true).paced(true).paceFps(FPS).build());
+            }
+            long from = System.currentTimeMillis() + WARM_UP_S * 1000L;
+            long end = from + seconds * 1000L;
+            while (System.currentTimeMillis() < end) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(50))) {
+                    long now = System.currentTimeMillis();
+                    if (now < from) continue;
+                    ages.add(now - r.timestamp());
+                    JsonNode n = JSON.readTree(r.value());
+                    inference.merge(n.path("inference").asText("full"), 1, Integer::sum);
+                }
+            }
+            job.checkAlive();
+        }
+        long[] a = ages.stream().mapToLong(Long::longValue).sorted().toArray();
+        int total = inference.values().stream().mapToInt(Integer::intValue).sum();
+        if (a.length == 0 || total == 0) return new Round(m.name(), cameras, -1, -1, 0, 0, false);
+        long p50 = a[a.length / 2], p99 = a[(int) Math.floor(0.99 * (a.length - 1))];
+        double det = inference.getOrDefault("full", 0) / (double) total;
+        double over = inference.getOrDefault("overload", 0) / (double) total;
+        // every camera's frames must arrive too: a gateway that cannot keep up is not a sustained round either
+        boolean complete = total >= 0.9 * cameras * FPS * seconds;
+        return new Round(m.name(), cameras, p50, p99, det, over, p99 <= 1000 && over <= 0.01 && complete);
+    }
+}

@@ -1,0 +1,68 @@
+package io.vigil.deploy.cli;
+
+import io.vigil.deploy.bench.BenchClips;
+import io.vigil.deploy.bench.CapacityBench;
+import io.vigil.deploy.bench.GateAccuracy;
+import io.vigil.models.bundle.ModelLocator;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "capacity", description = {
+        "What skipping the detector buys and costs. Accuracy: on each clip, every mode (full, intervalN, motion, motion+intervalN)",
+        "scored against the detector on every frame (recall and precision at IoU 0.5 of objects with score >= 0.5, predicted",
+        "ones included; identity switches per 100 track-frames). Capacity (--live): cameras replaying vtest.avi at 10 fps",
+        "through the gateway into the job on this machine, more each round, until the p99 frame age at the job's output",
+        "passes 1 s; the most cameras sustained per mode."})
+final class BenchCapacity implements Callable<Integer> {
+    @Option(names = "--model", description = "detector (default yolox-nano)")
+    String model;
+
+    @Option(names = "--clips", split = ",", defaultValue = "vtest,tree,quiet", description = "clips for accuracy (default ${DEFAULT-VALUE})")
+    List<String> clips;
+
+    @Option(names = "--frames", defaultValue = "800", description = "frames per clip (default ${DEFAULT-VALUE})")
+    int frames;
+
+    @Option(names = "--modes", split = ",", defaultValue = "full,interval2,interval3,interval5,motion,motion+interval2,motion+interval3",
+            description = "modes (default ${DEFAULT-VALUE})")
+    List<String> modes;
+
+    @Option(names = "--live", description = "also measure the cameras sustained per mode, live (minutes)")
+    boolean live;
+
+    @Option(names = "--live-modes", split = ",", defaultValue = "full,interval3,motion+interval3", description = "modes measured live (default ${DEFAULT-VALUE})")
+    List<String> liveModes;
+
+    @Option(names = "--cameras", split = ",", defaultValue = "2,4,6,8,12,16,24,32", description = "camera counts tried live, in order (default ${DEFAULT-VALUE})")
+    List<Integer> cameras;
+
+    @Option(names = "--seconds", defaultValue = "40", description = "seconds per live round (default ${DEFAULT-VALUE})")
+    int seconds;
+
+    @Override
+    public Integer call() throws Exception {
+        Path m = ModelLocator.resolve(model);
+        List<GateAccuracy.Mode> ms = new ArrayList<>();
+        for (String s : modes) ms.add(GateAccuracy.Mode.parse(s));
+        System.out.printf(Locale.ROOT, "accuracy against the detector on every frame (%d frames per clip)%n", frames);
+        System.out.printf(Locale.ROOT, "%-6s %-18s %9s %8s %10s %13s %12s%n", "clip", "mode", "detector", "recall", "precision", "ID sw/100 tf", "ref objects");
+        for (String c : clips) {
+            List<byte[]> jpegs = BenchClips.get(c, frames);
+            for (GateAccuracy.Row r : GateAccuracy.run(m, c, jpegs, ms)) {
+                System.out.printf(Locale.ROOT, "%-6s %-18s %8.0f%% %8.3f %10.3f %13.2f %12d%n", r.clip(), r.mode(), 100 * r.detectorShare(), r.recall(),
+                        r.precision(), r.idSwitchesPer100(), r.referenceObjects());
+            }
+        }
+        if (live) {
+            List<GateAccuracy.Mode> lm = new ArrayList<>();
+            for (String s : liveModes) lm.add(GateAccuracy.Mode.parse(s));
+            CapacityBench.run(m, lm, cameras, seconds);
+        }
+        return 0;
+    }
+}
