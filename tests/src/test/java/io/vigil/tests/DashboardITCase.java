@@ -83,6 +83,8 @@ class DashboardITCase {
             assertTrue(browser.eval(card + ".querySelector('.fps').textContent").asText().matches("\\d+\\.\\d fps"));
             assertTrue(browser.eval(card + ".querySelector('.latency').textContent").asText().matches("latency \\d+ ms"));
             assertTrue(browser.eval("document.getElementById('conn').textContent").asText().equals("live"));
+            assertTrue(browser.eval(card + ".querySelector('.detector').textContent").asText().matches("detector \\d+ %.*"),
+                    "the detector's share of the camera's frames is shown");
 
             // The admin (no logins on loopback: everyone is) draws a line across the walkway with two clicks, where the hand
             // count of tests/labels/README.md sees people cross both ways, and names it.

@@ -3,6 +3,7 @@ package io.vigil.deploy.cli;
 import io.vigil.deploy.bench.BenchClips;
 import io.vigil.deploy.bench.CapacityBench;
 import io.vigil.deploy.bench.GateAccuracy;
+import io.vigil.deploy.bench.OverloadChart;
 import io.vigil.models.bundle.ModelLocator;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,6 +45,9 @@ final class BenchCapacity implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "40", description = "seconds per live round (default ${DEFAULT-VALUE})")
     int seconds;
 
+    @Option(names = "--overload-chart", description = "also run 8 cameras x 25 fps for 60 s without and with the frame-age limit and draw the p99 age per second here (PNG)")
+    Path overloadChart;
+
     @Override
     public Integer call() throws Exception {
         Path m = ModelLocator.resolve(model);
@@ -51,7 +55,7 @@ final class BenchCapacity implements Callable<Integer> {
         for (String s : modes) ms.add(GateAccuracy.Mode.parse(s));
         System.out.printf(Locale.ROOT, "accuracy against the detector on every frame (%d frames per clip)%n", frames);
         System.out.printf(Locale.ROOT, "%-6s %-18s %9s %8s %10s %13s %12s%n", "clip", "mode", "detector", "recall", "precision", "ID sw/100 tf", "ref objects");
-        for (String c : clips) {
+        for (String c : overloadChart != null && clips.isEmpty() ? List.<String>of() : clips) {
             List<byte[]> jpegs = BenchClips.get(c, frames);
             for (GateAccuracy.Row r : GateAccuracy.run(m, c, jpegs, ms)) {
                 System.out.printf(Locale.ROOT, "%-6s %-18s %8.0f%% %8.3f %10.3f %13.2f %12d%n", r.clip(), r.mode(), 100 * r.detectorShare(), r.recall(),
@@ -63,6 +67,7 @@ final class BenchCapacity implements Callable<Integer> {
             for (String s : liveModes) lm.add(GateAccuracy.Mode.parse(s));
             CapacityBench.run(m, lm, cameras, seconds);
         }
+        if (overloadChart != null) OverloadChart.run(m, 8, 25, 60, overloadChart);
         return 0;
     }
 }

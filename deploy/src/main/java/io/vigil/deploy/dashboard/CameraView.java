@@ -28,6 +28,8 @@ final class CameraView {
     private final Map<Long, ObjectNode> actions = new HashMap<>();           // track -> {label, score, frame}
     private final long[] captureTs = new long[20];                           // ring of recent frames' capture times
     private int captured;
+    private final String[] inference = new String[50];                        // ring: the recent frames' inference
+    private int inferred;
     private final long[] historySecond = new long[HISTORY_SECONDS];          // ring: epoch second of the bucket
     private final int[] historyObjects = new int[HISTORY_SECONDS];           // max objects in a frame of that second
 
@@ -75,6 +77,8 @@ final class CameraView {
         v.put("count", count);
         v.put("latencyMs", e.path("latencyMs").asLong());
         v.put("fps", fps());
+        inference[inferred++ % inference.length] = e.path("inference").asText("full");
+        gate(v);
         ArrayNode objs = v.putArray("objects");
         for (JsonNode o : objects) {
             ObjectNode d = objs.addObject();
@@ -88,6 +92,7 @@ final class CameraView {
                 ArrayDeque<float[]> trail = trails.computeIfAbsent(t, k -> new ArrayDeque<>());
                 trail.addLast(new float[] {(float) (bn.path(0).asDouble() + bn.path(2).asDouble()) / 2, (float) bn.path(3).asDouble(), frame});
                 if (trail.size() > TRAIL_POINTS) trail.removeFirst();
+                if (o.path("predicted").asBoolean(false)) d.put("predicted", true);
                 ObjectNode act = actions.get(t);
                 if (act != null) d.put("action", act.path("label").asText());
             }
@@ -107,6 +112,18 @@ final class CameraView {
         if (e.has("saliency")) v.set("saliency", e.get("saliency"));
         latest = v;
         return v;
+    }
+
+    /** The detector's share of the recent frames and the skipped ones by reason ({"detector":0.33,"skips":{"interval":0.67}}). */
+    private void gate(ObjectNode v) {
+        int n = Math.min(inferred, inference.length);
+        java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+        for (int i = 0; i < n; i++) counts.merge(inference[i], 1, Integer::sum);
+        v.put("detectorShare", n == 0 ? 1.0 : counts.getOrDefault("full", 0) / (double) n);
+        ObjectNode skips = v.putObject("skips");
+        counts.forEach((k, c) -> {
+            if (!k.equals("full")) skips.put(k, c / (double) n);
+        });
     }
 
     /** Frames per second of capture time over the recent frames. */

@@ -34,7 +34,8 @@ function card(id) {
   const fps = el('span', 'fps', '– fps');
   const latency = el('span', 'latency', '– ms');
   const frameNo = el('span', 'frameNo', '');
-  stats.append(el('span', null, 'objects'), count, fps, latency, frameNo);
+  const detector = el('span', 'detector', '');
+  stats.append(el('span', null, 'objects'), count, fps, latency, detector, frameNo);
   const tags = el('div', 'row tags');
   const url = el('div', 'url');
   const reason = el('div', 'reason');
@@ -59,7 +60,7 @@ function card(id) {
   root.append(head, stats, tags, url, reason, canvas, bar, rules, chart, events);
   main.append(root);
   document.getElementById('empty').hidden = true;
-  c = { id, root, state, count, fps, latency, frameNo, tags, url, reason, canvas, chart, bar, ruleName, save, cancel, drawMsg,
+  c = { id, root, state, count, fps, latency, frameNo, detector, tags, url, reason, canvas, chart, bar, ruleName, save, cancel, drawMsg,
         rulesList: rules, eventsList: events, rules: [], drawing: null, eventItems: new Map(),
         history: new Map(), pending: null, loading: false, lastImage: null, lastView: null };
   drawLine.addEventListener('click', () => startDrawing(c, 'line'));
@@ -257,6 +258,9 @@ function frame(v) {
   c.fps.textContent = v.fps.toFixed(1) + ' fps';
   c.latency.textContent = 'latency ' + v.latencyMs + ' ms';
   c.frameNo.textContent = 'frame ' + v.frame;
+  // the detector's share of the recent frames, and why the others were skipped (interval, motion, overload)
+  const skips = Object.entries(v.skips || {}).map(([k, x]) => k + ' ' + Math.round(100 * x) + ' %');
+  c.detector.textContent = 'detector ' + Math.round(100 * (v.detectorShare ?? 1)) + ' %' + (skips.length ? ' (' + skips.join(', ') + ')' : '');
   const sec = Math.floor(v.ts / 1000);
   c.history.set(sec, Math.max(c.history.get(sec) || 0, v.count));
   for (const k of c.history.keys()) if (k < sec - HISTORY_S) c.history.delete(k);
@@ -300,7 +304,10 @@ function draw(c, v, img) {
     const [x1, y1, x2, y2] = o.box;
     const color = o.track ? COLORS[o.track % COLORS.length] : '#9e9e9e';
     g.strokeStyle = color;
+    // a box the tracker predicted (the detector skipped this frame) is dashed
+    g.setLineDash(o.predicted ? [6, 4] : []);
     g.strokeRect(x1, y1, x2 - x1, y2 - y1);
+    g.setLineDash([]);
     const text = (o.track ? '#' + o.track + ' ' : '') + o.label + ' ' + o.score.toFixed(2) + (o.action ? ' · ' + o.action : '');
     const w = g.measureText(text).width + 6;
     g.fillStyle = color; g.fillRect(x1, Math.max(0, y1 - 17), w, 17);
