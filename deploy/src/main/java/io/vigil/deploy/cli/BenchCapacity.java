@@ -23,7 +23,7 @@ final class BenchCapacity implements Callable<Integer> {
     @Option(names = "--model", description = "detector (default yolox-nano)")
     String model;
 
-    @Option(names = "--clips", split = ",", defaultValue = "vtest,tree,quiet", description = "clips for accuracy (default ${DEFAULT-VALUE})")
+    @Option(names = "--clips", split = ",", defaultValue = "vtest,tree,quiet", description = "clips for accuracy, \"\" for none (default ${DEFAULT-VALUE})")
     List<String> clips;
 
     @Option(names = "--frames", defaultValue = "800", description = "frames per clip (default ${DEFAULT-VALUE})")
@@ -55,7 +55,8 @@ final class BenchCapacity implements Callable<Integer> {
         for (String s : modes) ms.add(GateAccuracy.Mode.parse(s));
         System.out.printf(Locale.ROOT, "accuracy against the detector on every frame (%d frames per clip)%n", frames);
         System.out.printf(Locale.ROOT, "%-6s %-18s %9s %8s %10s %13s %12s%n", "clip", "mode", "detector", "recall", "precision", "ID sw/100 tf", "ref objects");
-        for (String c : overloadChart != null && clips.isEmpty() ? List.<String>of() : clips) {
+        for (String c : clips) {
+            if (c.isBlank()) continue; // --clips "": no accuracy table
             List<byte[]> jpegs = BenchClips.get(c, frames);
             for (GateAccuracy.Row r : GateAccuracy.run(m, c, jpegs, ms)) {
                 System.out.printf(Locale.ROOT, "%-6s %-18s %8.0f%% %8.3f %10.3f %13.2f %12d%n", r.clip(), r.mode(), 100 * r.detectorShare(), r.recall(),
