@@ -41,17 +41,18 @@ public final class CapacityBench {
 
     public record Round(String mode, int cameras, long p50, long p99, double detectorShare, double overloadShare, boolean sustained) {}
 
-    public static List<Round> run(Path model, List<GateAccuracy.Mode> modes, List<Integer> cameras, int seconds) throws Exception {
+    public static List<Round> run(Path model, List<GateAccuracy.Mode> modes, List<Integer> cameras, int seconds, String clip) throws Exception {
         List<Round> out = new ArrayList<>();
         Path dir = Files.createTempDirectory("vigil-capacity");
+        String source = source(clip, dir);
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0, true)) {
             kafka.createVigilTopics(4);
-            System.out.printf(Locale.ROOT, "%nlive: cameras x %d fps of vtest.avi, %d s per round (first %d s not measured)%n", FPS, seconds, WARM_UP_S);
+            System.out.printf(Locale.ROOT, "%nlive: cameras x %d fps of %s, %d s per round (first %d s not measured)%n", FPS, clip, seconds, WARM_UP_S);
             System.out.printf(Locale.ROOT, "%-18s %8s %8s %8s %9s %9s %10s%n", "mode", "cameras", "p50 ms", "p99 ms", "detector", "overload", "sustained");
             for (GateAccuracy.Mode m : modes) {
                 int best = 0;
                 for (int n : cameras) {
-                    Round r = round(kafka.bootstrap(), model, m, n, seconds);
+                    Round r = round(kafka.bootstrap(), model, m, n, seconds, source);
                     out.add(r);
                     System.out.printf(Locale.ROOT, "%-18s %8d %8d %8d %8.0f%% %8.1f%% %10s%n", m.name(), n, r.p50(), r.p99(), 100 * r.detectorShare(),
                             100 * r.overloadShare(), r.sustained() ? "yes" : "no");
@@ -64,7 +65,23 @@ public final class CapacityBench {
         return out;
     }
 
-    static Round round(String bs, Path model, GateAccuracy.Mode m, int cameras, int seconds) throws Exception {
+    /** The video the gateway replays: vtest.avi, or a clip of BenchClips written as an MP4 (H.264) for the gateway to read. */
+    static String source(String clip, Path dir) throws Exception {
+        if (clip.equals("vtest")) return SampleMedia.require(SampleMedia.VTEST).toString();
+        List<byte[]> jpegs = BenchClips.get(clip, 800);
+        List<io.vigil.video.kafka.FrameRecord> frames = new ArrayList<>();
+        try (io.vigil.video.image.JpegCodec jpeg = new io.vigil.video.image.JpegCodec()) {
+            io.vigil.video.image.BgrImage first = jpeg.decode(jpegs.get(0));
+            for (int i = 0; i < jpegs.size(); i++) {
+                frames.add(new io.vigil.video.kafka.FrameRecord(clip, i, i * 100_000L, first.width(), first.height(), "jpeg", jpegs.get(i)));
+            }
+        }
+        Path mp4 = dir.resolve(clip + ".mp4");
+        io.vigil.deploy.evidence.ClipWriter.write(frames, Map.of(), List.of(), false, mp4);
+        return mp4.toString();
+    }
+
+    static Round round(String bs, Path model, GateAccuracy.Mode m, int cameras, int seconds, String source) throws Exception {
         String tag = "cap" + UUID.randomUUID().toString().substring(0, 6) + "-";
         JobConfig cfg = JobConfig.fromArgs("--bootstrap", bs, "--model", model.toAbsolutePath().toString(), "--group", tag + "job",
                 "--start-from", "latest", "--checkpoint-interval", "1s", "--detect-every", Integer.toString(m.every()),
@@ -83,7 +100,7 @@ public final class CapacityBench {
             while (job.client().getJobStatus().get() != JobStatus.RUNNING && System.currentTimeMillis() < deadline) Thread.sleep(200);
             Thread.sleep(3000);
             for (int i = 0; i < cameras; i++) {
-                gw.start(CameraConfig.builder().id(tag + i).source(SampleMedia.require(SampleMedia.VTEST).toString()).loop(true).paced(true).paceFps(FPS).build());
+                gw.start(CameraConfig.builder().id(tag + i).source(source).loop(true).paced(true).paceFps(FPS).build());
             }
             long from = System.currentTimeMillis() + WARM_UP_S * 1000L;
             long end = from + seconds * 1000L;

@@ -42,6 +42,9 @@ final class BenchCapacity implements Callable<Integer> {
     @Option(names = "--cameras", split = ",", defaultValue = "2,4,6,8,12,16,24,32", description = "camera counts tried live, in order (default ${DEFAULT-VALUE})")
     List<Integer> cameras;
 
+    @Option(names = "--live-clip", defaultValue = "vtest", description = "what the live cameras replay: vtest, tree or quiet (default ${DEFAULT-VALUE})")
+    String liveClip;
+
     @Option(names = "--seconds", defaultValue = "40", description = "seconds per live round (default ${DEFAULT-VALUE})")
     int seconds;
 
@@ -66,7 +69,7 @@ final class BenchCapacity implements Callable<Integer> {
         if (live) {
             List<GateAccuracy.Mode> lm = new ArrayList<>();
             for (String s : liveModes) lm.add(GateAccuracy.Mode.parse(s));
-            CapacityBench.run(m, lm, cameras, seconds);
+            CapacityBench.run(m, lm, cameras, seconds, liveClip);
         }
         if (overloadChart != null) OverloadChart.run(m, 8, 25, 60, overloadChart);
         return 0;

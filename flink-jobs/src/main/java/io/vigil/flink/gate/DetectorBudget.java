@@ -12,7 +12,8 @@ import java.util.Map;
  * detector: a frame older than the target age (half the frame-age limit) cuts R to {@link #CUT} of the rate the
  * detector really ran at over the last second, or half its capacity if that is more (at most once per
  * {@link #CUT_INTERVAL_MS}); otherwise R grows by
- * {@link #RAISE} of the detector's capacity (1 / its mean time per run) per second. So the queue in front of the detector settles well under the limit, and R
+ * {@link #RAISE} of the detector's capacity (1 / its mean time per run) per second. Late frames cut R only while the
+ * detector was busy at least half of the last second: otherwise the delay is not the detector's. So the queue in front of the detector settles well under the limit, and R
  * tracks what the detector can do whatever the model, machine or load.
  *
  * <p>R is split by weighted max-min fairness (water-filling): every camera gets R x its weight / the weights of the
@@ -26,6 +27,8 @@ public final class DetectorBudget {
     static final double CUT = 0.8;
     static final double RAISE = 0.1;
     static final long CUT_INTERVAL_MS = 500;
+    /** The detector's busy share of the last second above which late frames cut R. */
+    static final double BUSY = 0.5;
     static final long REALLOCATE_MS = 250;
     /** A camera not seen for this long leaves the allocation. */
     static final long IDLE_MS = 10_000;
@@ -86,7 +89,10 @@ public final class DetectorBudget {
     /** The age of a frame reaching the detector: late frames cut R, fresh ones let it grow. */
     public void observeAge(long ageMs, long targetAgeMs, long nowMs) {
         double achieved = Math.max(1, achieved(nowMs));
-        if (ageMs > targetAgeMs) {
+        // late frames are the detector's fault only when it is busy: if it idles half the time, the queue is somewhere
+        // else (the machine, the gateway, Kafka) and running it less would cost accuracy for nothing
+        boolean busy = achieved * runMillis / 1000 >= BUSY;
+        if (ageMs > targetAgeMs && busy) {
             if (nowMs - lastCutMs >= CUT_INTERVAL_MS) {
                 // what the detector did, but never under half its capacity: a detector that was idle or warming up
                 // (a job starting on a backlog) has done little, which says nothing about what it can do

@@ -39,6 +39,11 @@ class DetectorBudgetTest {
         b.observeAge(100, 500, 2200); // a second of fresh frames: + 10 % of what the detector can do (50 ms a frame: 20/s)
         assertEquals(8 + 0.1 * 20 * 1.1, b.rate(), 1e-9, "additive increase over the 1.1 s since the cut");
         assertEquals(1.0, new DetectorBudget().share("never-seen", 0), 1e-9, "no budget until frames come late");
+        DetectorBudget idle = new DetectorBudget();
+        offer(idle, "a", 1, 10, 0, 1000);
+        for (int i = 0; i < 3; i++) idle.ran(900 + i * 10L, 50); // busy 150 ms of the last second
+        idle.observeAge(900, 500, 1000);
+        assertEquals(Double.POSITIVE_INFINITY, idle.rate(), "late frames with an idle detector: not the detector's fault, no cut");
     }
 
     @Test
