@@ -193,7 +193,7 @@ public class DetectOperator extends AbstractStreamOperator<DetectedFrame> implem
         double allowed = 1;
         if (maxAge > 0) {
             // the budget aims at half the limit, so the queue in front of the detector stays well under it
-            budget.arrived(f.camera, weight, f.tsMicros, now);
+            budget.arrived(f.camera, weight, f.tsMicros, now, gate.passesMotion(s, f.seq, moving), every);
             budget.observeAge(age, maxAge / 2, now);
             allowed = budget.share(f.camera, now);
         }

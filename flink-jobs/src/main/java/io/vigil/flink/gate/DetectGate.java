@@ -54,7 +54,7 @@ public final class DetectGate {
         }
         double cap = 1.0 / every;
         s.share = Math.min(cap, Math.max(0, allowed));
-        if (settings.motion() && !motion && seq > s.movingUntilSeq && s.sinceDetect + 1 < settings.motionRefresh()) {
+        if (!passesMotion(s, seq, motion)) {
             s.sinceDetect++;
             return DetectionEvent.MOTION;
         }
@@ -66,6 +66,11 @@ public final class DetectGate {
         }
         s.sinceDetect++;
         return s.share < cap - 1e-9 ? DetectionEvent.OVERLOAD : DetectionEvent.INTERVAL;
+    }
+
+    /** Whether a frame gets past motion gating (always, when it is off): motion, an object moving, or the refresh is due. */
+    public boolean passesMotion(GateState s, long seq, boolean motion) {
+        return !settings.motion() || motion || seq <= s.movingUntilSeq || s.sinceDetect + 1 >= settings.motionRefresh();
     }
 
     /**

@@ -17,8 +17,9 @@ import java.util.Map;
  * tracks what the detector can do whatever the model, machine or load.
  *
  * <p>R is split by weighted max-min fairness (water-filling): every camera gets R x its weight / the weights of the
- * cameras still unserved, capped at what it offers (its frame rate in capture time); what a camera cannot use goes to
- * the others. A camera's share of its own frames is then its allocation / its offered rate, at most 1.
+ * cameras still unserved, capped at what it asks for (its frame rate in capture time x the share of its frames that
+ * pass motion gating / its interval); what a camera does not ask for goes to the others. A camera's share of the frames
+ * that pass its motion gating is then its allocation / the rate of those frames, at most 1.
  *
  * <p>Not keyed and not checkpointed: after a restore it relearns the rates within a couple of seconds (R starts
  * unlimited and the first late frames cut it to what the detector does).
@@ -36,6 +37,8 @@ public final class DetectorBudget {
     private static final class Camera {
         double weight = 1;
         double offered;        // frames/s in capture time (EWMA)
+        double passing = 1;    // share of the frames past motion gating (EWMA)
+        double wanted = 1;     // detector runs it asks for per frame: passing / every (EWMA)
         long lastTsMicros = -1;
         long lastSeenMs;
         double allocated = Double.POSITIVE_INFINITY; // runs/s
@@ -63,9 +66,19 @@ public final class DetectorBudget {
         return count;
     }
 
-    /** A frame of {@code camera} arrived: folds its capture time into the camera's offered rate. */
+    /** A frame of {@code camera} arrived that every frame of the camera would ask the detector for (no motion gating). */
     public void arrived(String camera, double weight, long tsMicros, long nowMs) {
+        arrived(camera, weight, tsMicros, nowMs, true, 1);
+    }
+
+    /**
+     * A frame of {@code camera} arrived: folds its capture time into the camera's offered rate, and whether it passed
+     * motion gating (with the camera's interval) into what it asks of the detector.
+     */
+    public void arrived(String camera, double weight, long tsMicros, long nowMs, boolean passes, int every) {
         Camera c = cameras.computeIfAbsent(camera, k -> new Camera());
+        c.passing = 0.95 * c.passing + 0.05 * (passes ? 1 : 0);
+        c.wanted = 0.95 * c.wanted + 0.05 * (passes ? 1.0 / Math.max(1, every) : 0);
         c.weight = weight > 0 ? weight : 1;
         c.lastSeenMs = nowMs;
         if (c.lastTsMicros >= 0 && tsMicros > c.lastTsMicros) {
@@ -112,7 +125,7 @@ public final class DetectorBudget {
         if (nowMs - lastAllocMs >= REALLOCATE_MS) allocate(nowMs);
         Camera c = cameras.get(camera);
         if (c == null || c.offered <= 0 || Double.isInfinite(c.allocated)) return 1;
-        return Math.min(1, c.allocated / c.offered);
+        return Math.min(1, c.allocated / (c.offered * Math.max(c.passing, 1e-3)));
     }
 
     /** Weighted max-min fair split of R over the cameras seen lately. */
@@ -135,9 +148,10 @@ public final class DetectorBudget {
             boolean capped = false;
             for (java.util.Iterator<Camera> it = open.iterator(); it.hasNext(); ) {
                 Camera c = it.next();
-                if (c.offered <= left * c.weight / weights) {
-                    c.allocated = c.offered;
-                    left -= c.offered;
+                double demand = c.offered * c.wanted;
+                if (demand <= left * c.weight / weights) {
+                    c.allocated = demand;
+                    left -= demand;
                     it.remove();
                     capped = true;
                 }

@@ -28,6 +28,20 @@ class DetectorBudgetTest {
     }
 
     @Test
+    void aMotionGatedCameraIsServedWhatItAsksForNotWhatItOffers() {
+        DetectorBudget b = new DetectorBudget();
+        for (long t = 0; t <= 4000; t += 100) {
+            b.arrived("quiet", 1, t * 1000, t, t % 1000 == 0, 1); // one frame in ten gets past motion gating
+            b.arrived("busy", 1, t * 1000, t, true, 1);
+        }
+        for (int i = 0; i < 20; i++) b.ran(3990 - i * 40L, 50);
+        b.observeAge(900, 500, 4000); // R = 0.8 x 20 = 16: less than the 10 + 10 offered, more than the ~11 asked
+        assertEquals(16, b.rate(), 1e-9);
+        assertEquals(1.0, b.share("quiet", 4000), 1e-9, "every frame that passes its motion gating runs");
+        assertEquals(1.0, b.share("busy", 4000), 1e-9, "the quiet camera's unused half goes to the busy one");
+    }
+
+    @Test
     void oneCutPerHalfSecondAndAdditiveGrowthWhileFramesAreFresh() {
         DetectorBudget b = new DetectorBudget();
         offer(b, "a", 1, 10, 0, 1000);
