@@ -8,7 +8,6 @@ import io.vigil.flink.config.JobConfig;
 import io.vigil.video.gateway.CameraConfig;
 import io.vigil.video.gateway.CameraGateway;
 import io.vigil.video.gateway.KafkaFramePublisher;
-import io.vigil.video.kafka.Topics;
 import io.vigil.video.source.SampleMedia;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,11 +18,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * {@code vigil bench capacity --live}: for each mode, cameras replaying vtest.avi at 10 fps through the gateway into the
@@ -89,16 +85,10 @@ public final class CapacityBench {
         List<Long> ages = new ArrayList<>();
         Map<String, Integer> inference = new HashMap<>();
         try (LocalJob job = LocalJob.start(cfg);
-             KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of("bootstrap.servers", bs, "group.id", tag + "leave",
-                     "enable.auto.commit", "false", "isolation.level", "read_uncommitted"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+             KafkaConsumer<byte[], byte[]> c = BenchJobs.consumer(bs, tag + "leave", "read_uncommitted");
              CameraGateway gw = new CameraGateway(new KafkaFramePublisher(bs))) {
-            List<TopicPartition> parts = c.partitionsFor(Topics.DETECTIONS).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            c.assign(parts);
-            c.seekToEnd(parts);
-            for (TopicPartition tp : parts) c.position(tp);
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (job.client().getJobStatus().get() != JobStatus.RUNNING && System.currentTimeMillis() < deadline) Thread.sleep(200);
-            Thread.sleep(3000);
+            BenchJobs.fromEnd(c);
+            BenchJobs.awaitRunning(job);
             // cameras on a composed clip start spread over its 20 s period, so they do not all see the same person at the
             // same instant (real cameras do not move in step); vtest.avi is busy all the time, its cameras start together
             long stagger = source.endsWith(".mp4") ? 20_000L / cameras : 0;

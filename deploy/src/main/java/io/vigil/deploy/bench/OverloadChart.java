@@ -6,7 +6,6 @@ import io.vigil.flink.config.JobConfig;
 import io.vigil.video.gateway.CameraConfig;
 import io.vigil.video.gateway.CameraGateway;
 import io.vigil.video.gateway.KafkaFramePublisher;
-import io.vigil.video.kafka.Topics;
 import io.vigil.video.source.SampleMedia;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -24,11 +23,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import javax.imageio.ImageIO;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * {@code vigil bench capacity --overload-chart FILE.png}: the p99 frame age at the job's output, second by second, with
@@ -60,16 +56,10 @@ public final class OverloadChart {
         Map<Integer, List<Long>> bySecond = new TreeMap<>();
         long offered;
         try (LocalJob job = LocalJob.start(cfg);
-             KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of("bootstrap.servers", bs, "group.id", tag + "leave",
-                     "enable.auto.commit", "false", "isolation.level", "read_uncommitted"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+             KafkaConsumer<byte[], byte[]> c = BenchJobs.consumer(bs, tag + "leave", "read_uncommitted");
              CameraGateway gw = new CameraGateway(new KafkaFramePublisher(bs))) {
-            List<TopicPartition> parts = c.partitionsFor(Topics.DETECTIONS).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            c.assign(parts);
-            c.seekToEnd(parts);
-            for (TopicPartition tp : parts) c.position(tp);
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (job.client().getJobStatus().get() != JobStatus.RUNNING && System.currentTimeMillis() < deadline) Thread.sleep(200);
-            Thread.sleep(3000);
+            BenchJobs.fromEnd(c);
+            BenchJobs.awaitRunning(job);
             for (int i = 0; i < cameras; i++) {
                 gw.start(CameraConfig.builder().id(tag + i).source(SampleMedia.require(SampleMedia.VTEST).toString()).loop(true).paced(true).paceFps(fps).build());
             }

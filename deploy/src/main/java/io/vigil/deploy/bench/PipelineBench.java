@@ -11,7 +11,6 @@ import io.vigil.video.gateway.CameraGateway;
 import io.vigil.video.gateway.KafkaFramePublisher;
 import io.vigil.video.image.BgrImage;
 import io.vigil.video.image.JpegCodec;
-import io.vigil.video.kafka.Topics;
 import io.vigil.video.source.SourceSpec;
 import io.vigil.video.source.VideoSource;
 import java.nio.file.Path;
@@ -23,12 +22,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The embedded stack end to end (broker, gateway, the job on a MiniCluster) with N cameras replaying a video as fast
@@ -173,11 +169,6 @@ public final class PipelineBench {
 
     private record Measured(double fps, long[] leave, long[] visible, double batch, Map<String, Double> cpu, double analyticsUs) {}
 
-    private static KafkaConsumer<byte[], byte[]> consumer(String bs, String group, String isolation) {
-        return new KafkaConsumer<>(Map.of("bootstrap.servers", bs, "group.id", group, "enable.auto.commit", "false", "isolation.level", isolation),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    }
-
     private static Measured row(String bs, Options o, int cameras, String mode, String delivery, int rules) throws Exception {
         String tag = "bench" + UUID.randomUUID().toString().substring(0, 6) + "-";
         for (int i = 0; i < cameras && rules > 0; i++) {
@@ -210,18 +201,12 @@ public final class PipelineBench {
         List<Long> leave = new ArrayList<>();
         List<Long> visible = new ArrayList<>();
         try (LocalJob job = LocalJob.start(cfg, flink);
-             KafkaConsumer<byte[], byte[]> uncommitted = consumer(bs, tag + "leave", "read_uncommitted");
-             KafkaConsumer<byte[], byte[]> committed = consumer(bs, tag + "visible", "read_committed");
+             KafkaConsumer<byte[], byte[]> uncommitted = BenchJobs.consumer(bs, tag + "leave", "read_uncommitted");
+             KafkaConsumer<byte[], byte[]> committed = BenchJobs.consumer(bs, tag + "visible", "read_committed");
              CameraGateway gw = new CameraGateway(new KafkaFramePublisher(bs))) {
-            List<TopicPartition> parts = committed.partitionsFor(Topics.DETECTIONS).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            for (KafkaConsumer<byte[], byte[]> c : List.of(uncommitted, committed)) {
-                c.assign(parts);
-                c.seekToEnd(parts);
-                for (TopicPartition tp : parts) c.position(tp);
-            }
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (job.client().getJobStatus().get() != JobStatus.RUNNING && System.currentTimeMillis() < deadline) Thread.sleep(200);
-            Thread.sleep(3000);
+            BenchJobs.fromEnd(uncommitted);
+            BenchJobs.fromEnd(committed);
+            BenchJobs.awaitRunning(job);
             if (!fast) {
                 for (int i = 0; i < cameras; i++) {
                     gw.start(CameraConfig.builder().id(tag + i).source(o.video().toString()).loop(true).paced(true).paceFps(25).build());

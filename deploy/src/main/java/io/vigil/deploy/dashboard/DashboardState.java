@@ -45,8 +45,7 @@ public final class DashboardState {
         synchronized (this) {
             String camera = analytics.rule(id, value);
             if (camera == null) return;
-            msg = JsonNodeFactory.instance.objectNode().put("camera", camera);
-            msg.set("analytics", analytics.camera(camera));
+            msg = analyticsMessage(camera);
         }
         listener.accept("analytics", msg);
     }
@@ -56,9 +55,7 @@ public final class DashboardState {
         ObjectNode msg;
         synchronized (this) {
             analytics.event(e);
-            String camera = e.path("camera").asText();
-            msg = JsonNodeFactory.instance.objectNode().put("camera", camera);
-            msg.set("analytics", analytics.camera(camera));
+            msg = analyticsMessage(e.path("camera").asText());
         }
         listener.accept("analytics", msg);
     }
@@ -68,11 +65,16 @@ public final class DashboardState {
         ObjectNode msg;
         synchronized (this) {
             analytics.counts(c);
-            String camera = c.path("camera").asText();
-            msg = JsonNodeFactory.instance.objectNode().put("camera", camera);
-            msg.set("analytics", analytics.camera(camera));
+            msg = analyticsMessage(c.path("camera").asText());
         }
         listener.accept("analytics", msg);
+    }
+
+    /** The page's "analytics" update of a camera: its rules, latest events, tallies and windows. Called holding the lock. */
+    private ObjectNode analyticsMessage(String camera) {
+        ObjectNode msg = JsonNodeFactory.instance.objectNode().put("camera", camera);
+        msg.set("analytics", analytics.camera(camera));
+        return msg;
     }
 
     /** The camera's rules, parsed (clip overlays). */

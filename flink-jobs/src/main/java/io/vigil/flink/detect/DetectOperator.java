@@ -173,7 +173,8 @@ public class DetectOperator extends AbstractStreamOperator<DetectedFrame> implem
         int every = f.detectEvery > 0 ? f.detectEvery : gateSettings.every();
         double weight = f.detectWeight > 0 ? f.detectWeight : 1;
         boolean moving = false;
-        boolean tooOld = gateSettings.maxFrameAge().toMillis() > 0 && age > gateSettings.maxFrameAge().toMillis();
+        long maxAge = gateSettings.maxFrameAge().toMillis();
+        boolean tooOld = maxAge > 0 && age > maxAge;
         CameraMetrics m = metrics(f.camera);
         if (gateSettings.motion() && !tooOld) {
             JpegCodec.GreyImage small;
@@ -189,7 +190,6 @@ public class DetectOperator extends AbstractStreamOperator<DetectedFrame> implem
             m.frames++;
             if (moving) m.moving++;
         }
-        long maxAge = gateSettings.maxFrameAge().toMillis();
         double allowed = 1;
         if (maxAge > 0) {
             // the budget aims at half the limit, so the queue in front of the detector stays well under it

@@ -147,20 +147,20 @@ public record CameraSpec(String id, String url, Double fps, Integer maxWidth, In
         }
     }
 
-    /** The motion mask in the vigil-motion-mask header's form, or null. */
+    /** The motion mask in the vigil-motion-mask header's form, or null; checked as the job will read it. */
     private String maskText() {
         if (detect == null || detect.motionMask() == null || detect.motionMask().isEmpty()) return null;
-        StringBuilder sb = new StringBuilder();
+        List<double[][]> polygons = new java.util.ArrayList<>();
         for (List<List<Double>> poly : detect.motionMask()) {
-            if (sb.length() > 0) sb.append(';');
+            double[][] p = new double[poly.size()][];
             for (int i = 0; i < poly.size(); i++) {
                 List<Double> pt = poly.get(i);
                 if (pt == null || pt.size() != 2 || pt.get(0) == null || pt.get(1) == null) throw new IllegalArgumentException("a point is not [x, y]: " + pt);
-                if (i > 0) sb.append(' ');
-                sb.append(pt.get(0)).append(',').append(pt.get(1));
+                p[i] = new double[] {pt.get(0), pt.get(1)};
             }
+            polygons.add(p);
         }
-        return sb.toString();
+        return MotionMask.format(polygons);
     }
 
     /** The gateway's view: paced files, looping unless told otherwise; the detection hints become frame headers. */
