@@ -48,6 +48,9 @@ final class BenchCapacity implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "40", description = "seconds per live round (default ${DEFAULT-VALUE})")
     int seconds;
 
+    @Option(names = "--job", split = " ", description = "more job flags for the live rounds, e.g. --job \"--parallelism 2 --inference-threads 1\"")
+    List<String> jobArgs = new ArrayList<>();
+
     @Option(names = "--overload-chart", description = "also run 8 cameras x 25 fps for 60 s without and with the frame-age limit and draw the p99 age per second here (PNG)")
     Path overloadChart;
 
@@ -69,7 +72,7 @@ final class BenchCapacity implements Callable<Integer> {
         if (live) {
             List<GateAccuracy.Mode> lm = new ArrayList<>();
             for (String s : liveModes) lm.add(GateAccuracy.Mode.parse(s));
-            CapacityBench.run(m, lm, cameras, seconds, liveClip);
+            CapacityBench.run(m, lm, cameras, seconds, liveClip, jobArgs);
         }
         if (overloadChart != null) OverloadChart.run(m, 8, 25, 60, overloadChart);
         return 0;

@@ -59,7 +59,8 @@ public record JobConfig(Kafka kafka, Job job, Gate gate, Detect detect, Track tr
     public record Detect(
             @Setting(flag = "--model", label = "PATH|NAME", path = true, doc = "detector: a model directory, an .onnx file or a catalogue name (required)") String model,
             @Setting(flag = "--provider", label = "cpu|cuda[:N]", doc = "ONNX Runtime execution provider") String provider,
-            @Setting(flag = "--inference-threads", label = "N", doc = "intra-op threads per session (0 = ONNX Runtime's choice)") int threads,
+            @Setting(flag = "--inference-threads", label = "N", doc = "intra-op threads per detector run (0 = 1 when runs go concurrently, else ONNX Runtime's choice)") int threads,
+            @Setting(flag = "--inference-concurrency", label = "N", doc = "detector runs at a time per Detect subtask (0 = on a CPU its cores / the Detect subtasks, on a GPU 1)") int concurrency,
             @Setting(flag = "--score-threshold", label = "X", doc = "overrides the model's score threshold (empty = the model's)") Float scoreThreshold,
             @Setting(flag = "--batch-size", label = "N", doc = "frames per micro-batch across cameras (1..256)") int batchSize,
             @Setting(flag = "--batch-timeout", label = "DUR", doc = "longest a frame waits for its batch to fill") Duration batchTimeout,
@@ -71,7 +72,7 @@ public record JobConfig(Kafka kafka, Job job, Gate gate, Detect detect, Track tr
 
         /** The same section with the model as the TaskManagers will open it. */
         public Detect withModel(String path) {
-            return new Detect(path, provider, threads, scoreThreshold, batchSize, batchTimeout, maxPixels);
+            return new Detect(path, provider, threads, concurrency, scoreThreshold, batchSize, batchTimeout, maxPixels);
         }
     }
 
@@ -184,6 +185,7 @@ public record JobConfig(Kafka kafka, Job job, Gate gate, Detect detect, Track tr
             fail("detect.provider", e.getMessage());
         }
         if (detect.threads() < 0) fail("detect.threads", "must be >= 0");
+        if (detect.concurrency() < 0) fail("detect.concurrency", "must be >= 0, got " + detect.concurrency());
         Float st = detect.scoreThreshold();
         if (st != null && (st < 0 || st > 1)) fail("detect.scoreThreshold", "must be 0..1, got " + st);
         if (detect.batchSize() < 1 || detect.batchSize() > 256) fail("detect.batchSize", "must be 1..256, got " + detect.batchSize());

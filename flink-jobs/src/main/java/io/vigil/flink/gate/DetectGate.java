@@ -10,8 +10,8 @@ import io.vigil.flink.event.DetectionEvent;
  *       except one frame every {@code motionRefresh} frames so objects that stand still are seen again;</li>
  *   <li><b>interval / share</b>: the frame earns the camera's share of a detector run and runs once it has earned a
  *       whole one, so a share of 1/3 runs every third frame. The share is 1/every, or less when the subtask's
- *       {@link DetectorBudget} gives the camera less; a frame skipped by the interval alone is {@code interval}, one
- *       skipped because the budget lowered the share {@code overload}.</li>
+ *       {@link DetectorBudget} gives the camera less; a skipped frame that the interval alone would have run is
+ *       {@code overload} (so their count is the runs the budget took away), the others {@code interval}.</li>
  * </ol>
  */
 public final class DetectGate {
@@ -59,13 +59,19 @@ public final class DetectGate {
             return DetectionEvent.MOTION;
         }
         s.credit = Math.min(1, s.credit + s.share);
+        s.due = Math.min(1, s.due + cap);
         if (s.credit >= 1 - 1e-9) {
             s.credit = 0;
+            s.due = 0;
             s.sinceDetect = 0;
             return DetectionEvent.FULL;
         }
         s.sinceDetect++;
-        return s.share < cap - 1e-9 ? DetectionEvent.OVERLOAD : DetectionEvent.INTERVAL;
+        if (s.due >= 1 - 1e-9) {
+            s.due = 0;
+            return DetectionEvent.OVERLOAD; // its interval would have run it: the budget did not
+        }
+        return DetectionEvent.INTERVAL;
     }
 
     /** Whether a frame gets past motion gating (always, when it is off): motion, an object moving, or the refresh is due. */

@@ -11,6 +11,8 @@ public class GateState {
     public double share = 1;
     /** Detector runs earned: a frame runs when this reaches 1 (never above 1, so no bursts after a quiet spell). */
     public double credit = 1;
+    /** Runs the camera's interval alone would have earned: a skipped frame at which this reaches 1 is {@code overload}. */
+    public double due = 1;
     /** Frames since the detector last ran on this camera. */
     public long sinceDetect;
     /** An object moved between the last two detections: motion gating runs the detector up to this seq. */

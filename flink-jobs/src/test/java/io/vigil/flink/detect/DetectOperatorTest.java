@@ -12,6 +12,7 @@ import io.vigil.flink.event.DetectionEvent;
 import io.vigil.flink.event.FrameEnvelope;
 import io.vigil.flink.event.SideOutputs;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -27,7 +28,12 @@ class DetectOperatorTest {
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, FrameEnvelope, DetectedFrame> harness(int batch, JobConfig.Gate gate) throws Exception {
-        JobConfig.Detect s = new JobConfig.Detect(TestFrames.model("yolox-nano"), "cpu", 1, null, batch, Duration.ofMillis(50), 1_000_000);
+        return harness(batch, gate, 1);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, FrameEnvelope, DetectedFrame> harness(int batch, JobConfig.Gate gate, int concurrency)
+        throws Exception {
+        JobConfig.Detect s = new JobConfig.Detect(TestFrames.model("yolox-nano"), "cpu", 1, concurrency, null, batch, Duration.ofMillis(50), 1_000_000);
         return new KeyedOneInputStreamOperatorTestHarness<>(new DetectOperator(s, gate, 0, 0, null), f -> f.camera, Types.STRING);
     }
 
@@ -63,6 +69,37 @@ class DetectOperatorTest {
             long persons = java.util.Arrays.stream(out.get(0).objects).filter(o -> o.label.equals("person")).count();
             assertEquals(7, persons, "MODEL.md: 7 person boxes at 0.3 on frame 100");
         }
+    }
+
+    @Test
+    void runsOnTwoWorkersLeaveInArrivalOrderWithTheSameDetections() throws Exception {
+        List<byte[]> jpegs = TestFrames.vtestJpegs(100, 108);
+        List<List<String>> got = new ArrayList<>();
+        for (int concurrency : new int[] {1, 2}) {
+            try (var h = harness(1, gate(2, false, Duration.ZERO), concurrency)) {
+                h.open();
+                for (int i = 0; i < 8; i++) {
+                    String cam = "cam-" + (char) ('a' + i % 3);
+                    h.processElement(new StreamRecord<>(TestFrames.frame(cam, i, jpegs.get(i), 768, 576), i));
+                }
+                h.processWatermark(new Watermark(100)); // waits for the runs in flight
+                got.add(events(h).stream().map(e -> e.camera + ":" + e.frame + ":" + e.inference + ":"
+                        + java.util.Arrays.stream(e.objects).map(o -> o.label + java.util.Arrays.toString(o.box)).toList()).toList());
+            }
+        }
+        assertEquals(8, got.get(1).size(), "every frame leaves once");
+        assertEquals(got.get(0), got.get(1), "two runs at a time: the same events in the same order as one at a time");
+        assertTrue(got.get(1).stream().filter(e -> e.contains(":full:")).allMatch(e -> e.contains("person")), got.get(1).toString());
+    }
+
+    @Test
+    void concurrencyZeroIsTheCoresSharedAmongTheSubtasksOnACpuAndOneOnAGpu() {
+        JobConfig.Detect cpu = new JobConfig.Detect("m", "cpu", 0, 0, null, 1, Duration.ofMillis(20), 1);
+        assertEquals(2, DetectOperator.resolveConcurrency(cpu, 1, 2));
+        assertEquals(1, DetectOperator.resolveConcurrency(cpu, 4, 2), "more subtasks than cores: one run each");
+        assertEquals(4, DetectOperator.resolveConcurrency(cpu, 2, 8));
+        assertEquals(1, DetectOperator.resolveConcurrency(new JobConfig.Detect("m", "cuda", 0, 0, null, 1, Duration.ofMillis(20), 1), 1, 8));
+        assertEquals(3, DetectOperator.resolveConcurrency(new JobConfig.Detect("m", "cpu", 0, 3, null, 1, Duration.ofMillis(20), 1), 1, 2), "as set");
     }
 
     @Test

@@ -29,8 +29,8 @@ class DetectGateTest {
         assertEquals(DetectionEvent.OVERLOAD, g.decide(s, 0, 2, 1, 1001, false), "older than the limit");
         List<String> got = new ArrayList<>();
         for (int seq = 1; seq < 9; seq++) got.add(g.decide(s, seq, 2, 0.25, 10, false));
-        assertEquals(List.of("full", "overload", "overload", "overload", "full", "overload", "overload", "overload"), got,
-                "the budget allows a quarter of the frames: the skips beyond every second frame are overload");
+        assertEquals(List.of("full", "interval", "overload", "interval", "full", "interval", "overload", "interval"), got,
+                "the budget allows a quarter of the frames: of the frames every second frame would run, the ones it did not are overload");
         assertEquals(0.25, s.share, 1e-9);
     }
 

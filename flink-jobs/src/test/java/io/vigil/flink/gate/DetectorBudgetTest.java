@@ -12,6 +12,11 @@ class DetectorBudgetTest {
         for (long t = 0; t <= ms; t += (long) (1000 / fps)) b.arrived(camera, weight, (t0 + t) * 1000, t0 + t);
     }
 
+    /** A window of frames of the given age ending at {@code endMs}: the last one closes it and decides. */
+    private static void window(DetectorBudget b, long ageMs, long endMs) {
+        for (long t = endMs - DetectorBudget.WINDOW_MS; t <= endMs; t += 50) b.observeAge(ageMs, 500, t);
+    }
+
     @Test
     void waterFillingGivesWhatACameraCannotUseToTheOthersByWeight() {
         DetectorBudget b = new DetectorBudget();
@@ -19,7 +24,7 @@ class DetectorBudgetTest {
         offer(b, "a", 1, 25, 0, 2000);
         offer(b, "b", 2, 25, 0, 2000);
         for (int i = 0; i < 20; i++) b.ran(1990 - i * 50L, 50); // the detector did 20 runs in the last second
-        b.observeAge(800, 500, 2000);                          // late: R = 0.8 x 20 = 16
+        window(b, 800, 2000);                                  // late: R = 0.8 x 20 = 16
         assertEquals(16, b.rate(), 1e-9);
         // slow takes its 2; a and b split the 14 left 1:2
         assertEquals(1.0, b.share("slow", 2000), 0.05);
@@ -35,29 +40,46 @@ class DetectorBudgetTest {
             b.arrived("busy", 1, t * 1000, t, true, 1);
         }
         for (int i = 0; i < 20; i++) b.ran(3990 - i * 40L, 50);
-        b.observeAge(900, 500, 4000); // R = 0.8 x 20 = 16: less than the 10 + 10 offered, more than the ~11 asked
+        window(b, 900, 4000); // R = 0.8 x 20 = 16: less than the 10 + 10 offered, more than the ~11 asked
         assertEquals(16, b.rate(), 1e-9);
         assertEquals(1.0, b.share("quiet", 4000), 1e-9, "every frame that passes its motion gating runs");
         assertEquals(1.0, b.share("busy", 4000), 1e-9, "the quiet camera's unused half goes to the busy one");
     }
 
     @Test
-    void oneCutPerHalfSecondAndAdditiveGrowthWhileFramesAreFresh() {
+    void aWindowWithManyLateFramesCutsOnceAFewStragglersDoNotAndFreshWindowsGrowAdditively() {
         DetectorBudget b = new DetectorBudget();
         offer(b, "a", 1, 10, 0, 1000);
         for (int i = 0; i < 10; i++) b.ran(900 + i * 10L, 50);
-        b.observeAge(900, 500, 1000);
-        b.observeAge(900, 500, 1100); // the same late burst: no second cut
-        assertEquals(8, b.rate(), 1e-9);
-        b.observeAge(100, 500, 1200);
-        b.observeAge(100, 500, 2200); // a second of fresh frames: + 10 % of what the detector can do (50 ms a frame: 20/s)
-        assertEquals(8 + 0.1 * 20 * 1.1, b.rate(), 1e-9, "additive increase over the 1.1 s since the cut");
+        window(b, 900, 1000);
+        assertEquals(8, b.rate(), 1e-9, "a late window: R = 0.8 x the 10 runs of the last second");
+        // the next window: 10 frames, one of them late (a GC pause): not a queue, no cut
+        for (long t = 1050; t < 1500; t += 50) b.observeAge(100, 500, t);
+        b.observeAge(2000, 500, 1500);
+        assertEquals(8 + 0.1 * 20 * 0.5, b.rate(), 1e-9, "one straggler in ten: + 10 % of what the detector can do (20/s) per second");
+        window(b, 100, 2000);
+        assertEquals(8 + 0.1 * 20 * 1.0, b.rate(), 1e-9, "fresh frames: additive increase");
         assertEquals(1.0, new DetectorBudget().share("never-seen", 0), 1e-9, "no budget until frames come late");
         DetectorBudget idle = new DetectorBudget();
         offer(idle, "a", 1, 10, 0, 1000);
         for (int i = 0; i < 3; i++) idle.ran(900 + i * 10L, 50); // busy 150 ms of the last second
-        idle.observeAge(900, 500, 1000);
+        window(idle, 900, 1000);
         assertEquals(Double.POSITIVE_INFINITY, idle.rate(), "late frames with an idle detector: not the detector's fault, no cut");
+    }
+
+    @Test
+    void twoRunsAtATimeDoubleTheCapacityAndHalveHowBusyTheDetectorLooks() {
+        DetectorBudget b = new DetectorBudget();
+        b.parallelRuns(2);
+        offer(b, "a", 1, 10, 0, 1000);
+        for (int i = 0; i < 12; i++) b.ran(900 + i * 5L, 50); // 12 runs of 50 ms in the last second: 60 % of one runner, 30 % of two
+        assertEquals(40, b.capacity(), 1e-9);
+        window(b, 900, 1000);
+        assertEquals(Double.POSITIVE_INFINITY, b.rate(), "busy 30 %: late frames are not the detector's fault");
+        for (int i = 0; i < 12; i++) b.ran(1900 + i * 5L, 50);
+        for (int i = 0; i < 12; i++) b.ran(1950 + i * 2L, 50); // 24 runs: busy 60 %
+        window(b, 900, 2000);
+        assertEquals(0.8 * 24, b.rate(), 1e-9, "busy and late: cut to 0.8 x what it did");
     }
 
     @Test
