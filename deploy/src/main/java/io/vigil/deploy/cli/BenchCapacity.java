@@ -54,6 +54,12 @@ final class BenchCapacity implements Callable<Integer> {
     @Option(names = "--overload-chart", description = "also run 8 cameras x 25 fps for 60 s without and with the frame-age limit and draw the p99 age per second here (PNG)")
     Path overloadChart;
 
+    @Option(names = "--overload-soak", description = "also run --soak-cameras cameras x 25 fps of vtest.avi (several times what the detector takes) for this many seconds: p99 age, lag and fairness every 30 s (see --soak-cameras)")
+    Integer overloadSoak;
+
+    @Option(names = "--soak-cameras", defaultValue = "12", description = "cameras x 25 fps in --overload-soak (default ${DEFAULT-VALUE})")
+    int soakCameras;
+
     @Override
     public Integer call() throws Exception {
         Path m = ModelLocator.resolve(model);
@@ -75,6 +81,7 @@ final class BenchCapacity implements Callable<Integer> {
             CapacityBench.run(m, lm, cameras, seconds, liveClip, jobArgs);
         }
         if (overloadChart != null) OverloadChart.run(m, 8, 25, 60, overloadChart);
+        if (overloadSoak != null) return io.vigil.deploy.bench.OverloadSoak.run(m, soakCameras, 25, overloadSoak).passed() ? 0 : 1;
         return 0;
     }
 }

@@ -86,7 +86,7 @@ public class DetectOperator extends AbstractStreamOperator<DetectedFrame> implem
     private transient ExecutorService workers;            // null: runs on the task thread
     private transient MailboxExecutor mailbox;
     private transient int concurrency;
-    private transient int inFlightRuns;
+    private transient ArrayDeque<Run> running;            // runs handed to a worker and not yet emitted, oldest first
     private transient JpegCodec jpeg;
     private transient String modelId;
     private transient int batchCapacity;
@@ -197,6 +197,7 @@ public class DetectOperator extends AbstractStreamOperator<DetectedFrame> implem
                 MotionDetector.Settings.defaults().learningRate(), MotionDetector.Settings.defaults().warmupFrames()));
         gateState = getPartitionedState(new ValueStateDescriptor<>("gate", TypeInformation.of(GateState.class)));
         queue = new ArrayDeque<>();
+        running = new ArrayDeque<>();
         batch = new ArrayList<>();
         cameraMetrics = new HashMap<>();
         masks = new HashMap<>();
@@ -354,10 +355,14 @@ public class DetectOperator extends AbstractStreamOperator<DetectedFrame> implem
             run.latch.countDown();
             return;
         }
-        while (inFlightRuns >= concurrency) awaitOldestRun();
+        while (running.size() >= concurrency) {
+            // the oldest run may be done already, its frames waiting for the mail that emits them: emit them first
+            drain();
+            if (running.size() >= concurrency) running.peek().latch.await();
+        }
         Detector d = idle.poll();
-        if (d == null) throw new IllegalStateException("no idle detector with " + inFlightRuns + " of " + concurrency + " runs in flight");
-        inFlightRuns++;
+        if (d == null) throw new IllegalStateException("no idle detector with " + running.size() + " of " + concurrency + " runs in flight");
+        running.add(run);
         workers.execute(() -> {
             try {
                 execute(d, run, inputs);
@@ -383,17 +388,6 @@ public class DetectOperator extends AbstractStreamOperator<DetectedFrame> implem
         } finally {
             run.doneMs = System.currentTimeMillis();
         }
-    }
-
-    /** Blocks until the oldest unfinished run is done, then emits what can leave. */
-    private void awaitOldestRun() throws Exception {
-        for (Pending p : queue) {
-            if (p.run != null && !p.run.done()) {
-                p.run.latch.await();
-                break;
-            }
-        }
-        drain();
     }
 
     /** Starts what is batched, waits for every run and emits every frame: before barriers, watermarks and the end. */
@@ -422,7 +416,7 @@ public class DetectOperator extends AbstractStreamOperator<DetectedFrame> implem
                 }
                 if (!run.accounted) {
                     run.accounted = true;
-                    if (workers != null) inFlightRuns--;
+                    running.remove(run);
                     inferenceMs.update(run.nanos / 1_000_000);
                     for (int i = 0; i < run.size; i++) budget.ran(run.doneMs, run.nanos / 1e6 / run.size);
                     batches.inc();
