@@ -162,7 +162,7 @@ public final class GateAccuracy {
             boxes[i] = new float[] {(float) b[0], (float) b[1], (float) b[2], (float) b[3]};
             scores[i] = t.score();
             classes[i] = t.classId();
-            ids[i] = t.id();
+            ids[i] = t.confirmed() ? t.id() : -1;
         }
         return new Objects(boxes, classes, scores, ids);
     }

@@ -122,7 +122,7 @@ public class TrackOperator extends KeyedProcessFunction<String, DetectedFrame, D
     }
 
     /**
-     * A frame the detector did not run on: the confirmed tracks' predicted boxes (clamped to the frame), each with
+     * A frame the detector did not run on: the tracked tracks' predicted boxes (clamped to the frame), each with
      * {@code predicted: true}, its track's class and last score.
      */
     static void predict(DetectionEvent e, ByteTracker tracker, Long prevSeq, Long prevTs, Map<Integer, String> labels) {
@@ -139,7 +139,7 @@ public class TrackOperator extends KeyedProcessFunction<String, DetectedFrame, D
             o.score = t.score();
             o.box = new float[] {x1, y1, x2, y2};
             o.boxNorm = new float[] {x1 / e.width, y1 / e.height, x2 / e.width, y2 / e.height};
-            o.track = t.id();
+            o.track = t.confirmed() ? t.id() : -1; // as on a detected frame: an id once the track is confirmed
             o.predicted = true;
             double[] v = t.velocity();
             if (dtSeconds > 0) o.velocity = new float[] {(float) (v[0] / dtSeconds), (float) (v[1] / dtSeconds)};

@@ -143,7 +143,9 @@ public final class ByteTracker {
      * nothing): the Kalman prediction only, nothing matched, nothing created; a lost track past {@code maxLost} frames is
      * dropped as in {@link #update}.
      *
-     * @return the confirmed tracks being tracked (not lost), their boxes and velocities now predicted
+     * @return the tracks being tracked (not lost), their boxes and velocities now predicted: the confirmed ones and the
+     *         ones seen once so far (a new object detected on the last run; without them it would be missing from every
+     *         frame until the next run confirms it)
      */
     public List<Track> predict() {
         frames++;
@@ -155,7 +157,7 @@ public final class ByteTracker {
                 it.remove();
                 continue;
             }
-            if (t.confirmed && t.state == Track.State.TRACKED) shown.add(t);
+            if (t.state == Track.State.TRACKED) shown.add(t);
         }
         return shown;
     }
