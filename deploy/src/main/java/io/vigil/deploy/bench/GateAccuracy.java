@@ -33,15 +33,21 @@ public final class GateAccuracy {
     static final float MIN_SCORE = 0.5f;
     static final double MIN_IOU = 0.5;
 
-    /** A way of running the gate: every N-th frame, with or without motion gating. */
-    public record Mode(String name, int every, boolean motion) {
+    /**
+     * A way of running the gate: every N-th frame, with or without motion gating. {@code adaptive} is the job's default
+     * (every frame asked for, the detector budget lowering the share when it cannot take them all); offline it runs at a
+     * fixed share, {@code adaptive@0.44}, the share measured live.
+     */
+    public record Mode(String name, int every, boolean motion, double share, boolean adaptive) {
         public static Mode parse(String s) {
             String t = s.trim();
-            if (t.equals("full")) return new Mode(t, 1, false);
-            if (t.equals("motion")) return new Mode(t, 1, true);
-            if (t.startsWith("interval")) return new Mode(t, Integer.parseInt(t.substring("interval".length())), false);
-            if (t.startsWith("motion+interval")) return new Mode(t, Integer.parseInt(t.substring("motion+interval".length())), true);
-            throw new IllegalArgumentException("mode '" + s + "': full, intervalN, motion or motion+intervalN");
+            if (t.equals("full")) return new Mode(t, 1, false, 1, false);
+            if (t.equals("motion")) return new Mode(t, 1, true, 1, false);
+            if (t.equals("adaptive")) return new Mode(t, 1, false, 1, true);
+            if (t.startsWith("adaptive@")) return new Mode(t, 1, false, Double.parseDouble(t.substring("adaptive@".length())), true);
+            if (t.startsWith("interval")) return new Mode(t, Integer.parseInt(t.substring("interval".length())), false, 1, false);
+            if (t.startsWith("motion+interval")) return new Mode(t, Integer.parseInt(t.substring("motion+interval".length())), true, 1, false);
+            throw new IllegalArgumentException("mode '" + s + "': full, intervalN, motion, motion+intervalN, adaptive or adaptive@SHARE");
         }
     }
 
@@ -52,6 +58,23 @@ public final class GateAccuracy {
     private record Objects(float[][] boxes, int[] classes, float[] scores, long[] tracks) {}
 
     public static List<Row> run(Path model, String clip, List<byte[]> jpegs, List<Mode> modes) {
+        Prepared p = prepare(model, jpegs);
+        List<Row> rows = new ArrayList<>();
+        for (Mode m : modes) rows.add(score(clip, m, p.all(), p.grey(), p.gw(), p.gh(), p.reference(), null));
+        return rows;
+    }
+
+    /** One mode with motion gating decided by the given per-frame verdicts instead of {@link MotionDetector}, one row each. */
+    public static List<Row> runWithMotion(Path model, String clip, List<byte[]> jpegs, Mode mode, List<boolean[]> moving) {
+        Prepared p = prepare(model, jpegs);
+        List<Row> rows = new ArrayList<>();
+        for (boolean[] mv : moving) rows.add(score(clip, mode, p.all(), p.grey(), p.gw(), p.gh(), p.reference(), mv));
+        return rows;
+    }
+
+    private record Prepared(List<List<Detection>> all, List<byte[]> grey, int gw, int gh, List<Objects> reference) {}
+
+    private static Prepared prepare(Path model, List<byte[]> jpegs) {
         List<List<Detection>> all = new ArrayList<>(jpegs.size());
         List<byte[]> grey = new ArrayList<>(jpegs.size());
         int gw = 0, gh = 0;
@@ -69,12 +92,11 @@ public final class GateAccuracy {
         ByteTracker refTracker = new ByteTracker(ByteTracker.Config.defaults());
         List<Objects> reference = new ArrayList<>();
         for (List<Detection> d : all) reference.add(keep(tracked(refTracker, d)));
-        List<Row> rows = new ArrayList<>();
-        for (Mode m : modes) rows.add(score(clip, m, all, grey, gw, gh, reference));
-        return rows;
+        return new Prepared(all, grey, gw, gh, reference);
     }
 
-    private static Row score(String clip, Mode m, List<List<Detection>> all, List<byte[]> grey, int gw, int gh, List<Objects> reference) {
+    private static Row score(String clip, Mode m, List<List<Detection>> all, List<byte[]> grey, int gw, int gh, List<Objects> reference,
+                             boolean[] givenMotion) {
         DetectGate gate = new DetectGate(new DetectGate.Settings(m.every(), m.motion(), 0, 50));
         MotionDetector motion = new MotionDetector(MotionDetector.Settings.defaults());
         GateState s = new GateState();
@@ -83,8 +105,8 @@ public final class GateAccuracy {
         int runs = 0, tp = 0, fp = 0, fn = 0, matchedTrackFrames = 0, switches = 0, refObjects = 0;
         Map<Long, Long> lastId = new HashMap<>(); // reference track -> the emitted track id it matched last
         for (int i = 0; i < all.size(); i++) {
-            boolean moving = !m.motion() || motion.update(s.motion, grey.get(i), gw, gh, null).motion();
-            String inference = gate.decide(s, i, m.every(), 1, 0, moving);
+            boolean moving = !m.motion() || (givenMotion != null ? givenMotion[i] : motion.update(s.motion, grey.get(i), gw, gh, null).motion());
+            String inference = gate.decide(s, i, m.every(), m.share(), 0, moving);
             Objects emitted;
             if (inference.equals(DetectionEvent.FULL)) {
                 runs++;

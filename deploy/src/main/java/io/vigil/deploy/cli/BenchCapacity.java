@@ -29,14 +29,14 @@ final class BenchCapacity implements Callable<Integer> {
     @Option(names = "--frames", defaultValue = "800", description = "frames per clip (default ${DEFAULT-VALUE})")
     int frames;
 
-    @Option(names = "--modes", split = ",", defaultValue = "full,interval2,interval3,interval5,motion,motion+interval2,motion+interval3",
+    @Option(names = "--modes", split = ",", defaultValue = "full,interval2,interval3,interval4,interval5,motion,motion+interval2,motion+interval3,adaptive@0.5,adaptive@0.4",
             description = "modes (default ${DEFAULT-VALUE})")
     List<String> modes;
 
     @Option(names = "--live", description = "also measure the cameras sustained per mode, live (minutes)")
     boolean live;
 
-    @Option(names = "--live-modes", split = ",", defaultValue = "full,interval3,motion+interval3", description = "modes measured live (default ${DEFAULT-VALUE})")
+    @Option(names = "--live-modes", split = ",", defaultValue = "adaptive,full,interval3,motion+interval3", description = "modes measured live (default ${DEFAULT-VALUE})")
     List<String> liveModes;
 
     @Option(names = "--cameras", split = ",", defaultValue = "2,4,6,8,12,16,24,32", description = "camera counts tried live, in order (default ${DEFAULT-VALUE})")
@@ -60,6 +60,9 @@ final class BenchCapacity implements Callable<Integer> {
     @Option(names = "--soak-cameras", defaultValue = "12", description = "cameras x 25 fps in --overload-soak (default ${DEFAULT-VALUE})")
     int soakCameras;
 
+    @Option(names = "--motion-compare", description = "also compare the running-average motion detector with OpenCV's MOG2 on the quiet and tree clips")
+    boolean motionCompare;
+
     @Override
     public Integer call() throws Exception {
         Path m = ModelLocator.resolve(model);
@@ -73,6 +76,11 @@ final class BenchCapacity implements Callable<Integer> {
             for (GateAccuracy.Row r : GateAccuracy.run(m, c, jpegs, ms)) {
                 System.out.printf(Locale.ROOT, "%-6s %-18s %8.0f%% %8.3f %10.3f %13.2f %12d%n", r.clip(), r.mode(), 100 * r.detectorShare(), r.recall(),
                         r.precision(), r.idSwitchesPer100(), r.referenceObjects());
+            }
+        }
+        if (motionCompare) {
+            for (String c : List.of("quiet", "tree")) {
+                io.vigil.deploy.bench.MotionCompare.print(io.vigil.deploy.bench.MotionCompare.run(m, c, BenchClips.get(c, frames), "motion"));
             }
         }
         if (live) {
