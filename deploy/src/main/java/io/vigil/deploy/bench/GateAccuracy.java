@@ -13,6 +13,7 @@ import io.vigil.spatiotemporal.track.TrackedBox;
 import io.vigil.video.image.BgrImage;
 import io.vigil.video.image.JpegCodec;
 import io.vigil.video.motion.MotionDetector;
+import io.vigil.video.motion.Mog2Motion;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,7 +23,7 @@ import java.util.Map;
 /**
  * What skipping the detector costs in accuracy, on the frames of one clip: the detector's output on every frame (objects
  * with score &gt;= 0.5, and ByteTrack's ids over every frame) is the reference; each mode runs the job's own
- * {@link DetectGate} and {@link MotionDetector} over the same frames, the detector's output on the frames it runs and
+ * {@link DetectGate} and motion model (MOG2, {@link Mog2Motion}, as the job by default) over the same frames, the detector's output on the frames it runs and
  * the tracker's Kalman predictions on the others, as the Track stage does, and is scored against the reference:
  * recall and precision at IoU &gt;= 0.5 (same class), and identity switches per 100 matched track-frames (a reference
  * track whose matched emitted id changes).
@@ -64,7 +65,7 @@ public final class GateAccuracy {
         return rows;
     }
 
-    /** One mode with motion gating decided by the given per-frame verdicts instead of {@link MotionDetector}, one row each. */
+    /** One mode with motion gating decided by the given per-frame verdicts instead of the job's motion model, one row each. */
     public static List<Row> runWithMotion(Path model, String clip, List<byte[]> jpegs, Mode mode, List<boolean[]> moving) {
         Prepared p = prepare(model, jpegs);
         List<Row> rows = new ArrayList<>();
@@ -98,15 +99,20 @@ public final class GateAccuracy {
     private static Row score(String clip, Mode m, List<List<Detection>> all, List<byte[]> grey, int gw, int gh, List<Objects> reference,
                              boolean[] givenMotion) {
         DetectGate gate = new DetectGate(new DetectGate.Settings(m.every(), m.motion(), 0, 50));
-        MotionDetector motion = new MotionDetector(MotionDetector.Settings.defaults());
+        // the job's default motion model, with its defaults (minArea 0.001, 5 warm-up frames)
+        boolean[] moving = givenMotion;
+        if (moving == null && m.motion()) {
+            moving = new boolean[all.size()];
+            try (Mog2Motion mog = new Mog2Motion(0.001, MotionDetector.Settings.defaults().warmupFrames())) {
+                for (int i = 0; i < all.size(); i++) moving[i] = mog.update(grey.get(i), gw, gh, null).motion();
+            }
+        }
         GateState s = new GateState();
-        s.motion = new MotionDetector.State();
         ByteTracker tracker = new ByteTracker(ByteTracker.Config.defaults());
         int runs = 0, tp = 0, fp = 0, fn = 0, matchedTrackFrames = 0, switches = 0, refObjects = 0;
         Map<Long, Long> lastId = new HashMap<>(); // reference track -> the emitted track id it matched last
         for (int i = 0; i < all.size(); i++) {
-            boolean moving = !m.motion() || (givenMotion != null ? givenMotion[i] : motion.update(s.motion, grey.get(i), gw, gh, null).motion());
-            String inference = gate.decide(s, i, m.every(), m.share(), 0, moving);
+            String inference = gate.decide(s, i, m.every(), m.share(), 0, !m.motion() || moving[i]);
             Objects emitted;
             if (inference.equals(DetectionEvent.FULL)) {
                 runs++;

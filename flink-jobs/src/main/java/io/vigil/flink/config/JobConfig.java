@@ -81,6 +81,8 @@ public record JobConfig(Kafka kafka, Job job, Gate gate, Detect detect, Track tr
             int every,
             @Setting(flag = "--motion", label = "true|false", doc = "skip frames with no motion in the picture and no object moving")
             boolean motion,
+            @Setting(flag = "--motion-model", label = "mog2|average", doc = "mog2: OpenCV's mixture of Gaussians (learns leaves and water, rebuilt after a restart); average: a running average (checkpointed)")
+            String motionModel,
             @Setting(flag = "--max-frame-age", label = "DUR", doc = "a frame older than this when it reaches the detector is not detected, and the camera's detector share is lowered until frames are fresh again (0 = no limit)")
             Duration maxFrameAge,
             @Setting(flag = "--motion-threshold", label = "N", doc = "grey levels (1..254) a pixel must change by to be moving") int motionThreshold,
@@ -194,6 +196,9 @@ public record JobConfig(Kafka kafka, Job job, Gate gate, Detect detect, Track tr
         if (gate.motionThreshold() < 1 || gate.motionThreshold() > 254) fail("gate.motionThreshold", "must be 1..254, got " + gate.motionThreshold());
         if (!(gate.motionMinArea() > 0 && gate.motionMinArea() < 1)) fail("gate.motionMinArea", "must be in (0, 1), got " + gate.motionMinArea());
         if (gate.motionRefresh() < 1) fail("gate.motionRefresh", "must be at least 1, got " + gate.motionRefresh());
+        if (!List.of("mog2", "average").contains(String.valueOf(gate.motionModel()))) {
+            fail("gate.motionModel", "must be mog2 or average, got " + gate.motionModel());
+        }
         if (detect.batchTimeout().isNegative()) fail("detect.batchTimeout", "must be >= 0");
         if (detect.maxPixels() < 1) fail("detect.maxPixels", "must be >= 1");
         if (track.maxSeqGap() < 1) fail("track.maxSeqGap", "must be > 0");

@@ -24,11 +24,13 @@ import io.vigil.video.image.ImageCodecException;
 import io.vigil.video.image.JpegCodec;
 import io.vigil.video.motion.MotionDetector;
 import io.vigil.video.motion.MotionMask;
+import io.vigil.video.motion.Mog2Motion;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -59,8 +61,9 @@ import org.slf4j.LoggerFactory;
  * {@code motion}, {@code overload}), within the subtask's {@link DetectorBudget} (runs per second the detector can
  * take, shared by weighted max-min fairness among the cameras); a frame the detector skips is never decoded at full size (a frame too old is not
  * decoded at all, motion gating decodes 1/8 of it in grey), and the Track stage fills it with the tracker's
- * predictions. The gate's state (share of the detector, credit, motion background) is keyed state: checkpointed,
- * restored, rescaled.
+ * predictions. The gate's state (share of the detector, credit, the running-average motion background) is keyed state: checkpointed,
+ * restored, rescaled. A camera's MOG2 motion model (the default) is native memory of this subtask, not checkpointed:
+ * after a restore it is learnt again, its first 5 frames counting as motion.
  *
  * <p>Frames that run the detector are grouped across the subtask's cameras up to the detector's batch capacity: a model
  * with a dynamic batch axis gets up to {@code batchSize} frames per run (waiting at most {@code batchTimeout}); a
@@ -93,6 +96,7 @@ public class DetectOperator extends AbstractStreamOperator<DetectedFrame> implem
     private transient DetectGate gate;
     private transient DetectorBudget budget;
     private transient MotionDetector motion;
+    private transient LinkedHashMap<String, Mog2Motion> mog2; // camera -> its model (motionModel mog2), least recently seen first
     private transient ValueState<GateState> gateState;
     private transient ArrayDeque<Pending> queue;         // every frame not yet emitted, in arrival order
     private transient List<Pending> batch;               // frames to detect not yet handed to a run
@@ -195,6 +199,7 @@ public class DetectOperator extends AbstractStreamOperator<DetectedFrame> implem
         budget.parallelRuns(concurrency);
         motion = new MotionDetector(new MotionDetector.Settings(gateSettings.motionThreshold(), gateSettings.motionMinArea(),
                 MotionDetector.Settings.defaults().learningRate(), MotionDetector.Settings.defaults().warmupFrames()));
+        if ("mog2".equals(gateSettings.motionModel())) mog2 = new LinkedHashMap<>(16, 0.75f, true);
         gateState = getPartitionedState(new ValueStateDescriptor<>("gate", TypeInformation.of(GateState.class)));
         queue = new ArrayDeque<>();
         running = new ArrayDeque<>();
@@ -252,8 +257,13 @@ public class DetectOperator extends AbstractStreamOperator<DetectedFrame> implem
                 return;
             }
             grey = small.pixels();
-            if (s.motion == null) s.motion = new MotionDetector.State();
-            moving = motion.update(s.motion, grey, small.width(), small.height(), mask(f, small.width(), small.height())).motion();
+            boolean[] ignore = mask(f, small.width(), small.height());
+            if (mog2 != null) {
+                moving = mog2(f.camera).update(grey, small.width(), small.height(), ignore).motion();
+            } else {
+                if (s.motion == null) s.motion = new MotionDetector.State();
+                moving = motion.update(s.motion, grey, small.width(), small.height(), ignore).motion();
+            }
             m.frames++;
             if (moving) m.moving++;
         }
@@ -452,6 +462,26 @@ public class DetectOperator extends AbstractStreamOperator<DetectedFrame> implem
         return c;
     }
 
+    /**
+     * The camera's MOG2 model, made on its first frame (again after a restore: its first warm-up frames count as motion).
+     * At most {@link #MAX_MOG2_CAMERAS} are kept; the least recently seen camera's is freed first.
+     */
+    private Mog2Motion mog2(String camera) {
+        Mog2Motion m = mog2.get(camera);
+        if (m == null) {
+            if (mog2.size() >= MAX_MOG2_CAMERAS) {
+                var eldest = mog2.entrySet().iterator().next();
+                eldest.getValue().close();
+                mog2.remove(eldest.getKey());
+            }
+            m = new Mog2Motion(gateSettings.motionMinArea(), MotionDetector.Settings.defaults().warmupFrames());
+            mog2.put(camera, m);
+        }
+        return m;
+    }
+
+    static final int MAX_MOG2_CAMERAS = 4096;
+
     /** The camera's motion mask at the grey size, rasterized once per (mask, size); a malformed mask is said once and ignored. */
     private boolean[] mask(FrameEnvelope f, int w, int h) {
         if (f.motionMask == null || f.motionMask.isBlank()) return null;
@@ -561,6 +591,7 @@ public class DetectOperator extends AbstractStreamOperator<DetectedFrame> implem
             workers.awaitTermination(30, TimeUnit.SECONDS); // a run in flight still uses its detector's buffers
         }
         if (jpeg != null) jpeg.close();
+        if (mog2 != null) mog2.values().forEach(Mog2Motion::close);
         if (idle != null) {
             for (Detector d : idle) d.close();
         } else if (detector != null) {

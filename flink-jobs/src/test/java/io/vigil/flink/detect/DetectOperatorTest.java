@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 class DetectOperatorTest {
     private static JobConfig.Gate gate(int every, boolean motion, Duration maxAge) {
-        return new JobConfig.Gate(every, motion, maxAge, 20, 0.001, 50);
+        return new JobConfig.Gate(every, motion, "mog2", maxAge, 20, 0.001, 50);
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, FrameEnvelope, DetectedFrame> harness(int batch, JobConfig.Gate gate) throws Exception {
@@ -185,6 +185,26 @@ class DetectOperatorTest {
             assertEquals(List.of(DetectionEvent.MOTION), still, "a still picture, once learnt, is skipped: " + out.stream().map(e -> e.inference).toList());
             long runsWhileWalking = out.subList(20, out.size()).stream().filter(DetectionEvent::detected).count();
             assertEquals(out.size() - 20, runsWhileWalking, "walking people: every frame runs");
+        }
+    }
+
+    @Test
+    void afterARestoreTheMog2ModelIsLearntAgainWithinFiveFramesWhileTheDetectorRuns() throws Exception {
+        List<byte[]> jpegs = TestFrames.vtestJpegs(0, 1);
+        OperatorSubtaskState snap;
+        try (var h = harness(1, gate(1, true, Duration.ZERO))) {
+            h.open();
+            for (int seq = 0; seq < 20; seq++) h.processElement(new StreamRecord<>(fresh("cam", seq, jpegs.get(0)), seq));
+            assertEquals(DetectionEvent.MOTION, events(h).get(19).inference, "learnt: the still picture is skipped");
+            snap = h.snapshot(1, 20);
+        }
+        try (var h = harness(1, gate(1, true, Duration.ZERO))) {
+            h.initializeState(snap);
+            h.open();
+            for (int seq = 20; seq < 30; seq++) h.processElement(new StreamRecord<>(fresh("cam", seq, jpegs.get(0)), seq));
+            List<String> got = events(h).stream().map(e -> e.inference).toList();
+            assertEquals(List.of("full", "full", "full", "full", "full"), got.subList(0, 5), "the model is not in the checkpoint: 5 frames to learn, detected: " + got);
+            assertEquals(List.of(DetectionEvent.MOTION), got.subList(5, 10).stream().distinct().toList(), "learnt again: " + got);
         }
     }
 

@@ -47,7 +47,7 @@ public final class MotionDetector {
 
     private final Settings settings;
     private byte[] moving = new byte[0];       // [h*w] scratch: 1 = differs from the background, 2 = counted
-    private int[] stack = new int[0];          // [h*w] scratch: flood-fill work list
+    private final MotionRegions regions = new MotionRegions();
 
     public MotionDetector(Settings settings) {
         this.settings = settings;
@@ -73,10 +73,7 @@ public final class MotionDetector {
             st.height = h;
             st.frames = 0;
         }
-        if (moving.length < n) {
-            moving = new byte[n];
-            stack = new int[n];
-        }
+        if (moving.length < n) moving = new byte[n];
         float[] background = st.background;
         if (st.frames == 0) {
             for (int i = 0; i < n; i++) background[i] = grey[i] & 0xff;
@@ -98,31 +95,7 @@ public final class MotionDetector {
         st.frames++;
         boolean warming = st.frames <= settings.warmupFrames();
         int minPixels = Math.max(1, (int) Math.ceil(settings.minArea() * n));
-        int regions = movingPixels >= minPixels ? regions(w, h, minPixels) : 0;
-        return new Result(warming || regions > 0, (double) movingPixels / n, regions, warming);
-    }
-
-    /** 4-connected regions of moving pixels with at least minPixels pixels (consumes the moving mask). */
-    private int regions(int w, int h, int minPixels) {
-        int count = 0;
-        int n = w * h;
-        for (int start = 0; start < n; start++) {
-            if (moving[start] != 1) continue;
-            int size = 0;
-            int top = 0;
-            stack[top++] = start;
-            moving[start] = 2;
-            while (top > 0) {
-                int p = stack[--top];
-                size++;
-                int x = p % w;
-                if (x > 0 && moving[p - 1] == 1) { moving[p - 1] = 2; stack[top++] = p - 1; }
-                if (x < w - 1 && moving[p + 1] == 1) { moving[p + 1] = 2; stack[top++] = p + 1; }
-                if (p >= w && moving[p - w] == 1) { moving[p - w] = 2; stack[top++] = p - w; }
-                if (p + w < n && moving[p + w] == 1) { moving[p + w] = 2; stack[top++] = p + w; }
-            }
-            if (size >= minPixels) count++;
-        }
-        return count;
+        int found = movingPixels >= minPixels ? regions.count(moving, w, h, minPixels) : 0;
+        return new Result(warming || found > 0, (double) movingPixels / n, found, warming);
     }
 }
