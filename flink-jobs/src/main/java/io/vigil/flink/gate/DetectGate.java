@@ -58,20 +58,25 @@ public final class DetectGate {
             s.sinceDetect++;
             return DetectionEvent.MOTION;
         }
-        s.credit = Math.min(1, s.credit + s.share);
-        s.due = Math.min(1, s.due + cap);
-        if (s.credit >= 1 - 1e-9) {
-            s.credit = 0;
+        // a run is taken when a whole one is earned, and the remainder carries over, so a share of 0.63 runs 63 % of
+        // the frames (not every second one); the share is earned after the decision, so credit stays under 1 + share
+        // and a camera never banks a second run
+        boolean run = s.credit >= 1 - 1e-9;
+        boolean due = s.due >= 1 - 1e-9;
+        if (run) {
+            s.credit = Math.max(0, s.credit - 1);
             s.due = 0;
+        } else if (due) {
+            s.due = 0;
+        }
+        s.credit += s.share;
+        s.due = Math.min(1, s.due + cap);
+        if (run) {
             s.sinceDetect = 0;
             return DetectionEvent.FULL;
         }
         s.sinceDetect++;
-        if (s.due >= 1 - 1e-9) {
-            s.due = 0;
-            return DetectionEvent.OVERLOAD; // its interval would have run it: the budget did not
-        }
-        return DetectionEvent.INTERVAL;
+        return due ? DetectionEvent.OVERLOAD : DetectionEvent.INTERVAL; // overload: its interval would have run it, the budget did not
     }
 
     /** Whether a frame gets past motion gating (always, when it is off): motion, an object moving, or the refresh is due. */

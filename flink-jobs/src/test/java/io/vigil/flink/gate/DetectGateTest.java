@@ -23,6 +23,16 @@ class DetectGateTest {
     }
 
     @Test
+    void aFractionalShareRunsThatFractionOfTheFrames() {
+        DetectGate g = gate(1, false, 1000);
+        GateState s = new GateState();
+        int runs = 0;
+        for (int seq = 0; seq < 1000; seq++) if (g.decide(s, seq, 1, 0.63, 10, false).equals(DetectionEvent.FULL)) runs++;
+        assertEquals(630, runs, 1, "a share of 0.63: 63 % of the frames (the remainder carries over), not every second one");
+        assertTrue(s.credit < 1 + 0.63, "never a second run banked: " + s.credit);
+    }
+
+    @Test
     void staleFramesAreNeverDetectedAndALoweredShareIsOverload() {
         DetectGate g = gate(2, false, 1000);
         GateState s = new GateState();
