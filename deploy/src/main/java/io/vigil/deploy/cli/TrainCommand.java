@@ -1,9 +1,15 @@
 package io.vigil.deploy.cli;
 
+import io.vigil.deploy.train.MotionTrackExtractor;
 import io.vigil.models.action.HeldOutComparison;
+import io.vigil.models.bundle.ModelBundle;
 import io.vigil.models.bundle.ModelLocator;
+import io.vigil.models.detect.Detector;
+import io.vigil.models.detect.DetectorOptions;
 import io.vigil.spatiotemporal.io.SafeTensors;
 import io.vigil.spatiotemporal.model.TrajectoryModel;
+import io.vigil.spatiotemporal.train.MotionBaselines;
+import io.vigil.spatiotemporal.train.MotionTracks;
 import io.vigil.spatiotemporal.train.TrajectoryData;
 import io.vigil.spatiotemporal.train.TrajectoryTrainer;
 import java.nio.file.Files;
@@ -14,11 +20,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
-@Command(name = "train", description = "Train Vigil's own models.", subcommands = {TrainCommand.Actions.class, TrainCommand.Compare.class})
+@Command(name = "train", description = "Train Vigil's own models.", subcommands = {TrainCommand.Actions.class, TrainCommand.Compare.class, TrainCommand.MotionData.class})
 final class TrainCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -131,6 +137,60 @@ final class TrainCommand implements Runnable {
             System.out.printf(Locale.ROOT, "held-out rows of %s's split (%s, seed %d); upstream trained its ONNX models on a random 75 %% "
                     + "of the same file, so their scores here are optimistic%n", m.getFileName(), meta.getOrDefault("held_out_split", "?"), seed);
             System.out.print(HeldOutComparison.format(HeldOutComparison.run(m, dir, seed), labels));
+            return 0;
+        }
+    }
+
+    @Command(name = "motion-data", description = {"Real tracks for learning motion without labels: Vigil's detector and tracker on every frame of",
+            "the videos, each confirmed track's boxes on consecutive frames written to OUT/tracks.csv; then the held-out split",
+            "by time (each clip's last 40 % of frames) and the motion baselines on it (the tracker's Kalman filter, constant",
+            "position, linear extrapolation: ADE/FDE in pixels at 1, 3, 5 frames ahead), written to OUT/baselines.txt."})
+    static final class MotionData implements Callable<Integer> {
+        @Option(names = "--video", required = true, split = ",", description = "video files (repeat or comma-separate)")
+        List<Path> videos;
+
+        @Option(names = "--out", required = true, description = "where to write tracks.csv and baselines.txt")
+        Path out;
+
+        @Option(names = "--model", description = "detector (default yolox-nano)")
+        String model;
+
+        @Option(names = "--min-length", defaultValue = "10", description = "shortest piece of track kept, frames (default ${DEFAULT-VALUE})")
+        int minLength;
+
+        @Option(names = "--train-share", defaultValue = "0.6", description = "share of each clip's frames that trains; the rest is held out (default ${DEFAULT-VALUE})")
+        double trainShare;
+
+        @Option(names = "--max-frames", defaultValue = "0", description = "frames read per video, 0 = all (default ${DEFAULT-VALUE})")
+        int maxFrames;
+
+        @Override
+        public Integer call() throws Exception {
+            if (minLength < MotionBaselines.HORIZON + 2) {
+                throw new IllegalArgumentException("--min-length must be at least " + (MotionBaselines.HORIZON + 2) + " (two boxes seen and "
+                        + MotionBaselines.HORIZON + " to predict), got " + minLength);
+            }
+            List<MotionTracks.Track> all = new ArrayList<>();
+            try (Detector det = Detector.open(ModelBundle.load(ModelLocator.resolve(model)), DetectorOptions.defaults())) {
+                for (Path v : videos) {
+                    List<MotionTracks.Track> t = MotionTrackExtractor.extract(v, det, minLength, maxFrames);
+                    System.out.printf(Locale.ROOT, "%s: %d tracks, %d boxes%n", v.getFileName(), t.size(), t.stream().mapToInt(MotionTracks.Track::length).sum());
+                    all.addAll(t);
+                }
+            }
+            MotionTracks tracks = new MotionTracks(MotionTrackExtractor.requireTracks(all, videos, minLength));
+            MotionTracks.Split split = tracks.splitByTime(trainShare, minLength);
+            List<MotionBaselines.Score> scores = MotionBaselines.score(split.test(), MotionBaselines.baselines());
+            String table = String.format(Locale.ROOT, "held out: each clip's frames from %s on (the first %.0f %% train; a track crossing the boundary is cut there): "
+                    + "%d tracks, %d steps with %d frames to predict%n", split.boundary(), 100 * trainShare, split.test().size(),
+                    scores.isEmpty() ? 0 : scores.get(0).steps(), MotionBaselines.HORIZON) + MotionBaselines.format(scores);
+            Files.createDirectories(out);
+            tracks.write(out.resolve("tracks.csv"));
+            Files.writeString(out.resolve("baselines.txt"), table);
+            System.out.printf(Locale.ROOT, "%d tracks, %d boxes (train %d tracks, held out %d)%n", tracks.tracks().size(), tracks.boxes(), split.train().size(),
+                    split.test().size());
+            System.out.print(table);
+            System.out.println("wrote " + out.resolve("tracks.csv") + " and baselines.txt");
             return 0;
         }
     }

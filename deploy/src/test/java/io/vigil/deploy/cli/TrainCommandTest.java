@@ -51,4 +51,29 @@ class TrainCommandTest {
         String yaml = Files.readString(tmp.resolve("out/model.yaml"));
         assertTrue(yaml.contains("data_sha256: ") && yaml.contains("seed: 1") && yaml.contains("accuracy: "), yaml);
     }
+
+    @Test
+    void motionDataFromRealVideoWritesTracksAndTheBaselines() throws Exception {
+        Path vtest = io.vigil.video.source.SampleMedia.require(io.vigil.video.source.SampleMedia.VTEST);
+        CliRun r = CliRun.of("train", "motion-data", "--video", vtest.toString(), "--out", tmp.resolve("motion").toString(), "--max-frames", "80");
+        assertEquals(0, r.exitCode(), r.err());
+        io.vigil.spatiotemporal.train.MotionTracks t = io.vigil.spatiotemporal.train.MotionTracks.read(tmp.resolve("motion/tracks.csv"));
+        assertTrue(t.tracks().size() >= 3, "people walk in vtest.avi's first 80 frames: " + r.out());
+        assertTrue(t.tracks().stream().allMatch(x -> x.length() >= 10 && x.endFrame() <= 80));
+        String baselines = Files.readString(tmp.resolve("motion/baselines.txt"));
+        assertTrue(baselines.contains("kalman (the tracker's)") && baselines.contains("constant position") && baselines.contains("FDE@5"), baselines);
+    }
+
+    @Test
+    void motionDataBadInputIsNamed() throws Exception {
+        CliRun missing = CliRun.of("train", "motion-data", "--video", tmp.resolve("nope.avi").toString(), "--out", tmp.resolve("m").toString());
+        assertEquals(2, missing.exitCode());
+        assertTrue(missing.err().contains("video file not found") && missing.err().contains("nope.avi"), missing.err());
+        CliRun shortPieces = CliRun.of("train", "motion-data", "--video", "x.avi", "--out", tmp.resolve("m").toString(), "--min-length", "3");
+        assertTrue(shortPieces.err().contains("--min-length must be at least 7"), shortPieces.err());
+        IllegalArgumentException none = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> io.vigil.deploy.train.MotionTrackExtractor.requireTracks(java.util.List.of(), java.util.List.of(Path.of("/v/tree.avi")), 10));
+        assertTrue(none.getMessage().contains("no confirmed tracks of at least 10 frames in [tree.avi]"), none.getMessage());
+        assertTrue(!Files.exists(tmp.resolve("m")), "nothing written for bad input");
+    }
 }
