@@ -80,7 +80,7 @@ public final class TrajectoryNet {
         double[][] rms;      // [layers][L]
         final MambaLayerGrad.Tape[] blockTapes = new MambaLayerGrad.Tape[layers];
         double[] fin, finRms, logits, probs;
-        double[] dx, dn, dy, dtmp;
+        double[] dx, dn, dy, dtmp, dLogitsBuf;
 
         Tape() {
             for (int l = 0; l < layers; l++) blockTapes[l] = new MambaLayerGrad.Tape();
@@ -100,6 +100,11 @@ public final class TrajectoryNet {
             dn = new double[l * dModel];
             dy = new double[l * dModel];
             dtmp = new double[l * dModel];
+            dLogitsBuf = new double[l * classes];
+        }
+
+        double[] dLogits() {
+            return dLogitsBuf;
         }
 
         /** Class probabilities at step t, after {@link #forward}. */
@@ -167,16 +172,64 @@ public final class TrajectoryNet {
      * Accumulates d(loss)/d(params) of the last forward; {@code dIn} (optional, [len][inputs]) gets d(loss)/d(input).
      */
     public void backward(Tape tp, int label, double[] stepWeights, double[] dIn) {
-        int len = tp.len, d = dModel;
+        int len = tp.len;
         double wsum = 0;
         for (int t = 0; t < len; t++) wsum += stepWeights[t];
         // head: dlogits = m_t (p - onehot) / Σm
-        Arrays.fill(tp.dn, 0, len * d, 0);
+        double[] dLogits = tp.dLogits();
         for (int t = 0; t < len; t++) {
             double m = stepWeights[t] / wsum;
-            if (m == 0) continue;
+            for (int c = 0; c < classes; c++) dLogits[t * classes + c] = m == 0 ? 0 : m * (tp.probs[t * classes + c] - (c == label ? 1 : 0));
+        }
+        backwardFromLogits(tp, dLogits, dIn);
+    }
+
+    /**
+     * The network as a regressor: the outputs ({@code logits}, no softmax) against {@code targets} [len][classes], mean
+     * squared error over the outputs of the steps with weight, weighted by {@code stepWeights}.
+     */
+    public double mseLoss(Tape tp, double[] targets, double[] stepWeights) {
+        double l = 0, w = 0;
+        for (int t = 0; t < tp.len; t++) {
+            if (stepWeights[t] == 0) continue;
+            double e = 0;
             for (int c = 0; c < classes; c++) {
-                double g = m * (tp.probs[t * classes + c] - (c == label ? 1 : 0));
+                double d = tp.logits[t * classes + c] - targets[t * classes + c];
+                e += d * d;
+            }
+            l += stepWeights[t] * e / classes;
+            w += stepWeights[t];
+        }
+        return w == 0 ? 0 : l / w;
+    }
+
+    /** Accumulates d({@link #mseLoss})/d(params); {@code dIn} (optional) gets d(loss)/d(input). */
+    public void mseBackward(Tape tp, double[] targets, double[] stepWeights, double[] dIn) {
+        int len = tp.len;
+        double wsum = 0;
+        for (int t = 0; t < len; t++) wsum += stepWeights[t];
+        double[] dLogits = tp.dLogits();
+        for (int t = 0; t < len; t++) {
+            double m = wsum == 0 ? 0 : stepWeights[t] / wsum;
+            for (int c = 0; c < classes; c++) {
+                dLogits[t * classes + c] = m == 0 ? 0 : m * 2 * (tp.logits[t * classes + c] - targets[t * classes + c]) / classes;
+            }
+        }
+        backwardFromLogits(tp, dLogits, dIn);
+    }
+
+    /** The outputs at step t (regression: the logits as they are), after {@link #forward}. */
+    public double output(Tape tp, int t, int c) {
+        return tp.logits[t * classes + c];
+    }
+
+    private void backwardFromLogits(Tape tp, double[] dLogits, double[] dIn) {
+        int len = tp.len, d = dModel;
+        Arrays.fill(tp.dn, 0, len * d, 0);
+        for (int t = 0; t < len; t++) {
+            for (int c = 0; c < classes; c++) {
+                double g = dLogits[t * classes + c];
+                if (g == 0) continue;
                 headB.grad[c] += g;
                 for (int i = 0; i < d; i++) {
                     headW.grad[c * d + i] += g * tp.fin[t * d + i];

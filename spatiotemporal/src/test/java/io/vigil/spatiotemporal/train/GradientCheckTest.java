@@ -73,6 +73,36 @@ class GradientCheckTest {
         assertRelativeError("input", dIn, numeric);
     }
 
+    @Test
+    void theRegressionLossMatchesFiniteDifferencesToo() {
+        TrajectoryNet net = tinyNet();
+        int len = 6;
+        Random r = new Random(5);
+        double[] in = new double[len * 2], target = new double[len * 3];
+        for (int i = 0; i < in.length; i++) in[i] = r.nextGaussian();
+        for (int i = 0; i < target.length; i++) target[i] = r.nextGaussian();
+        double[] w = {0, 1, 1, 0.5, 1, 0};
+        TrajectoryNet.Tape tp = net.newTape();
+        net.zeroGrad();
+        net.forward(in, len, tp);
+        net.mseBackward(tp, target, w, null);
+        for (Param p : net.params()) {
+            double[] numeric = new double[p.size()];
+            for (int i = 0; i < p.size(); i++) {
+                double keep = p.value[i];
+                p.value[i] = keep + H;
+                net.forward(in, len, tp);
+                double up = net.mseLoss(tp, target, w);
+                p.value[i] = keep - H;
+                net.forward(in, len, tp);
+                double down = net.mseLoss(tp, target, w);
+                p.value[i] = keep;
+                numeric[i] = (up - down) / (2 * H);
+            }
+            assertRelativeError("mse " + p.name, p.grad, numeric);
+        }
+    }
+
     private static void assertRelativeError(String name, double[] analytic, double[] numeric) {
         double diff = 0, norm = 0;
         for (int i = 0; i < analytic.length; i++) {
