@@ -4,7 +4,7 @@ import io.vigil.spatiotemporal.track.KalmanPredictor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * Scores motion predictors on held-out tracks: at every step of a track with at least two boxes seen and
@@ -27,16 +27,16 @@ public final class MotionBaselines {
         double[] centreAhead(int k);
     }
 
-    /** A predictor's name and how to make one for a new track. */
-    public record Candidate(String name, Supplier<Predictor> factory) {}
+    /** A predictor's name and how to make one for a new track (of which it may read only the frame size). */
+    public record Candidate(String name, Function<MotionTracks.Track, Predictor> factory) {}
 
     /** ade[k-1], fde[k-1] in pixels for k = 1..HORIZON; best: share of steps with the smallest FDE@5. */
     public record Score(String name, double[] ade, double[] fde, double best, long steps) {}
 
     /** The three baselines the issue names: the tracker's Kalman filter, constant position, linear extrapolation. */
     public static List<Candidate> baselines() {
-        return List.of(new Candidate("kalman (the tracker's)", Kalman::new), new Candidate("constant position", Still::new),
-                new Candidate("linear extrapolation", Linear::new));
+        return List.of(new Candidate("kalman (the tracker's)", t -> new Kalman()), new Candidate("constant position", t -> new Still()),
+                new Candidate("linear extrapolation", t -> new Linear()));
     }
 
     public static List<Score> score(List<MotionTracks.Track> tracks, List<Candidate> candidates) {
@@ -47,7 +47,7 @@ public final class MotionBaselines {
         long steps = 0;
         for (MotionTracks.Track t : tracks) {
             Predictor[] p = new Predictor[c];
-            for (int j = 0; j < c; j++) p[j] = candidates.get(j).factory().get();
+            for (int j = 0; j < c; j++) p[j] = candidates.get(j).factory().apply(t);
             float[][] b = t.boxes();
             for (int i = 0; i < b.length; i++) {
                 for (Predictor x : p) x.observe(b[i]);
