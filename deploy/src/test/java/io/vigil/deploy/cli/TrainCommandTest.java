@@ -76,4 +76,37 @@ class TrainCommandTest {
         assertTrue(none.getMessage().contains("no confirmed tracks of at least 10 frames in [tree.avi]"), none.getMessage());
         assertTrue(!Files.exists(tmp.resolve("m")), "nothing written for bad input");
     }
+
+    @Test
+    void motionTrainsOnTracksAndWritesTheModelAndTheComparison() throws Exception {
+        java.util.Random r = new java.util.Random(2);
+        java.util.List<io.vigil.spatiotemporal.train.MotionTracks.Track> ts = new java.util.ArrayList<>();
+        for (int id = 0; id < 20; id++) {
+            int start = id * 10, n = 40;
+            double vx = r.nextGaussian() * 3;
+            float[][] b = new float[n][];
+            for (int k = 0; k < n; k++) b[k] = new float[] {(float) (100 + vx * k), 50, (float) (130 + vx * k), 130};
+            ts.add(new io.vigil.spatiotemporal.train.MotionTracks.Track("walk.avi", 768, 576, id, start, b));
+        }
+        Path csv = tmp.resolve("tracks.csv");
+        new io.vigil.spatiotemporal.train.MotionTracks(ts).write(csv);
+        CliRun run = CliRun.of("train", "motion", "--data", csv.toString(), "--out", tmp.resolve("model").toString(), "--epochs", "2");
+        assertEquals(0, run.exitCode(), run.err());
+        for (String f : new String[] {"model.safetensors", "model.yaml", "comparison.txt"}) assertTrue(Files.exists(tmp.resolve("model").resolve(f)), f);
+        assertTrue(Files.readString(tmp.resolve("model/comparison.txt")).contains("ssm (this model)"));
+        String yaml = Files.readString(tmp.resolve("model/model.yaml"));
+        assertTrue(yaml.contains("kind: motion") && yaml.contains("data_sha256: ") && yaml.contains("held_out_fde5_px: "), yaml);
+        // bad input, named
+        Path one = tmp.resolve("one.csv");
+        // one track of 12 frames: 7 before the boundary, 5 after, both under the 10 a piece needs
+        new io.vigil.spatiotemporal.train.MotionTracks(java.util.List.of(new io.vigil.spatiotemporal.train.MotionTracks.Track("walk.avi", 768, 576, 1, 0,
+                java.util.Arrays.copyOf(ts.get(0).boxes(), 12)))).write(one);
+        CliRun few = CliRun.of("train", "motion", "--data", one.toString(), "--out", tmp.resolve("m2").toString());
+        assertEquals(2, few.exitCode());
+        assertTrue(few.err().contains("one.csv: ") && few.err().contains("both are needed"), few.err());
+        Files.writeString(tmp.resolve("bad.csv"), "hello\n");
+        assertTrue(CliRun.of("train", "motion", "--data", tmp.resolve("bad.csv").toString(), "--out", tmp.resolve("m3").toString()).err()
+                .contains("not a motion tracks file"));
+        assertTrue(!Files.exists(tmp.resolve("m2")) && !Files.exists(tmp.resolve("m3")), "nothing written for bad input");
+    }
 }
