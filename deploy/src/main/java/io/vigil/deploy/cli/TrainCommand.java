@@ -238,29 +238,18 @@ final class TrainCommand implements Runnable {
             String table = MotionBaselines.format(scores);
             String sha = io.vigil.spatiotemporal.train.TrajectoryData.sha256(Files.readAllBytes(data));
             Map<String, String> meta = new LinkedHashMap<>();
-            meta.put("kind", "motion");
-            meta.put("inputs", "dcx/W, dcy/H, ln(w/w_prev), ln(h/h_prev)");
-            meta.put("outputs", "(cx_{t+k}-cx_t)/W, (cy_{t+k}-cy_t)/H for k=1.." + MotionBaselines.HORIZON + ", times target_scale");
-            meta.put("input_scale", java.util.Arrays.toString(r.inputScale()));
-            meta.put("target_scale", Double.toString(r.targetScale()));
-            meta.put("d_model", Integer.toString(o.dModel()));
-            meta.put("layers", Integer.toString(o.layers()));
-            meta.put("d_state", Integer.toString(o.dState()));
-            meta.put("d_conv", Integer.toString(o.dConv()));
-            meta.put("expand", Integer.toString(o.expand()));
             meta.put("data_sha256", sha);
             meta.put("seed", Long.toString(seed));
             meta.put("epochs", Integer.toString(epochs));
             MotionBaselines.Score ssm = scores.get(scores.size() - 1);
             meta.put("held_out_fde5_px", String.format(Locale.ROOT, "%.3f", ssm.fde()[MotionBaselines.HORIZON - 1]));
-            List<io.vigil.spatiotemporal.io.Tensor> ts = new ArrayList<>();
-            for (io.vigil.spatiotemporal.train.Param p : r.net().params()) ts.add(io.vigil.spatiotemporal.io.Tensor.f32(p.name, p.shape, p.toFloats()));
             Files.createDirectories(out);
-            SafeTensors.write(out.resolve("model.safetensors"), ts, meta);
+            MotionTrainer.write(out.resolve("model.safetensors"), r, o, meta);
+            Map<String, String> written = SafeTensors.read(out.resolve("model.safetensors")).metadata();
             Files.writeString(out.resolve("comparison.txt"), table);
             StringBuilder y = new StringBuilder("# Written by `vigil train motion --data " + data.getFileName() + " --out ... --seed " + seed + " --epochs " + epochs + "`\n");
             y.append("name: motion-mamba\nkind: motion\nfile: model.safetensors\n");
-            meta.forEach((k, v) -> {
+            written.forEach((k, v) -> {
                 if (!k.equals("kind")) y.append(k).append(": ").append(v.matches(".*[:\\[\\]{},#].*") ? "\"" + v + "\"" : v).append('\n');
             });
             y.append(String.format(Locale.ROOT, "training: {tracks: %d, boxes: %d, train_tracks: %d, held_out_tracks: %d, split: time %.2f, seconds: %.0f}%n",

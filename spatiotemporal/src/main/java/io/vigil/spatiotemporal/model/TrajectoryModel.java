@@ -162,10 +162,15 @@ public final class TrajectoryModel {
     }
 
     private void rmsNorm(float[] v, float[] w, float[] out) {
+        rmsNorm(v, w, out, dModel);
+    }
+
+    /** out = v / rms(v) ⊙ w over the first d values. */
+    static void rmsNorm(float[] v, float[] w, float[] out, int d) {
         float ss = 0;
-        for (int i = 0; i < dModel; i++) ss += v[i] * v[i];
-        float inv = (float) (1 / Math.sqrt(ss / dModel + EPS));
-        for (int i = 0; i < dModel; i++) out[i] = v[i] * inv * w[i];
+        for (int i = 0; i < d; i++) ss += v[i] * v[i];
+        float inv = (float) (1 / Math.sqrt(ss / d + EPS));
+        for (int i = 0; i < d; i++) out[i] = v[i] * inv * w[i];
     }
 
     private String meta(String key) {
@@ -182,7 +187,7 @@ public final class TrajectoryModel {
         }
     }
 
-    private static float[] tensor(SafeTensors st, String name, long... shape) {
+    static float[] tensor(SafeTensors st, String name, long... shape) {
         if (!st.has(name)) throw new SafeTensorsException("trajectory model: tensor " + name + " is missing");
         Tensor t = st.get(name);
         if (!Arrays.equals(t.shape(), shape)) {

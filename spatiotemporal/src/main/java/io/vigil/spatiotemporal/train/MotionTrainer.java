@@ -89,7 +89,8 @@ public final class MotionTrainer {
         }
         if (n == 0 || tn == 0) throw new IllegalArgumentException("no track long enough to train on (need at least " + (MotionBaselines.HORIZON + 2) + " boxes)");
         double[] scale = new double[INPUTS];
-        for (int j = 0; j < INPUTS; j++) scale[j] = 1 / Math.max(1e-6, Math.sqrt(sum2[j] / n));
+        // at most 1000: a channel that hardly varies on the train side (boxes of constant size) must not turn rounding into signal
+        for (int j = 0; j < INPUTS; j++) scale[j] = 1 / Math.max(1e-3, Math.sqrt(sum2[j] / n));
         double targetScale = 1 / Math.max(1e-6, Math.sqrt(tsum2 / tn));
         // windows of the train tracks, half overlapping
         List<double[][]> windows = new ArrayList<>(); // {u, y, w} per window, scaled
@@ -180,5 +181,25 @@ public final class MotionTrainer {
             double dy = r.net().output(tp, n - 1, 2 * (k - 1) + 1) / r.targetScale() * height;
             return new double[] {cx + dx, cy + dy};
         }
+    }
+
+    /** The trained network with the metadata {@link io.vigil.spatiotemporal.model.MotionModel} reads, plus {@code extra}. */
+    public static void write(java.nio.file.Path file, Result r, Options o, java.util.Map<String, String> extra) {
+        java.util.Map<String, String> meta = new java.util.LinkedHashMap<>();
+        meta.put("kind", "motion");
+        meta.put("format", "vigil.motion/1");
+        meta.put("inputs", "dcx/W, dcy/H, ln(w/w_prev), ln(h/h_prev)");
+        meta.put("outputs", "(cx_{t+k}-cx_t)/W, (cy_{t+k}-cy_t)/H for k=1.." + MotionBaselines.HORIZON + ", times target_scale");
+        meta.put("input_scale", java.util.Arrays.toString(r.inputScale()));
+        meta.put("target_scale", Double.toString(r.targetScale()));
+        meta.put("d_model", Integer.toString(o.dModel()));
+        meta.put("layers", Integer.toString(o.layers()));
+        meta.put("d_state", Integer.toString(o.dState()));
+        meta.put("d_conv", Integer.toString(o.dConv()));
+        meta.put("expand", Integer.toString(o.expand()));
+        meta.putAll(extra);
+        List<io.vigil.spatiotemporal.io.Tensor> ts = new ArrayList<>();
+        for (Param p : r.net().params()) ts.add(io.vigil.spatiotemporal.io.Tensor.f32(p.name, p.shape, p.toFloats()));
+        io.vigil.spatiotemporal.io.SafeTensors.write(file, ts, meta);
     }
 }
