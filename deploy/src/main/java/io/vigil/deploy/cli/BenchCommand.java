@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = "Benchmarks (separate commands, never part of the test suite).",
         subcommands = {BenchCommand.Analytics.class, BenchCommand.Scan.class, BenchCommand.Streaming.class, BenchCommand.Pipeline.class, BenchCommand.Detect.class,
-                BenchCommand.Ingest.class, BenchTrajectory.class, BenchCapacity.class})
+                BenchCommand.Ingest.class, BenchTrajectory.class, BenchCapacity.class, BenchMotion.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
