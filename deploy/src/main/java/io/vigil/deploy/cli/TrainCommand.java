@@ -219,6 +219,9 @@ final class TrainCommand implements Runnable {
         @Option(names = "--min-length", defaultValue = "10", description = "shortest piece of track kept, frames (default ${DEFAULT-VALUE})")
         int minLength;
 
+        @Option(names = "--add-point-history", description = "also train on these finger-tip trajectories (point_history.csv, 960x540); never held out")
+        Path pointHistory;
+
         @Override
         public Integer call() throws Exception {
             if (epochs < 1) throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
@@ -231,7 +234,13 @@ final class TrainCommand implements Runnable {
             MotionTrainer.Options o = MotionTrainer.Options.defaults().withEpochs(epochs).withSeed(seed);
             System.out.printf(Locale.ROOT, "%d tracks (%d boxes): train %d, held out %d (each clip's frames from %s on); d_model %d, %d layers, d_state %d%n",
                     tracks.tracks().size(), tracks.boxes(), split.train().size(), split.test().size(), split.boundary(), o.dModel(), o.layers(), o.dState());
-            MotionTrainer.Result r = MotionTrainer.train(split.train(), o, System.out::println);
+            List<MotionTracks.Track> trainOn = new ArrayList<>(split.train());
+            if (pointHistory != null) {
+                List<MotionTracks.Track> extra = MotionTracks.fromPointHistory(pointHistory, 960, 540);
+                trainOn.addAll(extra);
+                System.out.printf(Locale.ROOT, "training also on %d finger-tip trajectories of %s%n", extra.size(), pointHistory.getFileName());
+            }
+            MotionTrainer.Result r = MotionTrainer.train(trainOn, o, System.out::println);
             List<MotionBaselines.Candidate> candidates = new ArrayList<>(MotionBaselines.baselines());
             candidates.add(MotionTrainer.candidate("ssm (this model)", r));
             List<MotionBaselines.Score> scores = MotionBaselines.score(split.test(), candidates);
@@ -241,6 +250,7 @@ final class TrainCommand implements Runnable {
             meta.put("data_sha256", sha);
             meta.put("seed", Long.toString(seed));
             meta.put("epochs", Integer.toString(epochs));
+            if (pointHistory != null) meta.put("point_history_sha256", io.vigil.spatiotemporal.train.TrajectoryData.sha256(Files.readAllBytes(pointHistory)));
             MotionBaselines.Score ssm = scores.get(scores.size() - 1);
             meta.put("held_out_fde5_px", String.format(Locale.ROOT, "%.3f", ssm.fde()[MotionBaselines.HORIZON - 1]));
             Files.createDirectories(out);

@@ -136,4 +136,36 @@ public final class MotionTracks {
         if (!boxes.isEmpty()) out.add(new Track(clip, w, h, id, start, boxes.toArray(float[][]::new)));
         return new MotionTracks(out);
     }
+
+    /**
+     * point_history.csv's finger-tip trajectories as tracks of a {@code width x height} frame: each row (a class id, then
+     * 16 points relative to the first and divided by the frame size) becomes a 20 x 20 box walking along its points,
+     * so only the centre moves.
+     */
+    public static List<Track> fromPointHistory(Path csv, int width, int height) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(csv);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read point history " + csv, e);
+        }
+        List<Track> out = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) continue;
+            String[] f = lines.get(i).split(",");
+            if (f.length < 5 || (f.length - 1) % 2 != 0) throw new IllegalArgumentException(csv + " line " + (i + 1) + ": a class id and x,y pairs expected");
+            int n = (f.length - 1) / 2;
+            float[][] b = new float[n][];
+            try {
+                for (int k = 0; k < n; k++) {
+                    float cx = width / 2f + Float.parseFloat(f[1 + 2 * k]) * width, cy = height / 2f + Float.parseFloat(f[2 + 2 * k]) * height;
+                    b[k] = new float[] {cx - 10, cy - 10, cx + 10, cy + 10};
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(csv + " line " + (i + 1) + ": " + e.getMessage());
+            }
+            out.add(new Track(csv.getFileName().toString(), width, height, i, 0, b));
+        }
+        return out;
+    }
 }

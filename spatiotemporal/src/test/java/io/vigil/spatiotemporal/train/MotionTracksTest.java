@@ -55,4 +55,16 @@ class MotionTracksTest {
         Files.writeString(tmp.resolve("bad2.csv"), "clip,width,height,track,frame,x1,y1,x2,y2\na,1,1,1,zero,0,0,1,1\n");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> MotionTracks.read(tmp.resolve("bad2.csv"))).getMessage().contains("line 2"));
     }
+
+    @Test
+    void fingerTipTrajectoriesBecomeSmallBoxesWalkingAlongTheirPoints() throws Exception {
+        Path csv = Files.writeString(tmp.resolve("point_history.csv"), "0,0,0,0.1,0.05,0.2,0.1\n3,0,0,-0.01,0,-0.02,0\n");
+        List<MotionTracks.Track> t = MotionTracks.fromPointHistory(csv, 960, 540);
+        assertEquals(2, t.size());
+        assertEquals(3, t.get(0).length());
+        assertArrayEquals(new float[] {480 + 96 - 10, 270 + 27 - 10, 480 + 96 + 10, 270 + 27 + 10}, t.get(0).boxes()[1], 1e-3f);
+        Files.writeString(tmp.resolve("odd.csv"), "0,0,0,0.1\n");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> MotionTracks.fromPointHistory(tmp.resolve("odd.csv"), 960, 540)).getMessage()
+                .contains("line 1"));
+    }
 }
