@@ -179,10 +179,25 @@ final class HeadlessChromium implements AutoCloseable {
         } catch (Exception ignored) {
             // the browser goes anyway
         }
+        // the browser's helper processes (renderer, GPU, network) outlive it briefly and keep writing to the profile
+        java.util.List<ProcessHandle> helpers = process.descendants().toList();
         process.destroy();
         if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly();
-        try (var s = Files.walk(profile)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        for (ProcessHandle h : helpers) {
+            h.destroyForcibly();
+            try {
+                h.onExit().get(5, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // gone already, or still going: the profile is removed as far as it can be below
+            }
+        }
+        // best effort: a file vanishing under the walk (the cache's own clean-up) is not a test failure
+        for (int attempt = 0; attempt < 3 && Files.exists(profile); attempt++) {
+            try (var s = Files.walk(profile)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                Thread.sleep(200);
+            }
         }
     }
 }

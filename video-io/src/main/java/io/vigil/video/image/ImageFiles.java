@@ -21,6 +21,10 @@ import org.bytedeco.opencv.opencv_core.Size;
 
 /** Still images on disk: read any format OpenCV reads, write PNG/JPEG, draw labelled boxes. */
 public final class ImageFiles {
+    static {
+        NativeInit.pointer(); // before OpenCV's libraries load: see NativeInit
+    }
+
     private ImageFiles() {}
 
     /** A box to draw, in pixels of the image. */

@@ -17,6 +17,10 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * buffers between calls so the per-frame path allocates only the returned Java array.
  */
 public final class JpegCodec implements AutoCloseable {
+    static {
+        NativeInit.pointer(); // before OpenCV's libraries load: see NativeInit
+    }
+
     /** Largest picture decode accepts; a header claiming more is treated as corrupt, not allocated. */
     public static final long MAX_PIXELS = 64L * 1024 * 1024;
 

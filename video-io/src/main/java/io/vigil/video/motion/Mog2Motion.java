@@ -19,6 +19,10 @@ import org.bytedeco.opencv.opencv_video.BackgroundSubtractorMOG2;
  * camera; not thread-safe; {@link #close()} frees it.
  */
 public final class Mog2Motion implements AutoCloseable {
+    static {
+        io.vigil.video.image.NativeInit.pointer(); // before OpenCV's libraries load: see NativeInit
+    }
+
     /** OpenCV's default: frames the mixture remembers. */
     static final int HISTORY = 500;
     /** OpenCV's default: squared Mahalanobis distance under which a pixel matches its background. */

@@ -25,6 +25,7 @@ import org.bytedeco.opencv.opencv_core.Size;
  */
 public final class VideoSource implements AutoCloseable {
     static {
+        io.vigil.video.image.NativeInit.pointer(); // before FFmpeg's libraries load: see NativeInit
         // FFmpeg's own logging goes to stderr unfiltered otherwise; errors still reach us as exceptions.
         avutil.av_log_set_level(avutil.AV_LOG_ERROR);
     }
