@@ -46,6 +46,9 @@ public final class LocalJob implements AutoCloseable {
             if (!client.getJobExecutionResult().isDone()) client.cancel().get();
         } catch (IllegalStateException e) {
             // the job already ended (e.g. stopped with a savepoint) and its MiniCluster shut down with it
+        } catch (java.util.concurrent.ExecutionException e) {
+            // it finished between the check and the cancel (a stop-with-savepoint completing): nothing to cancel
+            if (!(e.getCause() instanceof org.apache.flink.runtime.messages.FlinkJobTerminatedWithoutCancellationException)) throw e;
         }
     }
 }
