@@ -32,4 +32,12 @@ final class BenchJobs {
         while (job.client().getJobStatus().get() != JobStatus.RUNNING && System.currentTimeMillis() < deadline) Thread.sleep(200);
         Thread.sleep(3000);
     }
+
+    /** {@code cameras} cameras named tag0, tag1, ... replaying vtest.avi in a loop, paced at {@code fps}. */
+    static void startVtestCameras(io.vigil.video.gateway.CameraGateway gw, String tag, int cameras, int fps) {
+        String vtest = io.vigil.video.source.SampleMedia.require(io.vigil.video.source.SampleMedia.VTEST).toString();
+        for (int i = 0; i < cameras; i++) {
+            gw.start(io.vigil.video.gateway.CameraConfig.builder().id(tag + i).source(vtest).loop(true).paced(true).paceFps(fps).build());
+        }
+    }
 }

@@ -3,10 +3,8 @@ package io.vigil.deploy.bench;
 import io.vigil.deploy.demo.LocalJob;
 import io.vigil.deploy.kafka.EmbeddedKafka;
 import io.vigil.flink.config.JobConfig;
-import io.vigil.video.gateway.CameraConfig;
 import io.vigil.video.gateway.CameraGateway;
 import io.vigil.video.gateway.KafkaFramePublisher;
-import io.vigil.video.source.SampleMedia;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -60,9 +58,7 @@ public final class OverloadChart {
              CameraGateway gw = new CameraGateway(new KafkaFramePublisher(bs))) {
             BenchJobs.fromEnd(c);
             BenchJobs.awaitRunning(job);
-            for (int i = 0; i < cameras; i++) {
-                gw.start(CameraConfig.builder().id(tag + i).source(SampleMedia.require(SampleMedia.VTEST).toString()).loop(true).paced(true).paceFps(fps).build());
-            }
+            BenchJobs.startVtestCameras(gw, tag, cameras, fps);
             long start = System.currentTimeMillis();
             long end = start + seconds * 1000L;
             while (System.currentTimeMillis() < end) {

@@ -5,10 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.deploy.demo.LocalJob;
 import io.vigil.deploy.kafka.EmbeddedKafka;
 import io.vigil.flink.config.JobConfig;
-import io.vigil.video.gateway.CameraConfig;
 import io.vigil.video.gateway.CameraGateway;
 import io.vigil.video.gateway.KafkaFramePublisher;
-import io.vigil.video.source.SampleMedia;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,10 +53,7 @@ public final class OverloadSoak {
                  CameraGateway gw = new CameraGateway(new KafkaFramePublisher(bs))) {
                 BenchJobs.fromEnd(c);
                 BenchJobs.awaitRunning(job);
-                for (int i = 0; i < cameras; i++) {
-                    gw.start(CameraConfig.builder().id(tag + i).source(SampleMedia.require(SampleMedia.VTEST).toString()).loop(true).paced(true)
-                            .paceFps(fps).build());
-                }
+                BenchJobs.startVtestCameras(gw, tag, cameras, fps);
                 System.out.printf(Locale.ROOT, "%d cameras x %d fps of vtest.avi for %d s, frame-age limit 1 s%n", cameras, fps, seconds);
                 System.out.printf(Locale.ROOT, "%8s %8s %11s %10s %9s %22s%n", "second", "p99 ms", "lag frames", "published", "events", "camera runs min/mean");
                 long start = System.currentTimeMillis();
