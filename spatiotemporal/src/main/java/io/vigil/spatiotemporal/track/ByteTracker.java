@@ -1,5 +1,7 @@
 package io.vigil.spatiotemporal.track;
 
+import io.vigil.spatiotemporal.ssm.MambaState;
+import io.vigil.spatiotemporal.stream.StreamState;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -20,6 +22,10 @@ import java.util.Objects;
  * objects keep their identity instead of being dropped), then new tracks to what is left. Matching is greedy by
  * IoU within the same class. A track is confirmed after {@code minHits} matches (at once in the very first
  * frame), kept through {@code maxLost} frames without a match, then removed. One instance per camera.
+ *
+ * <p>Where a track is expected next comes from its motion predictor: the constant-velocity Kalman filter
+ * ({@code track.motion: kalman}), or a trained selective scan ({@link SsmMotion}, {@code ssm}) for the centre with the
+ * filter's size. That prediction is what detections are matched against and what a frame without a detector run shows.
  */
 public final class ByteTracker {
     /**
@@ -47,9 +53,54 @@ public final class ByteTracker {
     private final List<Track> tracks = new ArrayList<>();
     private long nextId = 1;
     private long frames;
+    private SsmMotion motion;   // null: the Kalman filter predicts
+    private boolean motionSet;  // false on a tracker restored from bytes until useMotion: its tracks' SSM states wait
 
     public ByteTracker(Config cfg) {
+        this(cfg, null);
+    }
+
+    /** @param motion the selective-scan predictor, or null for the Kalman filter */
+    public ByteTracker(Config cfg, SsmMotion motion) {
         this.cfg = cfg;
+        this.motion = motion;
+        this.motionSet = true;
+    }
+
+    /** Whether this tracker predicts with exactly {@code m} (null: the Kalman filter) already. */
+    public boolean usesMotion(SsmMotion m) {
+        return motionSet && motion == m;
+    }
+
+    /**
+     * Predicts with {@code m} from the next frame on (null: the Kalman filter). The tracks' SSM states (restored from
+     * bytes, or from an earlier predictor) are kept when they fit the model's shape; any other track starts its state at
+     * its next box. A tracker restored from bytes gets its predictor back this way.
+     */
+    public void useMotion(SsmMotion m) {
+        motion = m;
+        motionSet = true;
+        for (Track t : tracks) {
+            if (t.ssm == null) continue;
+            if (m == null || !sameShape(t.ssm.state, m.shape())) t.ssm = null;
+        }
+    }
+
+    private static boolean sameShape(StreamState a, StreamState b) {
+        if (a.layers() != b.layers()) return false;
+        for (int l = 0; l < a.layers(); l++) {
+            MambaState x = a.layer(l);
+            MambaState y = b.layer(l);
+            if (x.dInner != y.dInner || x.dConv != y.dConv || x.dState != y.dState) return false;
+        }
+        return true;
+    }
+
+    private void checkMotion(int width, int height) {
+        if (!motionSet) useMotion(null);
+        if (motion != null && (width <= 0 || height <= 0)) {
+            throw new IllegalArgumentException("tracker: the SSM motion predictor needs the frame size, got " + width + "x" + height);
+        }
     }
 
     public Config config() {
@@ -73,9 +124,21 @@ public final class ByteTracker {
      * @return per detection (same order), its confirmed track id (or -1) and velocity
      */
     public List<TrackedBox> update(float[][] boxes, float[] scores, int[] classes) {
+        return update(boxes, scores, classes, 0, 0);
+    }
+
+    /**
+     * As {@link #update(float[][], float[], int[])}, for a frame of the given size (needed by the SSM predictor, which
+     * works in fractions of the frame).
+     */
+    public List<TrackedBox> update(float[][] boxes, float[] scores, int[] classes, int width, int height) {
+        checkMotion(width, height);
         int n = boxes.length;
         frames++;
-        for (Track t : tracks) KalmanBox.predict(t.mean, t.cov);
+        for (Track t : tracks) {
+            KalmanBox.predict(t.mean, t.cov);
+            if (motion != null) motion.advance(t);
+        }
         long[] assigned = new long[n];
         Arrays.fill(assigned, -1);
         Track[] byDet = new Track[n];
@@ -98,6 +161,7 @@ public final class ByteTracker {
             Track t = byDet[i];
             if (t == null) continue;
             KalmanBox.update(t.mean, t.cov, xyah(boxes[i]));
+            if (motion != null) motion.observe(t, boxes[i], width, height);
             t.state = Track.State.TRACKED;
             t.hits++;
             t.score = scores[i];
@@ -111,6 +175,7 @@ public final class ByteTracker {
                 if (!t.confirmed) continue; // an unconfirmed track not seen again is dropped
                 t.state = Track.State.LOST;
                 if (frames - t.lastSeenFrame > cfg.maxLost()) continue;
+                if (motion != null) motion.coast(t, width, height);
             }
             keep.add(t);
         }
@@ -120,6 +185,7 @@ public final class ByteTracker {
             if (byDet[i] != null || scores[i] < cfg.newTrack()) continue;
             Track t = new Track(nextId++, classes[i]);
             KalmanBox.initiate(xyah(boxes[i]), t.mean, t.cov);
+            if (motion != null) motion.observe(t, boxes[i], width, height);
             t.state = Track.State.TRACKED;
             t.hits = 1;
             t.score = scores[i];
@@ -133,7 +199,10 @@ public final class ByteTracker {
         for (int i = 0; i < n; i++) {
             Track t = byDet[i];
             if (t == null || !t.confirmed) out.add(new TrackedBox(i, -1, 0, 0));
-            else out.add(new TrackedBox(i, t.id, t.mean[4], t.mean[5]));
+            else {
+                double[] v = t.velocity();
+                out.add(new TrackedBox(i, t.id, v[0], v[1]));
+            }
         }
         return out;
     }
@@ -148,6 +217,12 @@ public final class ByteTracker {
      *         frame until the next run confirms it)
      */
     public List<Track> predict() {
+        return predict(0, 0);
+    }
+
+    /** As {@link #predict()}, for a frame of the given size (needed by the SSM predictor). */
+    public List<Track> predict(int width, int height) {
+        checkMotion(width, height);
         frames++;
         List<Track> shown = new ArrayList<>();
         for (java.util.Iterator<Track> it = tracks.iterator(); it.hasNext(); ) {
@@ -156,6 +231,10 @@ public final class ByteTracker {
             if (t.state == Track.State.LOST && frames - t.lastSeenFrame > cfg.maxLost()) {
                 it.remove();
                 continue;
+            }
+            if (motion != null) {
+                motion.advance(t);
+                motion.coast(t, width, height);
             }
             if (t.state == Track.State.TRACKED) shown.add(t);
         }
@@ -214,9 +293,13 @@ public final class ByteTracker {
     // ---- state ----------------------------------------------------------------------------------------------
 
     public static final int MAGIC = 0x56545231; // "VTR1"
-    public static final short VERSION = 1;
+    public static final short VERSION = 2;
 
-    /** The tracker's whole state (tracks, next id, frame count) as versioned bytes, for Flink keyed state. */
+    /**
+     * The tracker's whole state as versioned bytes, for Flink keyed state: next id, frame count, per track its identity,
+     * bookkeeping and Kalman mean and covariance, and (version 2) its selective-scan state when it has one. Version 1
+     * (no SSM states) still reads.
+     */
     public byte[] toBytes() {
         ByteArrayOutputStream bos = new ByteArrayOutputStream(64 + tracks.size() * 640);
         try (DataOutputStream out = new DataOutputStream(bos)) {
@@ -236,6 +319,8 @@ public final class ByteTracker {
                 out.writeLong(t.startFrame);
                 for (double v : t.mean) out.writeDouble(v);
                 for (double v : t.cov) out.writeDouble(v);
+                out.writeBoolean(t.ssm != null);
+                if (t.ssm != null) writeSsm(out, t.ssm);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -247,8 +332,9 @@ public final class ByteTracker {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             if (in.readInt() != MAGIC) throw new IllegalArgumentException("tracker state: bad magic");
             short v = in.readShort();
-            if (v != VERSION) throw new IllegalArgumentException("tracker state: version " + v + " is not supported (reads " + VERSION + ")");
+            if (v != 1 && v != VERSION) throw new IllegalArgumentException("tracker state: version " + v + " is not supported (reads 1 and " + VERSION + ")");
             ByteTracker tr = new ByteTracker(cfg);
+            tr.motionSet = false;
             tr.nextId = in.readLong();
             tr.frames = in.readLong();
             int n = in.readInt();
@@ -263,6 +349,7 @@ public final class ByteTracker {
                 t.startFrame = in.readLong();
                 for (int j = 0; j < 8; j++) t.mean[j] = in.readDouble();
                 for (int j = 0; j < 64; j++) t.cov[j] = in.readDouble();
+                if (v >= 2 && in.readBoolean()) t.ssm = readSsm(in);
                 tr.tracks.add(t);
             }
             return tr;
@@ -271,5 +358,41 @@ public final class ByteTracker {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static void writeSsm(DataOutputStream out, SsmTrack s) throws IOException {
+        for (float f : s.fed) out.writeFloat(f);
+        for (float f : s.seenCentre) out.writeFloat(f);
+        for (float f : s.seenAhead) out.writeFloat(f);
+        for (float f : s.ahead) out.writeFloat(f);
+        out.writeInt(s.sinceSeen);
+        out.writeDouble(s.centre[0]);
+        out.writeDouble(s.centre[1]);
+        byte[] state = s.state.toBytes();
+        out.writeInt(state.length);
+        out.write(state);
+    }
+
+    private static SsmTrack readSsm(DataInputStream in) throws IOException {
+        float[] fed = new float[4], seenCentre = new float[2], seenAhead = new float[10], ahead = new float[10];
+        for (int i = 0; i < fed.length; i++) fed[i] = in.readFloat();
+        for (int i = 0; i < seenCentre.length; i++) seenCentre[i] = in.readFloat();
+        for (int i = 0; i < seenAhead.length; i++) seenAhead[i] = in.readFloat();
+        for (int i = 0; i < ahead.length; i++) ahead[i] = in.readFloat();
+        int sinceSeen = in.readInt();
+        double cx = in.readDouble(), cy = in.readDouble();
+        int len = in.readInt();
+        if (len < 0 || len > 1 << 24) throw new IllegalArgumentException("tracker state: an SSM state of " + len + " bytes is out of range");
+        byte[] state = new byte[len];
+        in.readFully(state);
+        SsmTrack s = new SsmTrack(StreamState.fromBytes(state, null));
+        System.arraycopy(fed, 0, s.fed, 0, 4);
+        System.arraycopy(seenCentre, 0, s.seenCentre, 0, 2);
+        System.arraycopy(seenAhead, 0, s.seenAhead, 0, 10);
+        System.arraycopy(ahead, 0, s.ahead, 0, 10);
+        s.sinceSeen = sinceSeen;
+        s.centre[0] = cx;
+        s.centre[1] = cy;
+        return s;
     }
 }

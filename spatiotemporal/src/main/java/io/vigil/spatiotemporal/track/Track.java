@@ -16,6 +16,7 @@ public final class Track {
     int hits;
     long lastSeenFrame;
     long startFrame;
+    SsmTrack ssm; // the selective-scan predictor's state; null while the Kalman filter predicts the centre
 
     Track(long id, int classId) {
         this.id = id;
@@ -36,15 +37,20 @@ public final class Track {
 
     public long lastSeenFrame() { return lastSeenFrame; }
 
-    /** Box from the filter: x1, y1, x2, y2. */
+    /**
+     * The box now, x1, y1, x2, y2: the motion predictor's centre (the selective scan's when the tracker has one, else the
+     * Kalman filter's) and the Kalman filter's size.
+     */
     public double[] box() {
         double w = mean[2] * mean[3];
         double h = mean[3];
-        return new double[] {mean[0] - w / 2, mean[1] - h / 2, mean[0] + w / 2, mean[1] + h / 2};
+        double cx = ssm == null ? mean[0] : ssm.centre[0];
+        double cy = ssm == null ? mean[1] : ssm.centre[1];
+        return new double[] {cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2};
     }
 
-    /** Centre velocity in pixels per frame (vx, vy). */
+    /** Centre velocity in pixels per frame (vx, vy): the predictor's expected move over the next frame. */
     public double[] velocity() {
-        return new double[] {mean[4], mean[5]};
+        return ssm == null ? new double[] {mean[4], mean[5]} : new double[] {ssm.ahead[0], ssm.ahead[1]};
     }
 }
