@@ -24,7 +24,9 @@ import io.vigil.flink.kafka.FrameDeserializer;
 import io.vigil.flink.kafka.RuleRecordDeserializer;
 import io.vigil.flink.spatiotemporal.SpatiotemporalOperator;
 import io.vigil.flink.state.ResetPolicy;
+import io.vigil.flink.track.MotionModels;
 import io.vigil.flink.track.TrackOperator;
+import io.vigil.spatiotemporal.track.ByteTracker;
 import io.vigil.models.bundle.ModelLocator;
 import io.vigil.spatiotemporal.model.SpatiotemporalConfig;
 import io.vigil.spatiotemporal.model.SpatiotemporalWeights;
@@ -195,8 +197,13 @@ public final class VideoAnalyticsJob {
                 .uid("detect");
         JobConfig.Actions actionSettings = config.actions();
         if (actionSettings.model() != null) actionSettings = actionSettings.withModel(resolve(actionSettings.model()));
+        String motionModel = null;
+        if (config.track().motion() == JobConfig.Motion.SSM) {
+            motionModel = MotionModels.resolve(config.track().motionModel()).toString();
+            MotionModels.load(motionModel); // validates the file here, on the client
+        }
         SingleOutputStreamOperator<DetectedFrame> tracked = DataStreamUtils.reinterpretAsKeyedStream(detected, DetectedFrame::camera, Types.STRING)
-                .process(new TrackOperator(policy, actionSettings))
+                .process(new TrackOperator(policy, ByteTracker.Config.defaults(), actionSettings, motionModel))
                 .name("track").uid("track");
         DataStream<ActionEvent> actionEvents = tracked.getSideOutput(SideOutputs.ACTIONS);
         DataStream<DeadLetter> dead = detected.getSideOutput(SideOutputs.DEADLETTER).union(tracked.getSideOutput(SideOutputs.DEADLETTER));

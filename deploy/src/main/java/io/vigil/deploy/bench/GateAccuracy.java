@@ -8,6 +8,7 @@ import io.vigil.models.detect.Detection;
 import io.vigil.models.detect.Detector;
 import io.vigil.models.detect.DetectorOptions;
 import io.vigil.spatiotemporal.track.ByteTracker;
+import io.vigil.spatiotemporal.track.SsmMotion;
 import io.vigil.spatiotemporal.track.Track;
 import io.vigil.spatiotemporal.track.TrackedBox;
 import io.vigil.video.image.BgrImage;
@@ -24,7 +25,8 @@ import java.util.Map;
  * What skipping the detector costs in accuracy, on the frames of one clip: the detector's output on every frame (objects
  * with score &gt;= 0.5, and ByteTrack's ids over every frame) is the reference; each mode runs the job's own
  * {@link DetectGate} and motion model (MOG2, {@link Mog2Motion}, as the job by default) over the same frames, the detector's output on the frames it runs and
- * the tracker's Kalman predictions on the others, as the Track stage does, and is scored against the reference:
+ * the tracker's predictions on the others (its Kalman filter, or the selective scan: {@link #run(Path, String, List, List, List)}),
+ * as the Track stage does, and is scored against the reference:
  * recall and precision at IoU &gt;= 0.5 (same class), and identity switches per 100 matched track-frames (a reference
  * track whose matched emitted id changes).
  */
@@ -59,9 +61,19 @@ public final class GateAccuracy {
     private record Objects(float[][] boxes, int[] classes, float[] scores, long[] tracks) {}
 
     public static List<Row> run(Path model, String clip, List<byte[]> jpegs, List<Mode> modes) {
+        return run(model, clip, jpegs, modes, java.util.Collections.singletonList(null));
+    }
+
+    /**
+     * Every mode with every motion predictor of the tracker, mode by mode; a row's mode reads "MODE ssm" for the
+     * selective scan. The reference tracker predicts with its Kalman filter always.
+     *
+     * @param motions the predictors: null for the Kalman filter
+     */
+    public static List<Row> run(Path model, String clip, List<byte[]> jpegs, List<Mode> modes, List<SsmMotion> motions) {
         Prepared p = prepare(model, jpegs);
         List<Row> rows = new ArrayList<>();
-        for (Mode m : modes) rows.add(score(clip, m, p.all(), p.grey(), p.gw(), p.gh(), p.reference(), null));
+        for (Mode m : modes) for (SsmMotion motion : motions) rows.add(score(clip, m, p, null, motion));
         return rows;
     }
 
@@ -69,46 +81,56 @@ public final class GateAccuracy {
     public static List<Row> runWithMotion(Path model, String clip, List<byte[]> jpegs, Mode mode, List<boolean[]> moving) {
         Prepared p = prepare(model, jpegs);
         List<Row> rows = new ArrayList<>();
-        for (boolean[] mv : moving) rows.add(score(clip, mode, p.all(), p.grey(), p.gw(), p.gh(), p.reference(), mv));
+        for (boolean[] mv : moving) rows.add(score(clip, mode, p, mv, null));
         return rows;
     }
 
-    private record Prepared(List<List<Detection>> all, List<byte[]> grey, int gw, int gh, List<Objects> reference) {}
+    private record Prepared(List<List<Detection>> all, List<byte[]> grey, int gw, int gh, List<Objects> reference, int width, int height) {}
 
     private static Prepared prepare(Path model, List<byte[]> jpegs) {
         List<List<Detection>> all = new ArrayList<>(jpegs.size());
         List<byte[]> grey = new ArrayList<>(jpegs.size());
-        int gw = 0, gh = 0;
+        int gw = 0, gh = 0, width = 0, height = 0;
         try (JpegCodec jpeg = new JpegCodec(); Detector det = Detector.open(ModelBundle.load(model), DetectorOptions.defaults())) {
             for (byte[] j : jpegs) {
                 BgrImage img = jpeg.decode(j);
                 all.add(det.detect(img.pixels(), img.width(), img.height()).detections());
+                width = img.width();
+                height = img.height();
                 JpegCodec.GreyImage g = jpeg.decodeGreyEighth(j, null);
                 grey.add(g.pixels());
                 gw = g.width();
                 gh = g.height();
             }
         }
-        // the reference: every frame detected and tracked
-        ByteTracker refTracker = new ByteTracker(ByteTracker.Config.defaults());
-        List<Objects> reference = new ArrayList<>();
-        for (List<Detection> d : all) reference.add(keep(tracked(refTracker, d)));
-        return new Prepared(all, grey, gw, gh, reference);
+        return new Prepared(all, grey, gw, gh, reference(all, null, width, height), width, height);
     }
 
-    private static Row score(String clip, Mode m, List<List<Detection>> all, List<byte[]> grey, int gw, int gh, List<Objects> reference,
-                             boolean[] givenMotion) {
+    /**
+     * The reference: every frame detected and tracked, by the tracker with the motion predictor being scored (its
+     * identities are what skipped frames may switch; the boxes are the detector's either way).
+     */
+    private static List<Objects> reference(List<List<Detection>> all, SsmMotion motion, int width, int height) {
+        ByteTracker refTracker = new ByteTracker(ByteTracker.Config.defaults(), motion);
+        List<Objects> reference = new ArrayList<>();
+        for (List<Detection> d : all) reference.add(keep(tracked(refTracker, d, width, height)));
+        return reference;
+    }
+
+    private static Row score(String clip, Mode m, Prepared p, boolean[] givenMotion, SsmMotion motionPredictor) {
+        List<List<Detection>> all = p.all();
+        List<Objects> reference = motionPredictor == null ? p.reference() : reference(all, motionPredictor, p.width(), p.height());
         DetectGate gate = new DetectGate(new DetectGate.Settings(m.every(), m.motion(), 0, 50));
         // the job's default motion model, with its defaults (minArea 0.001, 5 warm-up frames)
         boolean[] moving = givenMotion;
         if (moving == null && m.motion()) {
             moving = new boolean[all.size()];
             try (Mog2Motion mog = new Mog2Motion(0.001, MotionDetector.Settings.defaults().warmupFrames())) {
-                for (int i = 0; i < all.size(); i++) moving[i] = mog.update(grey.get(i), gw, gh, null).motion();
+                for (int i = 0; i < all.size(); i++) moving[i] = mog.update(p.grey().get(i), p.gw(), p.gh(), null).motion();
             }
         }
         GateState s = new GateState();
-        ByteTracker tracker = new ByteTracker(ByteTracker.Config.defaults());
+        ByteTracker tracker = new ByteTracker(ByteTracker.Config.defaults(), motionPredictor);
         int runs = 0, tp = 0, fp = 0, fn = 0, matchedTrackFrames = 0, switches = 0, refObjects = 0;
         Map<Long, Long> lastId = new HashMap<>(); // reference track -> the emitted track id it matched last
         for (int i = 0; i < all.size(); i++) {
@@ -116,7 +138,7 @@ public final class GateAccuracy {
             Objects emitted;
             if (inference.equals(DetectionEvent.FULL)) {
                 runs++;
-                Objects d = tracked(tracker, all.get(i));
+                Objects d = tracked(tracker, all.get(i), p.width(), p.height());
                 float[] centres = new float[d.boxes().length * 2];
                 for (int k = 0; k < d.boxes().length; k++) {
                     centres[2 * k] = (d.boxes()[k][0] + d.boxes()[k][2]) / 2;
@@ -125,7 +147,7 @@ public final class GateAccuracy {
                 gate.observeDetection(s, i, centres, 1.5f);
                 emitted = keep(d);
             } else {
-                emitted = keep(predicted(tracker.predict()));
+                emitted = keep(predicted(tracker.predict(p.width(), p.height())));
             }
             Objects ref = reference.get(i);
             refObjects += ref.boxes().length;
@@ -156,12 +178,12 @@ public final class GateAccuracy {
             }
             for (boolean u : used) if (!u) fp++;
         }
-        return new Row(clip, m.name(), all.size(), (double) runs / all.size(), tp + fn == 0 ? 1 : (double) tp / (tp + fn),
+        return new Row(clip, motionPredictor == null ? m.name() : m.name() + " ssm", all.size(), (double) runs / all.size(), tp + fn == 0 ? 1 : (double) tp / (tp + fn),
                 tp + fp == 0 ? 1 : (double) tp / (tp + fp), matchedTrackFrames == 0 ? 0 : 100.0 * switches / matchedTrackFrames, refObjects);
     }
 
     /** Detections through the tracker, as the Track stage does: every detection, with its confirmed track's id. */
-    private static Objects tracked(ByteTracker tracker, List<Detection> d) {
+    private static Objects tracked(ByteTracker tracker, List<Detection> d, int width, int height) {
         int n = d.size();
         float[][] boxes = new float[n][];
         float[] scores = new float[n];
@@ -174,7 +196,7 @@ public final class GateAccuracy {
         }
         long[] ids = new long[n];
         java.util.Arrays.fill(ids, -1);
-        for (TrackedBox b : tracker.update(boxes, scores, classes)) ids[b.detection()] = b.trackId();
+        for (TrackedBox b : tracker.update(boxes, scores, classes, width, height)) ids[b.detection()] = b.trackId();
         return new Objects(boxes, classes, scores, ids);
     }
 

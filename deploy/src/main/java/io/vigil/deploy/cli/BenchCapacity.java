@@ -33,6 +33,12 @@ final class BenchCapacity implements Callable<Integer> {
             description = "modes (default ${DEFAULT-VALUE})")
     List<String> modes;
 
+    @Option(names = "--track-motion", split = ",", defaultValue = "kalman", description = "the tracker's motion predictors scored in the accuracy table: kalman, ssm (default ${DEFAULT-VALUE})")
+    List<String> trackMotion;
+
+    @Option(names = "--track-motion-model", description = "the selective-scan motion model for --track-motion ssm (default: the shipped motion-mamba)")
+    String motionModel;
+
     @Option(names = "--live", description = "also measure the cameras sustained per mode, live (minutes)")
     boolean live;
 
@@ -69,12 +75,12 @@ final class BenchCapacity implements Callable<Integer> {
         List<GateAccuracy.Mode> ms = new ArrayList<>();
         for (String s : modes) ms.add(GateAccuracy.Mode.parse(s));
         System.out.printf(Locale.ROOT, "accuracy against the detector on every frame (%d frames per clip)%n", frames);
-        System.out.printf(Locale.ROOT, "%-6s %-18s %9s %8s %10s %13s %12s%n", "clip", "mode", "detector", "recall", "precision", "ID sw/100 tf", "ref objects");
+        System.out.printf(Locale.ROOT, "%-6s %-22s %9s %8s %10s %13s %12s%n", "clip", "mode", "detector", "recall", "precision", "ID sw/100 tf", "ref objects");
         for (String c : clips) {
             if (c.isBlank()) continue; // --clips "": no accuracy table
             List<byte[]> jpegs = BenchClips.get(c, frames);
-            for (GateAccuracy.Row r : GateAccuracy.run(m, c, jpegs, ms)) {
-                System.out.printf(Locale.ROOT, "%-6s %-18s %8.0f%% %8.3f %10.3f %13.2f %12d%n", r.clip(), r.mode(), 100 * r.detectorShare(), r.recall(),
+            for (GateAccuracy.Row r : GateAccuracy.run(m, c, jpegs, ms, motions())) {
+                System.out.printf(Locale.ROOT, "%-6s %-22s %8.0f%% %8.3f %10.3f %13.2f %12d%n", r.clip(), r.mode(), 100 * r.detectorShare(), r.recall(),
                         r.precision(), r.idSwitchesPer100(), r.referenceObjects());
             }
         }
@@ -91,5 +97,18 @@ final class BenchCapacity implements Callable<Integer> {
         if (overloadChart != null) OverloadChart.run(m, 8, 25, 60, overloadChart);
         if (overloadSoak != null) return io.vigil.deploy.bench.OverloadSoak.run(m, soakCameras, 25, overloadSoak).passed() ? 0 : 1;
         return 0;
+    }
+
+    private List<io.vigil.spatiotemporal.track.SsmMotion> motions() {
+        List<io.vigil.spatiotemporal.track.SsmMotion> out = new ArrayList<>();
+        for (String t : trackMotion) {
+            switch (t.trim()) {
+                case "kalman" -> out.add(null);
+                case "ssm" -> out.add(new io.vigil.spatiotemporal.track.SsmMotion(io.vigil.flink.track.MotionModels.load(motionModel)));
+                default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--track-motion '" + t + "': kalman or ssm");
+            }
+        }
+        return out;
     }
 }

@@ -36,6 +36,12 @@ public record JobConfig(Kafka kafka, Job job, Gate gate, Detect detect, Track tr
         @JsonProperty("onnx") ONNX
     }
 
+    /** The tracker's motion predictor: ByteTrack's constant-velocity Kalman filter, or the trained selective scan. */
+    public enum Motion {
+        @JsonProperty("kalman") KALMAN,
+        @JsonProperty("ssm") SSM
+    }
+
     public record Kafka(
             @Setting(flag = "--bootstrap", label = "HOST:PORT", doc = "Kafka bootstrap servers, HOST:PORT[,HOST:PORT...]") String bootstrap,
             @Setting(flag = "--group", label = "ID", doc = "consumer group of the frames source") String group,
@@ -93,8 +99,16 @@ public record JobConfig(Kafka kafka, Job job, Gate gate, Detect detect, Track tr
 
     public record Track(
             @Setting(flag = "--max-seq-gap", label = "N", doc = "a jump of more frames in a camera's seq resets its tracks and SSM state") long maxSeqGap,
-            @Setting(flag = "--max-time-gap", label = "DUR", doc = "a longer pause in a camera's capture time resets them too") Duration maxTimeGap)
+            @Setting(flag = "--max-time-gap", label = "DUR", doc = "a longer pause in a camera's capture time resets them too") Duration maxTimeGap,
+            @Setting(flag = "--track-motion", label = "kalman|ssm", doc = "where the tracker expects each track next, on skipped frames and for matching: the Kalman filter or the trained selective scan")
+            Motion motion,
+            @Setting(flag = "--track-motion-model", label = "PATH|NAME", path = true, doc = "the selective-scan motion model for --track-motion ssm (empty = motion-mamba)")
+            String motionModel)
             implements Serializable {
+        public Track withMotionModel(String path) {
+            return new Track(maxSeqGap, maxTimeGap, motion, path);
+        }
+
         /** The one reset policy every keyed stage asks; keyed state lives an hour past a camera's last frame. */
         public ResetPolicy resetPolicy() {
             return new ResetPolicy(maxSeqGap, maxTimeGap, ResetPolicy.DEFAULTS.stateTtl().compareTo(maxTimeGap) < 0 ? maxTimeGap : ResetPolicy.DEFAULTS.stateTtl());
@@ -203,6 +217,7 @@ public record JobConfig(Kafka kafka, Job job, Gate gate, Detect detect, Track tr
         if (detect.maxPixels() < 1) fail("detect.maxPixels", "must be >= 1");
         if (track.maxSeqGap() < 1) fail("track.maxSeqGap", "must be > 0");
         if (track.maxTimeGap().isNegative() || track.maxTimeGap().isZero()) fail("track.maxTimeGap", "must be > 0");
+        if (track.motion() == null) fail("track.motion", "must be kalman or ssm");
         if (actions.votes() < 1) fail("actions.votes", "must be >= 1");
         String kernel = spatiotemporal.kernel();
         if (kernel != null && !kernel.equals("scalar") && !kernel.equals("vector")) fail("spatiotemporal.kernel", "must be scalar or vector, got '" + kernel + "'");

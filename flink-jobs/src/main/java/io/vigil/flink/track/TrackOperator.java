@@ -10,9 +10,12 @@ import io.vigil.flink.event.SideOutputs;
 import io.vigil.flink.failure.Unrecoverable;
 import io.vigil.flink.state.ResetPolicy;
 import io.vigil.flink.state.UpgradingValueState;
+import io.vigil.spatiotemporal.model.MotionModel;
 import io.vigil.spatiotemporal.track.ByteTracker;
+import io.vigil.spatiotemporal.track.SsmMotion;
 import io.vigil.spatiotemporal.track.TrackedBox;
 import io.vigil.spatiotemporal.track.Track;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,7 +34,8 @@ import org.apache.flink.util.Collector;
 /**
  * Per camera (keyed by camera id): ByteTrack tracking gives every object of a confirmed track its {@code track} id and
  * velocity, then the configured {@link TrackActions} (if any) sees the frame and labels its confirmed person tracks on
- * the {@link SideOutputs#ACTIONS} side output. The tracker lives in keyed state as an object with a versioned
+ * the {@link SideOutputs#ACTIONS} side output. The tracker's motion predictor is its Kalman filter or, with a motion model
+ * ({@code track.motion: ssm}), the selective scan, whose per-track states ride in the tracker's bytes. The tracker lives in keyed state as an object with a versioned
  * serializer ({@link TrackerSerializer}; savepoints that hold it as {@code byte[]} still restore).
  *
  * <p>Order and gaps follow the job's {@link ResetPolicy}: a replayed frame (a duplicate or regressing seq) goes to the
@@ -44,8 +48,10 @@ public class TrackOperator extends KeyedProcessFunction<String, DetectedFrame, D
     private final ResetPolicy policy;
     private final ByteTracker.Config trackerConfig;
     private final TrackActions actions;
+    private final String motionModel; // absolute path of the selective-scan motion model, null: the Kalman filter
 
     private transient UpgradingValueState<ByteTracker> tracker;
+    private transient SsmMotion motion; // one per subtask: its cameras' trackers share it (processElement is single-threaded)
     private transient ValueState<Long> lastSeq;
     private transient ValueState<Long> lastTs;
     private transient Counter late;
@@ -60,9 +66,15 @@ public class TrackOperator extends KeyedProcessFunction<String, DetectedFrame, D
     }
 
     public TrackOperator(ResetPolicy policy, ByteTracker.Config trackerConfig, JobConfig.Actions actions) {
+        this(policy, trackerConfig, actions, null);
+    }
+
+    /** @param motionModel the selective-scan motion model's file ({@code track.motion: ssm}), null for the Kalman filter */
+    public TrackOperator(ResetPolicy policy, ByteTracker.Config trackerConfig, JobConfig.Actions actions, String motionModel) {
         this.policy = policy;
         this.trackerConfig = trackerConfig;
         this.actions = actions == null ? null : TrackActions.create(actions, trackerConfig.maxLost());
+        this.motionModel = motionModel;
     }
 
     @Override
@@ -71,6 +83,7 @@ public class TrackOperator extends KeyedProcessFunction<String, DetectedFrame, D
         // "tracker" held the same tracker as byte[] up to the first typed-state release
         tracker = UpgradingValueState.register(getRuntimeContext(), "tracks", TrackerSerializer.INSTANCE, "tracker",
                 b -> ByteTracker.fromBytes(b, trackerConfig), ttl);
+        if (motionModel != null) motion = Unrecoverable.open("motion model", () -> new SsmMotion(MotionModel.load(Path.of(motionModel), null)));
         lastSeq = longState("lastSeq", ttl);
         lastTs = longState("lastTsMicros", ttl);
         if (actions != null) Unrecoverable.open("action model", () -> {
@@ -105,8 +118,13 @@ public class TrackOperator extends KeyedProcessFunction<String, DetectedFrame, D
         Long prevTs = lastTs.value();
         ByteTracker t = tracker.value();
         String reason = policy.resetReason(prevSeq, prevTs, e.frame, e.tsMicros);
-        if (t == null || reason != null) t = new ByteTracker(trackerConfig);
-        else if (t.config() != trackerConfig) t.reconfigure(trackerConfig); // restored from bytes, which hold no thresholds
+        if (t == null || reason != null) {
+            t = new ByteTracker(trackerConfig, motion);
+        } else {
+            // restored from bytes, which hold no thresholds and no model
+            if (t.config() != trackerConfig) t.reconfigure(trackerConfig);
+            if (!t.usesMotion(motion)) t.useMotion(motion);
+        }
         if (reason != null) {
             ResetPolicy.mark(e, reason);
             if (actions != null) actions.reset();
@@ -126,7 +144,7 @@ public class TrackOperator extends KeyedProcessFunction<String, DetectedFrame, D
      * {@code predicted: true}, its track's class and last score.
      */
     static void predict(DetectionEvent e, ByteTracker tracker, Long prevSeq, Long prevTs, Map<Integer, String> labels) {
-        List<Track> shown = tracker.predict();
+        List<Track> shown = tracker.predict(e.width, e.height);
         double dtSeconds = secondsPerFrame(e, prevSeq, prevTs);
         List<DetectedObject> objects = new ArrayList<>(shown.size());
         for (Track t : shown) {
@@ -170,7 +188,7 @@ public class TrackOperator extends KeyedProcessFunction<String, DetectedFrame, D
             classes[i] = e.objects[i].classId;
         }
         for (DetectedObject o : e.objects) labels.putIfAbsent(o.classId, o.label);
-        List<TrackedBox> tracked = tracker.update(boxes, scores, classes);
+        List<TrackedBox> tracked = tracker.update(boxes, scores, classes, e.width, e.height);
         double dtSeconds = secondsPerFrame(e, prevSeq, prevTs);
         for (TrackedBox b : tracked) {
             if (b.trackId() < 0) continue;

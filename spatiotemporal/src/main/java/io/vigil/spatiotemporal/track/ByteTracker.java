@@ -175,7 +175,6 @@ public final class ByteTracker {
                 if (!t.confirmed) continue; // an unconfirmed track not seen again is dropped
                 t.state = Track.State.LOST;
                 if (frames - t.lastSeenFrame > cfg.maxLost()) continue;
-                if (motion != null) motion.coast(t, width, height);
             }
             keep.add(t);
         }
@@ -232,10 +231,7 @@ public final class ByteTracker {
                 it.remove();
                 continue;
             }
-            if (motion != null) {
-                motion.advance(t);
-                motion.coast(t, width, height);
-            }
+            if (motion != null) motion.advance(t);
             if (t.state == Track.State.TRACKED) shown.add(t);
         }
         return shown;

@@ -9,10 +9,10 @@ import io.vigil.spatiotemporal.stream.StreamState;
  */
 final class SsmTrack {
     final StreamState state;
-    final float[] fed = new float[4];        // x1, y1, x2, y2: the box the model was stepped with last (seen or coasted)
+    final float[] fed = new float[4];        // x1, y1, x2, y2: the box the model was stepped with last (the last seen)
     final float[] seenCentre = new float[2]; // cx, cy of the last box the detector saw
     final float[] seenAhead = new float[10]; // [5][2] the forecast made at that box: the centre's move 1..5 frames after it
-    final float[] ahead = new float[10];     // [5][2] the latest step's forecast (seen or coasted)
+    final float[] ahead = new float[10];     // [5][2] the latest step's forecast
     int sinceSeen;                           // frames since the last seen box
     final double[] centre = new double[2];   // cx, cy now: seen, or predicted for this frame
 

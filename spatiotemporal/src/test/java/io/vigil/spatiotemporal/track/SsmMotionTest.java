@@ -76,6 +76,7 @@ class SsmMotionTest {
                 kalman.update(walkers(f), SCORES, CLASSES);
                 if (first == null) first = out;
                 for (int i = 0; i < 2; i++) assertEquals(first.get(i).trackId(), out.get(i).trackId(), "frame " + f);
+                for (Track k : t.tracks()) assertEquals(f + 1, k.ssm.state.frames(), "one step per frame of the track, the skipped ones interpolated");
                 continue;
             }
             List<Track> shown = t.predict(W, H);
