@@ -222,6 +222,9 @@ final class TrainCommand implements Runnable {
         @Option(names = "--add-point-history", description = "also train on these finger-tip trajectories (point_history.csv, 960x540); never held out")
         Path pointHistory;
 
+        @Option(names = "--mirror", description = "also train on every train track mirrored left to right")
+        boolean mirror;
+
         @Override
         public Integer call() throws Exception {
             if (epochs < 1) throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
@@ -240,6 +243,7 @@ final class TrainCommand implements Runnable {
                 trainOn.addAll(extra);
                 System.out.printf(Locale.ROOT, "training also on %d finger-tip trajectories of %s%n", extra.size(), pointHistory.getFileName());
             }
+            if (mirror) for (MotionTracks.Track t : split.train()) trainOn.add(t.mirrored());
             MotionTrainer.Result r = MotionTrainer.train(trainOn, o, System.out::println);
             List<MotionBaselines.Candidate> candidates = new ArrayList<>(MotionBaselines.baselines());
             candidates.add(MotionTrainer.candidate("ssm (this model)", r));
@@ -250,6 +254,7 @@ final class TrainCommand implements Runnable {
             meta.put("data_sha256", sha);
             meta.put("seed", Long.toString(seed));
             meta.put("epochs", Integer.toString(epochs));
+            if (mirror) meta.put("mirror", "true");
             if (pointHistory != null) meta.put("point_history_sha256", io.vigil.spatiotemporal.train.TrajectoryData.sha256(Files.readAllBytes(pointHistory)));
             MotionBaselines.Score ssm = scores.get(scores.size() - 1);
             meta.put("held_out_fde5_px", String.format(Locale.ROOT, "%.3f", ssm.fde()[MotionBaselines.HORIZON - 1]));
@@ -257,7 +262,7 @@ final class TrainCommand implements Runnable {
             MotionTrainer.write(out.resolve("model.safetensors"), r, o, meta);
             Map<String, String> written = SafeTensors.read(out.resolve("model.safetensors")).metadata();
             Files.writeString(out.resolve("comparison.txt"), table);
-            StringBuilder y = new StringBuilder("# Written by `vigil train motion --data " + data.getFileName() + " --out ... --seed " + seed + " --epochs " + epochs + "`\n");
+            StringBuilder y = new StringBuilder("# Written by `vigil train motion --data " + data.getFileName() + " --out ... --seed " + seed + " --epochs " + epochs + (mirror ? " --mirror" : "") + "`\n");
             y.append("name: motion-mamba\nkind: motion\nfile: model.safetensors\n");
             written.forEach((k, v) -> {
                 if (!k.equals("kind")) y.append(k).append(": ").append(v.matches(".*[:\\[\\]{},#].*") ? "\"" + v + "\"" : v).append('\n');

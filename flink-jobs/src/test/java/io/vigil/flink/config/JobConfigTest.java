@@ -52,6 +52,16 @@ class JobConfigTest {
     }
 
     @Test
+    void theTrackersMotionPredictorIsKalmanUnlessAsked() {
+        assertEquals(JobConfig.Motion.KALMAN, JobConfig.fromArgs("--model", "/m").track().motion());
+        JobConfig c = JobConfig.fromArgs("--model", "/m", "--track-motion", "ssm", "--track-motion-model", "/x/motion.safetensors");
+        assertEquals(JobConfig.Motion.SSM, c.track().motion());
+        assertEquals("/x/motion.safetensors", c.track().motionModel());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JobConfig.fromArgs("--model", "/m", "--track-motion", "lstm"));
+        assertTrue(e.getMessage().contains("track.motion") || e.getMessage().contains("--track-motion"), e.getMessage());
+    }
+
+    @Test
     void startTimestampAloneMeansStartFromTimestamp() {
         JobConfig c = JobConfig.fromArgs("--model", "/m", "--start-timestamp", "1700000000000");
         assertEquals(JobConfig.StartFrom.TIMESTAMP, c.kafka().startFrom());

@@ -13,6 +13,7 @@ import io.vigil.flink.event.DetectedObject;
 import io.vigil.flink.event.DetectionEvent;
 import io.vigil.flink.event.SideOutputs;
 import io.vigil.flink.state.ResetPolicy;
+import io.vigil.spatiotemporal.track.ByteTracker;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,14 +57,26 @@ class TrackOperatorTest {
     }
 
     static KeyedOneInputStreamOperatorTestHarness<String, DetectedFrame, DetectedFrame> harness(JobConfig.Actions a) throws Exception {
-        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(new TrackOperator(ResetPolicy.DEFAULTS, a), DetectedFrame::camera, Types.STRING);
+        return harness(a, null);
+    }
+
+    /** @param motionModel the SSM motion model's file, null for the Kalman filter */
+    static KeyedOneInputStreamOperatorTestHarness<String, DetectedFrame, DetectedFrame> harness(JobConfig.Actions a, String motionModel) throws Exception {
+        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(new TrackOperator(ResetPolicy.DEFAULTS, ByteTracker.Config.defaults(), a, motionModel),
+                DetectedFrame::camera, Types.STRING);
     }
 
     /** A harness restored from {@code snap}, open. */
     static KeyedOneInputStreamOperatorTestHarness<String, DetectedFrame, DetectedFrame> restored(JobConfig.Actions a, OperatorSubtaskState snap)
             throws Exception {
+        return restored(a, null, snap);
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, DetectedFrame, DetectedFrame> restored(JobConfig.Actions a, String motionModel,
+                                                                                           OperatorSubtaskState snap) throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<String, DetectedFrame, DetectedFrame>(
-                new KeyedProcessOperator<>(new TrackOperator(ResetPolicy.DEFAULTS, a)), DetectedFrame::camera, Types.STRING);
+                new KeyedProcessOperator<>(new TrackOperator(ResetPolicy.DEFAULTS, ByteTracker.Config.defaults(), a, motionModel)), DetectedFrame::camera,
+                Types.STRING);
         h.setup();
         h.initializeState(snap);
         h.open();
@@ -244,6 +257,140 @@ class TrackOperatorTest {
         resumed.sort(null);
         assertTrue(straight.stream().anyMatch(x -> x.startsWith("A ")), "labels in the compared frames");
         assertEquals(straight, resumed);
+    }
+
+    /** Vigil's trained motion model, committed in the project (models/trained/motion-mamba). */
+    static String motionModel() {
+        Path p = Path.of("..", "models", "trained", "motion-mamba", "model.safetensors").toAbsolutePath().normalize();
+        if (!java.nio.file.Files.isRegularFile(p)) throw new IllegalStateException("missing " + p);
+        return p.toString();
+    }
+
+    /** Frame f of a camera, the detector running from frame 10 on only on every third frame. */
+    static DetectedFrame everyThird(String camera, long f) {
+        DetectedFrame d = frame(camera, f);
+        if (f >= 10 && f % 3 != 0) {
+            d.event.objects = new DetectedObject[0];
+            d.event.inference = DetectionEvent.INTERVAL;
+        }
+        return d;
+    }
+
+    @Test
+    void theSsmPredictorFollowsTracksThroughSkippedFramesAndItsStatesSurviveSnapshotRestore() throws Exception {
+        String ssm = motionModel();
+        List<String> straight = new ArrayList<>();
+        List<String> kalman = new ArrayList<>();
+        try (var h = harness(NO_ACTIONS, ssm); var k = harness(NO_ACTIONS)) {
+            for (long f = 0; f < 40; f++) {
+                h.processElement(new StreamRecord<>(everyThird("a", f), f));
+                k.processElement(new StreamRecord<>(everyThird("a", f), f));
+            }
+            List<DetectionEvent> out = events(h);
+            long walker = out.get(9).objects[0].track;
+            for (DetectionEvent e : out.subList(10, 40)) {
+                DetectedObject w = java.util.Arrays.stream(e.objects).filter(o -> o.track == walker).findFirst()
+                        .orElseThrow(() -> new AssertionError("frame " + e.frame + ": the walker keeps his id"));
+                assertEquals(100 + 6 * e.frame, (w.box[0] + w.box[2]) / 2, 6, "frame " + e.frame + ": the walker where he really is");
+                assertEquals(!e.detected(), w.predicted, "frame " + e.frame);
+            }
+            for (DetectionEvent e : out) straight.add(renderBoxes(e));
+            for (DetectionEvent e : events(k)) kalman.add(renderBoxes(e));
+        }
+        org.junit.jupiter.api.Assertions.assertNotEquals(kalman, straight, "the selective scan predicts, not the Kalman filter");
+        List<String> resumed = new ArrayList<>();
+        OperatorSubtaskState snap;
+        try (var h = harness(NO_ACTIONS, ssm)) {
+            for (long f = 0; f < 20; f++) h.processElement(new StreamRecord<>(everyThird("a", f), f));
+            snap = h.snapshot(1, 20); // after frame 19, a skipped frame: the tracks between detector runs
+            for (DetectionEvent e : events(h)) resumed.add(renderBoxes(e));
+        }
+        try (var h = restored(NO_ACTIONS, ssm, snap)) {
+            for (long f = 20; f < 40; f++) h.processElement(new StreamRecord<>(everyThird("a", f), f));
+            for (DetectionEvent e : events(h)) resumed.add(renderBoxes(e));
+        }
+        assertEquals(straight, resumed, "snapshot -> restore -> continue: the same ids, boxes and velocities as without the restore");
+    }
+
+    @Test
+    void aKalmanCheckpointRestoresIntoTheSsmPredictorWithTheSameIdentities() throws Exception {
+        OperatorSubtaskState snap;
+        long walker;
+        try (var h = harness(NO_ACTIONS)) {
+            for (long f = 0; f < 20; f++) h.processElement(new StreamRecord<>(frame("a", f), f));
+            snap = h.snapshot(1, 20);
+            walker = events(h).get(19).objects[0].track;
+        }
+        try (var h = restored(NO_ACTIONS, motionModel(), snap)) {
+            for (long f = 20; f < 40; f++) h.processElement(new StreamRecord<>(everyThird("a", f), f));
+            for (DetectionEvent e : events(h)) {
+                assertEquals(null, e.reset, "no reset");
+                assertTrue(java.util.Arrays.stream(e.objects).anyMatch(o -> o.track == walker), "frame " + e.frame + ": the walker's id from the checkpoint");
+            }
+        }
+    }
+
+    /**
+     * {@code state/track-operator-kalman-v1.snapshot} was taken from the Track operator of the release before the SSM
+     * predictor (commit 0d3202d: tracker bytes version 1, Kalman only) on cameras a and b after frames 0..24. Restored
+     * into today's operator it continues exactly as an uninterrupted run with the Kalman filter, and with the SSM
+     * predictor it keeps every identity.
+     */
+    @Test
+    void restoresTheTrackerOfTheReleaseBeforeTheSsmPredictor() throws Exception {
+        List<String> straight = new ArrayList<>();
+        try (var h = harness(NO_ACTIONS)) {
+            for (long f = 0; f < 40; f++) {
+                h.processElement(new StreamRecord<>(frame("a", f), f));
+                h.processElement(new StreamRecord<>(frame("b", f), f));
+            }
+            for (DetectionEvent e : events(h)) if (e.frame >= 25) straight.add(renderBoxes(e));
+        }
+        String file = Path.of(TrackOperatorTest.class.getResource("/state/track-operator-kalman-v1.snapshot").toURI()).toString();
+        List<String> resumed = new ArrayList<>();
+        try (var h = restored(NO_ACTIONS, OperatorSnapshotUtil.readStateHandle(file))) {
+            for (long f = 25; f < 40; f++) {
+                h.processElement(new StreamRecord<>(frame("a", f), f));
+                h.processElement(new StreamRecord<>(frame("b", f), f));
+            }
+            for (DetectionEvent e : events(h)) resumed.add(renderBoxes(e));
+        }
+        straight.sort(null);
+        resumed.sort(null);
+        assertEquals(straight, resumed, "Kalman: as if never stopped");
+        try (var h = restored(NO_ACTIONS, motionModel(), OperatorSnapshotUtil.readStateHandle(file))) {
+            for (long f = 25; f < 40; f++) {
+                h.processElement(new StreamRecord<>(everyThird("a", f), f));
+                h.processElement(new StreamRecord<>(everyThird("b", f), f));
+            }
+            List<String> ids = new ArrayList<>();
+            for (DetectionEvent e : events(h)) {
+                assertEquals(null, e.reset, "no reset");
+                ids.add(e.camera + " " + java.util.Arrays.stream(e.objects).map(o -> o.track).sorted().toList());
+            }
+            for (String x : straight) {
+                String id = x.split(" ")[1] + " " + java.util.Arrays.stream(x.split(" ")).skip(3).filter(t -> t.matches("\\d+:.*"))
+                        .map(t -> Long.parseLong(t.substring(0, t.indexOf(':')))).sorted().toList();
+                assertTrue(ids.contains(id), "SSM: the checkpoint's identities go on (" + id + " in " + ids + ")");
+            }
+        }
+    }
+
+    @Test
+    void aMissingMotionModelStopsTheJobNamingTheFile() {
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> {
+            try (var h = harness(NO_ACTIONS, "/nonexistent/motion.safetensors")) {
+                h.processElement(new StreamRecord<>(frame("a", 0), 0));
+            }
+        });
+        String all = org.apache.flink.util.ExceptionUtils.stringifyException(e);
+        assertTrue(all.contains("motion model") && all.contains("/nonexistent/motion.safetensors"), all);
+    }
+
+    private static String renderBoxes(DetectionEvent e) {
+        StringBuilder sb = new StringBuilder(render(e));
+        for (DetectedObject o : e.objects) sb.append(" [").append(java.util.Arrays.toString(o.box)).append(o.predicted ? " p]" : "]");
+        return sb.toString();
     }
 
     private static String render(DetectionEvent e) {

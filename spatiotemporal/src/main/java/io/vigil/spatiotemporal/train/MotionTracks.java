@@ -30,6 +30,13 @@ public final class MotionTracks {
             return startFrame + boxes.length; // exclusive
         }
 
+        /** The same track in the frame mirrored left to right: as likely a walk as the original (training data only). */
+        public Track mirrored() {
+            float[][] m = new float[boxes.length][];
+            for (int i = 0; i < boxes.length; i++) m[i] = new float[] {width - boxes[i][2], boxes[i][1], width - boxes[i][0], boxes[i][3]};
+            return new Track(clip + " (mirrored)", width, height, id, startFrame, m);
+        }
+
         /** The part on frames [from, to), or null when it has fewer than minLength boxes. */
         Track cut(int from, int to, int minLength) {
             int a = Math.max(from, startFrame), b = Math.min(to, endFrame());
