@@ -11,7 +11,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 PACKAGES=(libpulse0 python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-rtsp gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad chromium)
-MEDIA=(vtest.avi messi5.jpg basketball1.png Megamind_bugy.avi)
+MEDIA=(vtest.avi messi5.jpg basketball1.png Megamind_bugy.avi Megamind.avi)
 
 if [ "${VIGIL_SKIP_PREREQS:-}" != 1 ]; then
   missing=()

@@ -73,6 +73,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--motion", description = "skip frames with no motion and nothing moving")
     boolean motion;
 
+    @Option(names = "--track-motion", defaultValue = "kalman", description = "the tracker's motion predictor: kalman or ssm, the trained selective scan motion-mamba (default ${DEFAULT-VALUE})")
+    String trackMotion;
+
     @Option(names = "--dashboard-port", defaultValue = "8090", description = "the dashboard's port; 0 = any free one, -1 = no dashboard (default ${DEFAULT-VALUE})")
     int dashboardPort;
 
@@ -133,12 +136,15 @@ final class DemoCommand implements Callable<Integer> {
             List<String> flags = new ArrayList<>(List.of("--bootstrap", kafka.bootstrap(), "--model", modelPath.toAbsolutePath().toString(),
                     "--parallelism", Integer.toString(parallelism), "--provider", provider, "--group", "vigil-demo", "--checkpoint-interval", "1s"));
             if (action != null) flags.addAll(List.of("--action-model", action));
-            flags.addAll(List.of("--detect-every", Integer.toString(detectEvery), "--motion", Boolean.toString(motion)));
+            flags.addAll(List.of("--detect-every", Integer.toString(detectEvery), "--motion", Boolean.toString(motion), "--track-motion", trackMotion));
             if (spatiotemporalModel != null) {
                 flags.addAll(List.of("--spatiotemporal-model", spatiotemporalModel.toAbsolutePath().toString(), "--saliency", "true"));
             }
             JobConfig cfg = JobConfig.fromArgs(flags.toArray(String[]::new));
             if (action != null) say("actions: person tracks labelled by %s", action);
+            if (cfg.track().motion() == JobConfig.Motion.SSM) {
+                say("tracker: each track's motion predicted by the selective scan %s", io.vigil.flink.track.MotionModels.resolve(cfg.track().motionModel()));
+            }
             try (DetectionStats stats = new DetectionStats(kafka.bootstrap());
                  LocalJob job = LocalJob.start(cfg);
                  KafkaStatusSink status = new KafkaStatusSink(kafka.bootstrap(), new Properties());
