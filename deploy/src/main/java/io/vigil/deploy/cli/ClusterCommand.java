@@ -88,7 +88,9 @@ final class ClusterCommand implements Runnable {
         }
     }
 
-    @Command(name = "status", description = "The cluster's processes, TaskManagers, slots and jobs.")
+    @Command(name = "status", description = {"The cluster's processes, TaskManagers, slots and jobs, each job's health from Flink's REST API",
+            "(state, tasks running, latest checkpoint's age). Exit code 0 when every job is healthy, 1 when no JobManager answers,",
+            "2 when a job is not (failing, restarting, a task not running)."})
     static final class Status implements Callable<Integer> {
         @Mixin Where where;
 
@@ -108,12 +110,18 @@ final class ClusterCommand implements Runnable {
             System.out.printf("REST %s: %d TaskManager(s), slots %d free of %d, jobs running %d, finished %d, failed %d%n",
                     c.options().restUrl(), ov.path("taskmanagers").asInt(), ov.path("slots-available").asInt(), ov.path("slots-total").asInt(),
                     ov.path("jobs-running").asInt(), ov.path("jobs-finished").asInt(), ov.path("jobs-failed").asInt());
+            boolean healthy = true;
             for (JsonNode j : c.rest().jobs()) {
+                String id = j.path("jid").asText();
                 String state = j.path("state").asText();
-                String why = state.equals("RUNNING") || state.equals("FINISHED") ? "" : c.rest().lastFailure(j.path("jid").asText()).map(f -> "  last failure: " + f).orElse("");
-                System.out.printf("job %s %-10s %s%s%n", j.path("jid").asText(), state, j.path("name").asText(), why);
+                if (state.equals("CANCELED")) continue; // stopped on purpose: history, not health
+                var h = c.rest().health(id);
+                healthy &= h.healthy();
+                String why = h.healthy() ? "" : c.rest().lastFailure(id).map(f -> "  last failure: " + f).orElse("");
+                System.out.printf("job %s %-8s %s: %s%s%n", id, h.healthy() ? "healthy" : "UNHEALTHY", j.path("name").asText(), h.describe(), why);
             }
-            return 0;
+            System.out.println("metrics: each process serves Prometheus on the first free port of " + io.vigil.deploy.ops.FlinkPrometheus.PORT_RANGE + " (/metrics)");
+            return healthy ? 0 : 2;
         }
     }
 

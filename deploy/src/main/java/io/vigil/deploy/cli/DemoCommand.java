@@ -24,6 +24,10 @@ import io.vigil.video.source.SourcePolicy;
 import io.vigil.video.source.SourceSpec;
 import java.io.IOException;
 import java.net.BindException;
+import io.vigil.deploy.ops.FlinkPrometheus;
+import io.vigil.deploy.ops.Health;
+import io.vigil.deploy.ops.KafkaReachability;
+import io.vigil.deploy.ops.OpsServer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,6 +79,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--track-motion", defaultValue = "kalman", description = "the tracker's motion predictor: kalman or ssm, the trained selective scan motion-mamba (default ${DEFAULT-VALUE})")
     String trackMotion;
+
+    @Option(names = "--metrics-port", defaultValue = "9249", description = "one port for Prometheus (/metrics: the job's and the gateway's series) and the probes (/healthz, /readyz); 0 = any free one, -1 = none (default ${DEFAULT-VALUE})")
+    int metricsPort;
 
     @Option(names = "--dashboard-port", defaultValue = "8090", description = "the dashboard's port; 0 = any free one, -1 = no dashboard (default ${DEFAULT-VALUE})")
     int dashboardPort;
@@ -145,13 +152,18 @@ final class DemoCommand implements Callable<Integer> {
             if (cfg.track().motion() == JobConfig.Motion.SSM) {
                 say("tracker: each track's motion predicted by the selective scan %s", io.vigil.flink.track.MotionModels.resolve(cfg.track().motionModel()));
             }
+            // Flink's reporter serves the job's series on a port of its own; the demo's one metrics port appends them to the gateway's
+            int flinkReporterPort = metricsPort < 0 ? -1 : freePort();
             try (DetectionStats stats = new DetectionStats(kafka.bootstrap());
-                 LocalJob job = LocalJob.start(cfg);
+                 LocalJob job = LocalJob.start(cfg, flinkMetrics(flinkReporterPort));
                  KafkaStatusSink status = new KafkaStatusSink(kafka.bootstrap(), new Properties());
                  CameraGateway gateway = new CameraGateway(new KafkaFramePublisher(kafka.bootstrap()), status,
                          GatewayOptions.defaults().withSourcePolicy(policy));
-                 AutoCloseable registry = CameraRegistry.follow(kafka.bootstrap(), gateway);
-                 AutoCloseable dashboard = startDashboard(kafka.bootstrap())) {
+                 CameraRegistry.Follower registry = CameraRegistry.follow(kafka.bootstrap(), gateway);
+                 DashboardServer dashboard = startDashboard(kafka.bootstrap());
+                 KafkaReachability reachable = new KafkaReachability(kafka.bootstrap(), new Properties(), java.time.Duration.ofSeconds(2));
+                 OpsServer ops = startOps(flinkReporterPort, gateway, new Health().check("kafka", reachable).check("cameras", registry::problem)
+                         .check("job", () -> jobProblem(job)).check("dashboard", () -> dashboard == null ? null : dashboard.feedsProblem()))) {
                 say("Flink job started on a local MiniCluster (parallelism %d)", parallelism);
                 // cameras are subscribed the way users do it: through vigil.cameras
                 for (int i = 1; i <= cameras; i++) {
@@ -203,8 +215,43 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private AutoCloseable startDashboard(String bootstrap) throws IOException {
-        if (dashboardPort < 0) return () -> { };
+    private static org.apache.flink.configuration.Configuration flinkMetrics(int port) {
+        org.apache.flink.configuration.Configuration c = new org.apache.flink.configuration.Configuration();
+        return port < 0 ? c : FlinkPrometheus.configure(c, Integer.toString(port));
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** null while the job runs, else its state. */
+    private static String jobProblem(LocalJob job) {
+        try {
+            org.apache.flink.api.common.JobStatus st = job.client().getJobStatus().get(2, TimeUnit.SECONDS);
+            return st == org.apache.flink.api.common.JobStatus.RUNNING ? null : "the Flink job is " + st;
+        } catch (Exception e) {
+            return "the Flink job's state is unknown: " + e;
+        }
+    }
+
+    private OpsServer startOps(int flinkReporterPort, CameraGateway gateway, Health health) throws IOException {
+        if (metricsPort < 0) return null;
+        java.util.List<java.util.function.Supplier<byte[]>> flink = java.util.List.of(FlinkPrometheus.scraper(flinkReporterPort));
+        OpsServer ops;
+        try {
+            ops = new OpsServer(dashboardBind, metricsPort, GatewayCommand.registry(gateway), flink, health);
+        } catch (BindException busy) {
+            ops = new OpsServer(dashboardBind, 0, GatewayCommand.registry(gateway), flink, health);
+            say("port %d is busy: the metrics took another", metricsPort);
+        }
+        say("metrics for Prometheus on http://%s:%d/metrics (the job's and the gateway's), probes on /healthz and /readyz", dashboardBind, ops.port());
+        return ops;
+    }
+
+    private DashboardServer startDashboard(String bootstrap) throws IOException {
+        if (dashboardPort < 0) return null;
         DashboardServer d;
         try {
             d = DashboardServer.start(bootstrap, new Properties(), dashboardBind, dashboardPort, DashboardAuth.off(), policy);

@@ -58,6 +58,8 @@ public final class FlinkConf {
         m.put("heartbeat.interval", "2000");
         m.put("heartbeat.timeout", "10000");
         m.put("classloader.parent-first-patterns.additional", PARENT_FIRST);
+        // every process serves its metrics (the job's among the TaskManagers') to Prometheus, the first free port of the range
+        new java.util.TreeMap<>(io.vigil.deploy.ops.FlinkPrometheus.settings(io.vigil.deploy.ops.FlinkPrometheus.PORT_RANGE)).forEach(m::put);
         m.put("env.java.opts.all", String.join(" ", JVM_OPTIONS));
         return m;
     }

@@ -78,6 +78,31 @@ public final class FlinkRest {
         return Optional.of(line);
     }
 
+    /**
+     * The job's health from the REST API, one line: its state, how many of its vertices run, and the age of its latest
+     * completed checkpoint. {@code healthy} only when the job and every vertex run (a FINISHED job is done, not unhealthy).
+     */
+    public record JobHealth(String state, int verticesRunning, int vertices, long checkpointAgeMs, boolean healthy) {
+        public String describe() {
+            String cp = checkpointAgeMs < 0 ? "no checkpoint yet" : "last checkpoint " + checkpointAgeMs / 1000 + " s ago";
+            return state + ", " + verticesRunning + "/" + vertices + " tasks running, " + cp;
+        }
+    }
+
+    public JobHealth health(String jobId) throws IOException {
+        JsonNode job = get("/jobs/" + jobId);
+        String state = job.path("state").asText();
+        int running = 0, all = 0;
+        for (JsonNode v : job.path("vertices")) {
+            all++;
+            if ("RUNNING".equals(v.path("status").asText()) || "FINISHED".equals(v.path("status").asText())) running++;
+        }
+        JsonNode c = get("/jobs/" + jobId + "/checkpoints").path("latest").path("completed");
+        long age = c.isMissingNode() || c.isNull() ? -1 : Math.max(0, System.currentTimeMillis() - c.path("latest_ack_timestamp").asLong());
+        boolean healthy = state.equals("FINISHED") || (state.equals("RUNNING") && running == all);
+        return new JobHealth(state, running, all, age, healthy);
+    }
+
     /** The latest completed checkpoint's id, or -1. */
     public long lastCompletedCheckpoint(String jobId) throws IOException {
         JsonNode c = get("/jobs/" + jobId + "/checkpoints").path("latest").path("completed");

@@ -36,14 +36,52 @@ public final class DashboardFeeds implements AutoCloseable {
 
     private final KafkaConsumer<byte[], byte[]> events;
     private final KafkaConsumer<byte[], byte[]> frames;
-    private final List<Thread> threads = new ArrayList<>();
+    final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
+    /** Why a feed thread ended while the dashboard still runs (its page would show stale data), by thread name. */
+    private final Map<String, String> died = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Told when a feed stops while the dashboard runs, with {@link #problem()}. */
+    private volatile java.util.function.Consumer<String> onStop = why -> { };
+
+    void onStop(java.util.function.Consumer<String> listener) {
+        this.onStop = listener;
+    }
 
     public DashboardFeeds(String bootstrap, Properties client, DashboardState state) {
         events = consumer(bootstrap, client, "read_committed");
         frames = consumer(bootstrap, client, "read_uncommitted");
-        threads.add(new Thread(() -> pollEvents(state), "dashboard-events"));
-        threads.add(new Thread(() -> pollFrames(state), "dashboard-frames"));
+        threads.add(new Thread(watched("events", () -> pollEvents(state)), "dashboard-events"));
+        threads.add(new Thread(watched("frames", () -> pollFrames(state)), "dashboard-frames"));
+    }
+
+    /** Records why a feed ended, whatever ended it (an error, an interrupt, a return), unless the dashboard is closing. */
+    private Runnable watched(String feed, Runnable loop) {
+        return () -> {
+            String why = "it returned";
+            try {
+                loop.run();
+            } catch (Throwable t) {
+                why = t.toString();
+                throw t;
+            } finally {
+                if (running) {
+                    died.put(feed, lastError.getOrDefault(feed, why));
+                    LOG.error("dashboard: the {} feed stopped ({}): the page shows stale data until the dashboard is restarted", feed, died.get(feed));
+                    onStop.accept(problem());
+                }
+            }
+        };
+    }
+
+    private final Map<String, String> lastError = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** null while every feed runs, else which stopped and why ("the events feed stopped: ..."). */
+    public String problem() {
+        if (died.isEmpty()) return null;
+        StringBuilder sb = new StringBuilder();
+        died.forEach((feed, why) -> sb.append(sb.isEmpty() ? "" : "; ").append("the ").append(feed).append(" feed stopped: ").append(why));
+        return sb.toString();
     }
 
     public DashboardFeeds start() {
@@ -87,6 +125,7 @@ public final class DashboardFeeds implements AutoCloseable {
         } catch (WakeupException e) {
             // closing
         } catch (Exception e) {
+            lastError.put("events", e.toString());
             LOG.error("dashboard: the event feed stopped", e);
         }
     }
@@ -133,6 +172,7 @@ public final class DashboardFeeds implements AutoCloseable {
         } catch (WakeupException e) {
             // closing
         } catch (Exception e) {
+            lastError.put("frames", e.toString());
             LOG.error("dashboard: the frame feed stopped", e);
         }
     }
@@ -157,6 +197,7 @@ public final class DashboardFeeds implements AutoCloseable {
                     Thread.sleep(2000);
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
+                    lastError.put(Thread.currentThread().getName().replace("dashboard-", ""), "interrupted while waiting for " + String.join(", ", topics));
                     return null;
                 }
             }

@@ -49,6 +49,7 @@ import org.slf4j.LoggerFactory;
  * DELETE /api/rules/{id}          delete a rule
  * GET    /api/session             who is asking: user, role, the session's CSRF token
  * GET    /login, POST /login      the login page and form (with users), POST /logout
+ * GET    /healthz, /readyz        probes, no login: alive; ready = Kafka answers and both feeds run (else 503 and why)
  * </pre>
  *
  * Binds 127.0.0.1 unless told otherwise; any other address needs users ({@link DashboardAuth}: login sessions,
@@ -73,6 +74,8 @@ public final class DashboardServer implements AutoCloseable {
     private final SseHub hub = new SseHub();
     private final DashboardState state = new DashboardState(hub::broadcast);
     private final DashboardFeeds feeds;
+    private final io.vigil.deploy.ops.KafkaReachability kafka;
+    private final io.vigil.deploy.ops.Health readiness;
     private final String bootstrap;
     private final Properties client;
     private final DashboardAuth auth;
@@ -89,6 +92,9 @@ public final class DashboardServer implements AutoCloseable {
         http.setExecutor(pool);
         http.createContext("/", this::handle);
         feeds = new DashboardFeeds(bootstrap, client, state);
+        feeds.onStop(why -> hub.broadcast("health", health(why)));
+        kafka = new io.vigil.deploy.ops.KafkaReachability(bootstrap, client == null ? new Properties() : client, java.time.Duration.ofSeconds(2));
+        readiness = new io.vigil.deploy.ops.Health().check("kafka", kafka).check("feeds", feeds::problem);
         evidence = new ClipService(bootstrap, client);
     }
 
@@ -122,6 +128,20 @@ public final class DashboardServer implements AutoCloseable {
         return state;
     }
 
+    DashboardFeeds feeds() {
+        return feeds;
+    }
+
+    /** null while both Kafka feeds run, else which stopped and why (the page shows stale data then). */
+    public String feedsProblem() {
+        return feeds.problem();
+    }
+
+    /** The page's health event: its feeds stopped, so what it shows is stale. */
+    private static com.fasterxml.jackson.databind.JsonNode health(String problem) {
+        return JSON.createObjectNode().put("ok", false).put("problem", problem);
+    }
+
     static boolean isLoopback(String bind) {
         try {
             return InetAddress.getByName(bind).isLoopbackAddress();
@@ -134,6 +154,13 @@ public final class DashboardServer implements AutoCloseable {
         try {
             String path = ex.getRequestURI().getPath();
             String method = ex.getRequestMethod();
+            if (method.equals("GET") && (path.equals("/healthz") || path.equals("/readyz"))) {
+                // probes: no login (they say nothing but whether the dashboard works, and why not)
+                java.util.List<String> failing = path.equals("/healthz") ? java.util.List.of() : readiness.failing();
+                send(ex, failing.isEmpty() ? 200 : 503, "text/plain; charset=utf-8",
+                        ((failing.isEmpty() ? (path.equals("/healthz") ? "ok" : "ready") : String.join("\n", failing)) + "\n").getBytes(StandardCharsets.UTF_8));
+                return;
+            }
             if (auth.required() && method.equals("GET") && LOGIN_ASSETS.containsKey(path)) {
                 asset(ex, LOGIN_ASSETS.get(path));
                 return;
@@ -179,7 +206,9 @@ public final class DashboardServer implements AutoCloseable {
                 ex.getResponseHeaders().set("Cache-Control", "no-store");
                 ex.sendResponseHeaders(200, 0);
                 try (OutputStream out = ex.getResponseBody()) {
-                    hub.serve(out, "event: snapshot\ndata: " + JSON.writeValueAsString(state.snapshot()) + "\n\n", () -> running);
+                    String stale = feeds.problem();
+                    hub.serve(out, "event: snapshot\ndata: " + JSON.writeValueAsString(state.snapshot()) + "\n\n"
+                            + (stale == null ? "" : "event: health\ndata: " + health(stale) + "\n\n"), () -> running);
                 } catch (IOException gone) {
                     // the page went away
                 }
@@ -362,6 +391,7 @@ public final class DashboardServer implements AutoCloseable {
         running = false;
         http.stop(0);
         feeds.close();
+        kafka.close();
         evidence.close();
         pool.shutdownNow();
     }

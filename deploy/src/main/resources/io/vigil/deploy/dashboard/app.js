@@ -405,12 +405,20 @@ explain.addEventListener('change', () => { for (const c of cams.values()) if (c.
 function connect() {
   const conn = document.getElementById('conn');
   const es = new EventSource('/api/events');
-  es.addEventListener('open', () => { conn.textContent = 'live'; conn.className = 'badge live'; });
+  es.addEventListener('open', () => { if (conn.dataset.stale) return; conn.textContent = 'live'; conn.className = 'badge live'; });
   es.addEventListener('error', () => { conn.textContent = 'reconnecting'; conn.className = 'badge down'; });
   es.addEventListener('snapshot', (e) => { for (const s of JSON.parse(e.data)) applyCamera(s); });
   es.addEventListener('camera', (e) => applyCamera(JSON.parse(e.data)));
   es.addEventListener('frame', (e) => frame(JSON.parse(e.data)));
   es.addEventListener('removed', (e) => removeCamera(JSON.parse(e.data).camera));
+  // the server's Kafka feeds stopped: what the page shows no longer changes, and it says so instead of looking live
+  es.addEventListener('health', (e) => {
+    const h = JSON.parse(e.data);
+    if (h.ok) return;
+    conn.textContent = 'stale: ' + h.problem;
+    conn.className = 'badge down';
+    conn.dataset.stale = 'true';
+  });
   es.addEventListener('analytics', (e) => {
     const m = JSON.parse(e.data);
     const c = cams.get(m.camera);

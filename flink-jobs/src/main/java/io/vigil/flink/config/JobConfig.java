@@ -70,15 +70,21 @@ public record JobConfig(Kafka kafka, Job job, Gate gate, Detect detect, Track tr
             @Setting(flag = "--score-threshold", label = "X", doc = "overrides the model's score threshold (empty = the model's)") Float scoreThreshold,
             @Setting(flag = "--batch-size", label = "N", doc = "frames per micro-batch across cameras (1..256)") int batchSize,
             @Setting(flag = "--batch-timeout", label = "DUR", doc = "longest a frame waits for its batch to fill") Duration batchTimeout,
-            @Setting(flag = "--max-pixels", label = "N", doc = "frames with more pixels are dead-lettered without decoding") long maxPixels)
+            @Setting(flag = "--max-pixels", label = "N", doc = "frames with more pixels are dead-lettered without decoding") long maxPixels,
+            @Setting(flag = "--require-provider", label = "true|false", doc = "fail the job instead of falling back to CPU when the provider (cuda) cannot be used")
+            boolean requireProvider)
             implements Serializable {
+        public Detect(String model, String provider, int threads, int concurrency, Float scoreThreshold, int batchSize, Duration batchTimeout, long maxPixels) {
+            this(model, provider, threads, concurrency, scoreThreshold, batchSize, batchTimeout, maxPixels, false);
+        }
+
         public ExecutionProvider executionProvider() {
             return ExecutionProvider.parse(provider);
         }
 
         /** The same section with the model as the TaskManagers will open it. */
         public Detect withModel(String path) {
-            return new Detect(path, provider, threads, concurrency, scoreThreshold, batchSize, batchTimeout, maxPixels);
+            return new Detect(path, provider, threads, concurrency, scoreThreshold, batchSize, batchTimeout, maxPixels, requireProvider);
         }
     }
 

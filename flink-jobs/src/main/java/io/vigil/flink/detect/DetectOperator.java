@@ -173,7 +173,7 @@ public class DetectOperator extends AbstractStreamOperator<DetectedFrame> implem
         concurrency = resolveConcurrency(settings, subtasks, Runtime.getRuntime().availableProcessors());
         int threads = settings.threads() > 0 || concurrency == 1 ? settings.threads() : 1;
         DetectorOptions opts = DetectorOptions.defaults().withProvider(settings.executionProvider()).withThreads(threads)
-                .withScoreThreshold(settings.scoreThreshold()).withMaxBatch(settings.batchSize());
+                .withScoreThreshold(settings.scoreThreshold()).withMaxBatch(settings.batchSize()).withRequireProvider(settings.requireProvider());
         detector = Unrecoverable.open("detector", () -> Detector.open(bundle, opts));
         modelId = bundle.modelId();
         batchCapacity = Math.max(1, Math.min(settings.batchSize(), detector.batchCapacity()));
@@ -221,6 +221,12 @@ public class DetectOperator extends AbstractStreamOperator<DetectedFrame> implem
         frameAgeMs = g.histogram("frameAgeMs", new DescriptiveStatisticsHistogram(2000));
         g.meter("framesPerSecond", new MeterView(framesDetected));
         g.gauge("meanBatchSize", () -> batches.getCount() == 0 ? 0.0 : (double) framesDetected.getCount() / batches.getCount());
+        // the provider really used, as numbers a dashboard can alert on: a "GPU" deployment that fell back to CPU shows 1 here
+        boolean onGpu = detector.provider().kind() == io.vigil.models.runtime.ExecutionProvider.Kind.CUDA;
+        boolean fellBack = detector.fallbackReason() != null;
+        g.gauge("detectorOnGpu", () -> onGpu ? 1 : 0);
+        g.gauge("detectorProviderFallback", () -> fellBack ? 1 : 0);
+        if (fellBack) LOG.warn("detector {}: {}; running on CPU (set detect.requireProvider / --require-provider to fail instead)", modelId, detector.fallbackReason());
         LOG.info("detector {} on {} ready ({} frame(s) per run{}, {} run(s) at a time); gate: every {} frame(s), motion {}, max frame age {} ms", modelId, detector.provider(),
                 batchCapacity, batchCapacity > 1 ? ", waiting up to " + settings.batchTimeout().toMillis() + " ms to fill" : ", no waiting",
                 concurrency, gateSettings.every(), gateSettings.motion() ? "on" : "off", gateSettings.maxFrameAge().toMillis());

@@ -80,7 +80,7 @@ public final class Detector implements AutoCloseable {
         SharedSessions.Lease lease;
         try {
             // detectors of the same model in one JVM share one session (run is thread-safe); buffers stay per detector
-            lease = SharedSessions.acquire(bundle.onnxFile(), opts.provider(), opts.intraOpThreads());
+            lease = SharedSessions.acquire(bundle.onnxFile(), opts.provider(), opts.intraOpThreads(), opts.requireProvider());
         } catch (OrtException e) {
             throw new ModelException("ONNX Runtime cannot load " + bundle.onnxFile() + ": " + e.getMessage(), e);
         }
@@ -200,6 +200,9 @@ public final class Detector implements AutoCloseable {
 
     /** The provider the session really runs on (CPU after a CUDA fallback). */
     public ExecutionProvider provider() { return provider; }
+
+    /** Why the detector does not run on the provider asked for (a CUDA fallback), null when it does. */
+    public String fallbackReason() { return lease.fallbackReason(); }
 
     public float scoreThreshold() { return scoreThreshold; }
 

@@ -3,37 +3,51 @@ package io.vigil.models.runtime;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicBoolean;
+import io.vigil.models.bundle.ModelException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Opens ONNX Runtime sessions on the configured provider. Asking for CUDA where it cannot load (no GPU, the
- * CPU build of ONNX Runtime, missing CUDA/cuDNN libraries) falls back to CPU with one log line per JVM.
+ * CPU build of ONNX Runtime, missing CUDA/cuDNN libraries) falls back to CPU with a WARN for every session that does
+ * (a "GPU" deployment must not run on CPU unnoticed), or, when the provider is required, fails naming why.
  */
 public final class Sessions {
     private static final Logger LOG = LoggerFactory.getLogger(Sessions.class);
-    private static final AtomicBoolean FALLBACK_LOGGED = new AtomicBoolean();
 
     private Sessions() {}
 
-    /** A session and the provider it actually runs on. */
-    public record Opened(OrtSession session, ExecutionProvider provider) {}
+    /**
+     * A session, the provider it actually runs on, and why that is not the one asked for (null when it is).
+     */
+    public record Opened(OrtSession session, ExecutionProvider provider, String fallbackReason) {
+        public Opened(OrtSession session, ExecutionProvider provider) {
+            this(session, provider, null);
+        }
+    }
 
     public static Opened open(Path model, ExecutionProvider wanted, int intraOpThreads) throws OrtException {
+        return open(model, wanted, intraOpThreads, false);
+    }
+
+    /** @param require fail instead of falling back to CPU when {@code wanted} cannot be used */
+    public static Opened open(Path model, ExecutionProvider wanted, int intraOpThreads, boolean require) throws OrtException {
+        String reason = null;
         if (wanted.kind() == ExecutionProvider.Kind.CUDA) {
             try {
                 OrtSession.SessionOptions opts = options(intraOpThreads);
                 opts.addCUDA(wanted.device());
                 return new Opened(OrtRuntime.env().createSession(model.toString(), opts), wanted);
             } catch (OrtException | RuntimeException | LinkageError e) {
-                if (FALLBACK_LOGGED.compareAndSet(false, true)) {
-                    LOG.warn("CUDA execution provider {} is not available ({}); running ONNX models on CPU", wanted,
-                            firstLine(e.getMessage()));
+                reason = wanted + " is not available (" + firstLine(e.getMessage()) + ")";
+                if (require) {
+                    throw new ModelException("execution provider " + wanted + " is required (--require-provider / detect.requireProvider) but "
+                            + reason + ": not falling back to CPU", e);
                 }
+                LOG.warn("{}: {} runs on CPU", reason, model.getFileName());
             }
         }
-        return new Opened(OrtRuntime.env().createSession(model.toString(), options(intraOpThreads)), ExecutionProvider.CPU);
+        return new Opened(OrtRuntime.env().createSession(model.toString(), options(intraOpThreads)), ExecutionProvider.CPU, reason);
     }
 
     private static OrtSession.SessionOptions options(int intraOpThreads) throws OrtException {

@@ -46,6 +46,11 @@ public final class SharedSessions {
             return opened.provider();
         }
 
+        /** Why the session does not run on the provider asked for, null when it does. */
+        public String fallbackReason() {
+            return opened.fallbackReason();
+        }
+
         @Override
         public void close() {
             synchronized (SESSIONS) {
@@ -65,12 +70,28 @@ public final class SharedSessions {
     }
 
     public static Lease acquire(Path model, ExecutionProvider provider, int threads) throws OrtException {
+        return acquire(model, provider, threads, false);
+    }
+
+    /**
+     * @param require fail instead of running on CPU when {@code provider} cannot be used; a session that fell back
+     *                earlier is not handed to a caller that requires the provider, and every caller that gets one is
+     *                warned, not only the first
+     */
+    public static Lease acquire(Path model, ExecutionProvider provider, int threads, boolean require) throws OrtException {
         Key key = new Key(model.toAbsolutePath().normalize(), provider.toString(), threads);
         synchronized (SESSIONS) {
             Entry e = SESSIONS.get(key);
             if (e == null) {
-                e = new Entry(Sessions.open(model, provider, threads));
+                e = new Entry(Sessions.open(model, provider, threads, require));
                 SESSIONS.put(key, e);
+            } else if (e.opened.fallbackReason() != null) {
+                if (require) {
+                    throw new io.vigil.models.bundle.ModelException("execution provider " + provider + " is required (--require-provider / "
+                            + "detect.requireProvider) but " + e.opened.fallbackReason() + ": not falling back to CPU");
+                }
+                org.slf4j.LoggerFactory.getLogger(SharedSessions.class).warn("{}: {} runs on CPU (a session shared with an earlier detector)",
+                        e.opened.fallbackReason(), model.getFileName());
             }
             e.refs++;
             return new Lease(key, e.opened);

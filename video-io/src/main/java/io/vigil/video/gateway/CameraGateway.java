@@ -43,6 +43,7 @@ public final class CameraGateway implements AutoCloseable {
     /** Cameras whose spec was refused (nothing opened): id -> why, until a new spec or an unsubscribe. */
     private final Map<String, String> rejected = new ConcurrentHashMap<>();
     private final Map<String, Long> nextSeq = new ConcurrentHashMap<>();
+    private final AtomicLong watchdogErrors = new AtomicLong();
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "vigil-gateway-watchdog");
         t.setDaemon(true);
@@ -172,13 +173,22 @@ public final class CameraGateway implements AutoCloseable {
         publisher.flush();
     }
 
+    /** Each camera's check on its own: one that throws (its status sink, its stats) must not skip the others' checks. */
     private void tick() {
-        try {
-            long now = System.nanoTime();
-            for (Worker w : workers.values()) w.tick(now);
-        } catch (RuntimeException e) {
-            LOG.warn("gateway watchdog: {}", e.toString());
+        long now = System.nanoTime();
+        for (Worker w : workers.values()) {
+            try {
+                w.tick(now);
+            } catch (RuntimeException | LinkageError e) {
+                watchdogErrors.incrementAndGet();
+                LOG.warn("gateway watchdog: camera {}: {}", w.config.id(), e.toString());
+            }
         }
+    }
+
+    /** Watchdog checks of a camera that threw (each logged; the other cameras' checks ran). */
+    public long watchdogErrors() {
+        return watchdogErrors.get();
     }
 
     private final class Worker {

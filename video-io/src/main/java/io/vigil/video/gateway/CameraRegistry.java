@@ -79,15 +79,24 @@ public final class CameraRegistry {
     }
 
     /** Follows the registry on its own thread, applying each subscription to the gateway as it arrives. */
-    public static AutoCloseable follow(String bootstrap, CameraGateway gateway) {
+    public static Follower follow(String bootstrap, CameraGateway gateway) {
         return follow(bootstrap, new Properties(), gateway);
     }
 
     /** As {@link #follow(String, CameraGateway)} with extra client settings (security.protocol, sasl.*, ssl.*). */
-    public static AutoCloseable follow(String bootstrap, Properties client, CameraGateway gateway) {
+    public static Follower follow(String bootstrap, Properties client, CameraGateway gateway) {
         KafkaConsumer<byte[], byte[]> c = consumer(bootstrap, client);
-        List<TopicPartition> parts = assignAll(c);
-        c.seekToBeginning(parts);
+        List<TopicPartition> parts;
+        Map<TopicPartition, Long> end;
+        try {
+            parts = assignAll(c);
+            c.seekToBeginning(parts);
+            end = c.endOffsets(parts, Duration.ofSeconds(30));
+        } catch (RuntimeException e) {
+            c.close(Duration.ofSeconds(1));
+            throw e;
+        }
+        Follower f = new Follower(c, end);
         Thread t = new Thread(() -> {
             try {
                 while (!Thread.currentThread().isInterrupted()) {
@@ -95,19 +104,55 @@ public final class CameraRegistry {
                         if (r.key() == null) continue;
                         handle(new String(r.key(), StandardCharsets.UTF_8), r.value(), gateway);
                     }
+                    f.checkCaughtUp();
                 }
             } catch (WakeupException | InterruptException e) {
                 // closing
+            } catch (RuntimeException e) {
+                f.died = e.toString();
+                throw e;
             } finally {
+                f.died = f.died == null ? "stopped" : f.died;
                 c.close(Duration.ofSeconds(2));
             }
         }, "vigil-camera-registry");
         t.setDaemon(true);
+        f.thread = t;
         t.start();
-        return () -> {
-            c.wakeup();
-            t.join(5000);
-        };
+        return f;
+    }
+
+    /** A running follow of the registry. */
+    public static final class Follower implements AutoCloseable {
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final Map<TopicPartition, Long> endAtStart;
+        private volatile boolean caughtUp;
+        private volatile String died;
+        private Thread thread;
+
+        private Follower(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> endAtStart) {
+            this.consumer = consumer;
+            this.endAtStart = endAtStart;
+        }
+
+        /** On the follower's thread: whether it has read every subscription that existed when it started. */
+        private void checkCaughtUp() {
+            if (caughtUp) return;
+            for (Map.Entry<TopicPartition, Long> e : endAtStart.entrySet()) if (consumer.position(e.getKey()) < e.getValue()) return;
+            caughtUp = true;
+        }
+
+        /** null when the follower runs and has applied every subscription there was when it started, else why not. */
+        public String problem() {
+            if (died != null) return "the registry follower stopped: " + died;
+            return caughtUp ? null : "still reading " + Topics.CAMERAS;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            consumer.wakeup();
+            thread.join(5000);
+        }
     }
 
     private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, Properties client) {
