@@ -61,6 +61,36 @@ class DashboardServerTest {
         }
     }
 
+    /**
+     * The probes answer without a login; readiness needs Kafka and both feeds: with no broker it says kafka, and a feed
+     * that stops (here: interrupted while waiting for its topics) is named until the dashboard is restarted.
+     */
+    @Test
+    void probesSayWhyTheDashboardIsNotReadyAndAStoppedFeedIsNamed() throws Exception {
+        int unused;
+        try (ServerSocket s = new ServerSocket(0)) {
+            unused = s.getLocalPort();
+        }
+        Properties p = new Properties();
+        p.put("request.timeout.ms", "1000");
+        p.put("default.api.timeout.ms", "1000");
+        try (DashboardServer d = DashboardServer.start("127.0.0.1:" + unused, p, "127.0.0.1", 0)) {
+            assertEquals(200, send(HttpRequest.newBuilder(URI.create(d.url() + "healthz"))).statusCode());
+            HttpResponse<String> ready = send(HttpRequest.newBuilder(URI.create(d.url() + "readyz")));
+            assertEquals(503, ready.statusCode());
+            assertTrue(ready.body().startsWith("kafka: "), ready.body());
+            assertEquals(null, d.feedsProblem());
+            Thread events = d.feeds().threads.get(0);
+            events.interrupt();
+            events.join(10_000);
+            String why = d.feedsProblem();
+            assertTrue(why != null && why.contains("the events feed stopped"), "a stopped feed is named: " + why);
+            ready = send(HttpRequest.newBuilder(URI.create(d.url() + "readyz")));
+            assertEquals(503, ready.statusCode());
+            assertTrue(ready.body().contains("feeds: the events feed stopped"), ready.body());
+        }
+    }
+
     @Test
     void keepsTheNewestFramesPerCamera() {
         DashboardState s = new DashboardState((e, d) -> { });

@@ -90,6 +90,15 @@ class K8sManifestsTest {
         assertEquals("SASL_SSL", jc.kafka().properties().get("security.protocol"));
         assertEquals("cuda:0", jc.detect().executionProvider().toString());
         Files.delete(f);
+        // the probes: alive = the process serves, ready = Kafka answers and the subscriptions are applied
+        int port = Integer.parseInt(gw.path("args").get(gw.path("args").size() - 1).asText());
+        assertEquals("--http-port", gw.path("args").get(gw.path("args").size() - 2).asText());
+        assertEquals(port, gw.path("ports").get(0).path("containerPort").asInt());
+        assertEquals("/healthz", gw.path("livenessProbe").path("httpGet").path("path").asText());
+        assertEquals("/readyz", gw.path("readinessProbe").path("httpGet").path("path").asText());
+        JsonNode fc = ofKind(all, "FlinkDeployment").get(0).path("spec").path("flinkConfiguration");
+        assertEquals(io.vigil.deploy.ops.FlinkPrometheus.FACTORY, fc.path("metrics.reporter.prom.factory.class").asText(), "Flink's Prometheus reporter");
+        assertEquals("false", fc.path("metrics.reporter.prom.filterLabelValueCharacters").asText(), "camera ids kept as they are");
         JsonNode secret = ofKind(all, "Secret").get(0);
         assertTrue(secret.path("stringData").path("sasl.jaas.config").asText().contains("CHANGE-ME"));
         assertFalse(secret.toString().matches(".*password=\"(?!CHANGE-ME)[^\"]+\".*"));
