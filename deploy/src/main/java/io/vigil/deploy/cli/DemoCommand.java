@@ -83,6 +83,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--metrics-port", defaultValue = "9249", description = "one port for Prometheus (/metrics: the job's and the gateway's series) and the probes (/healthz, /readyz); 0 = any free one, -1 = none (default ${DEFAULT-VALUE})")
     int metricsPort;
 
+    @Option(names = "--notify", description = "also deliver vigil.analytics events to this webhook (repeatable; `vigil notify` for filters and settings)")
+    List<java.net.URI> notify = new ArrayList<>();
+
     @Option(names = "--dashboard-port", defaultValue = "8090", description = "the dashboard's port; 0 = any free one, -1 = no dashboard (default ${DEFAULT-VALUE})")
     int dashboardPort;
 
@@ -162,6 +165,7 @@ final class DemoCommand implements Callable<Integer> {
                  CameraRegistry.Follower registry = CameraRegistry.follow(kafka.bootstrap(), gateway);
                  DashboardServer dashboard = startDashboard(kafka.bootstrap());
                  KafkaReachability reachable = new KafkaReachability(kafka.bootstrap(), new Properties(), java.time.Duration.ofSeconds(2));
+                 io.vigil.deploy.notify.Notifier notifier = startNotify(kafka.bootstrap());
                  OpsServer ops = startOps(flinkReporterPort, gateway, new Health().check("kafka", reachable).check("cameras", registry::problem)
                          .check("job", () -> jobProblem(job)).check("dashboard", () -> dashboard == null ? null : dashboard.feedsProblem()))) {
                 say("Flink job started on a local MiniCluster (parallelism %d)", parallelism);
@@ -213,6 +217,21 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private io.vigil.deploy.notify.Notifier startNotify(String bootstrap) {
+        if (notify.isEmpty()) return null;
+        List<io.vigil.deploy.notify.Webhook> hooks = new ArrayList<>();
+        String secret = System.getenv("VIGIL_NOTIFY_SECRET");
+        for (java.net.URI u : notify) hooks.add(new io.vigil.deploy.notify.Webhook(u, secret, java.time.Duration.ofSeconds(10)));
+        io.vigil.deploy.notify.Notifier n = new io.vigil.deploy.notify.Notifier(new io.vigil.deploy.notify.Notifier.Settings(bootstrap, new Properties(),
+                List.of("analytics"), "vigil-demo-notify", io.vigil.deploy.notify.EventFilter.ALL, hooks, io.vigil.deploy.notify.Notifier.Format.RAW,
+                8, java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(30)));
+        Thread t = new Thread(n, "vigil-notify");
+        t.setDaemon(true);
+        t.start();
+        say("notify: vigil.analytics events to %s%s", notify, secret == null ? "" : " (signed with VIGIL_NOTIFY_SECRET)");
+        return n;
     }
 
     private static org.apache.flink.configuration.Configuration flinkMetrics(int port) {

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** The {@code vigil} command line. The launcher script runs this after building. */
 @Command(name = "vigil", mixinStandardHelpOptions = true, version = "vigil 0.1.0",
         description = "Streaming video analytics on Kafka + Flink with selective state space models.",
-        subcommands = {DemoCommand.class, EventsCommand.class, DetectCommand.class, KafkaCommand.class, ScanCommand.class, ModelsCommand.class, BenchCommand.class, CamerasCommand.class, RulesCommand.class, SnapshotCommand.class, ClipCommand.class, GatewayCommand.class, SoakCommand.class, ClusterCommand.class, DashboardCommand.class, TrainCommand.class,
+        subcommands = {DemoCommand.class, EventsCommand.class, DetectCommand.class, KafkaCommand.class, ScanCommand.class, ModelsCommand.class, BenchCommand.class, CamerasCommand.class, RulesCommand.class, SnapshotCommand.class, ClipCommand.class, GatewayCommand.class, NotifyCommand.class, SoakCommand.class, ClusterCommand.class, DashboardCommand.class, TrainCommand.class,
                 CommandLine.HelpCommand.class})
 public final class VigilCli implements Runnable {
     @CommandLine.Spec

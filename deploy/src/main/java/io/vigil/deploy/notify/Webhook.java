@@ -1,0 +1,78 @@
+package io.vigil.deploy.notify;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * One webhook: a JSON POST per event with
+ * <pre>
+ * Content-Type: application/json
+ * Idempotency-Key / X-Vigil-Event-Id: topic:partition:offset   the same on every retry and redelivery
+ * X-Vigil-Signature-256: sha256=HEX                              HMAC-SHA256 of the body with the shared secret (when one is set)
+ * </pre>
+ */
+public final class Webhook {
+    /** What one attempt came to: delivered, worth retrying (network, timeout, 408, 429, 5xx), or refused for good (other 4xx). */
+    public enum Outcome { DELIVERED, RETRY, REFUSED }
+
+    public record Attempt(Outcome outcome, String detail) {}
+
+    private final URI url;
+    private final byte[] secret;
+    private final HttpClient http;
+    private final Duration timeout;
+
+    /** @param secret the HMAC key, null for unsigned requests */
+    public Webhook(URI url, String secret, Duration timeout) {
+        if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
+            throw new IllegalArgumentException("--webhook " + url + ": only http and https URLs");
+        }
+        this.url = url;
+        this.secret = secret == null || secret.isEmpty() ? null : secret.getBytes(StandardCharsets.UTF_8);
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    public URI url() {
+        return url;
+    }
+
+    public Attempt post(String eventId, byte[] body) throws InterruptedException {
+        HttpRequest.Builder r = HttpRequest.newBuilder(url).timeout(timeout).header("Content-Type", "application/json")
+                .header("Idempotency-Key", eventId).header("X-Vigil-Event-Id", eventId).header("User-Agent", "vigil-notify")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (secret != null) r.header("X-Vigil-Signature-256", "sha256=" + sign(secret, body));
+        try {
+            int status = http.send(r.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            if (status >= 200 && status < 300) return new Attempt(Outcome.DELIVERED, "HTTP " + status);
+            if (status == 408 || status == 429 || status >= 500) return new Attempt(Outcome.RETRY, "HTTP " + status);
+            return new Attempt(Outcome.REFUSED, "HTTP " + status);
+        } catch (HttpTimeoutException e) {
+            return new Attempt(Outcome.RETRY, "no answer within " + timeout.toMillis() + " ms");
+        } catch (IOException e) {
+            return new Attempt(Outcome.RETRY, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        }
+    }
+
+    /** Hex HMAC-SHA256 of {@code body}: what a receiver recomputes with the shared secret to check the signature header. */
+    public static String sign(byte[] secret, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
