@@ -72,7 +72,18 @@ public record ModelDescriptor(
      * @param strides    yolox: grid strides, in row order of the output
      * @param background boxes-scores: score column 0 is a background class, not reported
      * @param normalized e2e and boxes-scores: box coordinates are 0..1 of the input instead of pixels
+     * @param options    a plugin decoder's own settings (see {@code io.vigil.models.detect.DecoderFactory}), as YAML gives them
      */
     public record Decoder(String type, String output, String boxes, String scores, List<Integer> strides,
-                          Boolean background, Boolean normalized) {}
+                          Boolean background, Boolean normalized, java.util.Map<String, Object> options) {
+        public Decoder {
+            options = options == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(options));
+        }
+
+        /** A plugin option as text, or null when absent. */
+        public String option(String key) {
+            Object v = options.get(key);
+            return v == null ? null : v.toString();
+        }
+    }
 }

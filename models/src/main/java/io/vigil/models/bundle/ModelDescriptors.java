@@ -18,7 +18,7 @@ public final class ModelDescriptors {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
     static final Set<String> RESIZE = Set.of("letterbox-topleft", "letterbox-center", "stretch");
-    static final Set<String> DECODERS = Set.of("yolox", "yolov5", "yolov8", "e2e", "fastestdet", "boxes-scores");
+    static final Set<String> DECODERS = io.vigil.models.detect.DecoderPlugins.BUILT_IN;
 
     private ModelDescriptors() {}
 
@@ -58,11 +58,16 @@ public final class ModelDescriptors {
                 "must have 3 non-zero values");
         ModelDescriptor.Decoder dec = d.decoder();
         require(dec != null, where, "decoder", "is missing");
-        require(dec.type() != null && DECODERS.contains(dec.type()), where, "decoder.type", "must be one of " + DECODERS + " (got " + dec.type() + ")");
-        if ("boxes-scores".equals(dec.type())) {
+        require(dec.type() != null, where, "decoder.type", "is missing");
+        boolean builtIn = DECODERS.contains(dec.type());
+        if (!builtIn) {
+            // a family Vigil does not decode itself must come from a plugin (checked here so a typo fails at load, naming what exists)
+            require(io.vigil.models.detect.DecoderPlugins.find(dec.type()).isPresent(), where, "decoder.type",
+                    dec.type() + " is unknown: " + io.vigil.models.detect.DecoderPlugins.known());
+        } else if ("boxes-scores".equals(dec.type())) {
             require(dec.boxes() != null, where, "decoder.boxes", "is missing (the output holding the boxes)");
             require(dec.scores() != null, where, "decoder.scores", "is missing (the output holding the scores)");
-        } else {
+        } else if (builtIn) {
             require(dec.output() != null, where, "decoder.output", "is missing");
         }
         if ("yolox".equals(dec.type())) {

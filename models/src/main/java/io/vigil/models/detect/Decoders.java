@@ -21,7 +21,8 @@ public final class Decoders {
             case "fastestdet" -> new FastestDetDecoder(dec.output(), w, h);
             case "boxes-scores" -> new BoxesScoresDecoder(dec.boxes(), dec.scores(), !Boolean.FALSE.equals(dec.background()),
                     dec.normalized() == null || normalized, w, h);
-            default -> throw new ModelException("decoder.type " + dec.type() + " is not supported");
+            default -> DecoderPlugins.find(dec.type()).orElseThrow(() -> new ModelException("decoder.type " + dec.type() + " is unknown: "
+                    + DecoderPlugins.known())).create(dec, w, h);
         };
     }
 
