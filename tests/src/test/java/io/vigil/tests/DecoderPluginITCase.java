@@ -9,17 +9,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.models.onnx.ConstantGraph;
 import io.vigil.video.source.SampleMedia;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -54,27 +50,11 @@ class DecoderPluginITCase {
         assertBox(frame.path("objects").get(0), frame.path("width").asDouble(), frame.path("height").asDouble());
 
         // the job: the demo's MiniCluster opens the detector on its TaskManager with the plugin from the directory
-        List<String> cmd = command(home, List.of("demo", "--plugins", plugins.toString(), "--model", model.toString(), "--port", "0",
+        Process demo = VigilProcess.start(home, List.of("demo", "--plugins", plugins.toString(), "--model", model.toString(), "--port", "0",
                 "--dashboard-port", "-1", "--metrics-port", "-1", "--duration", "90s"));
-        Process demo = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         StringBuilder out = new StringBuilder();
         CompletableFuture<String> bootstrap = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    synchronized (out) {
-                        out.append(line).append('\n');
-                    }
-                    Matcher m = KAFKA.matcher(line);
-                    if (m.find()) bootstrap.complete(m.group(1));
-                }
-            } catch (java.io.IOException ignored) {
-                // exited
-            }
-            bootstrap.complete(null);
-        }, "demo-output");
-        reader.setDaemon(true);
-        reader.start();
+        VigilProcess.follow(demo, out, java.util.Map.of(KAFKA, bootstrap));
         try {
             String bs = bootstrap.get(120, TimeUnit.SECONDS);
             assertTrue(bs != null, "the demo started:\n" + out);
@@ -137,12 +117,7 @@ class DecoderPluginITCase {
 
     /** Vigil's own classpath (this test's: the plugin is not on it) and JVM options. */
     private static List<String> command(Path home, List<String> args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(io.vigil.deploy.cluster.FlinkConf.JVM_OPTIONS);
-        cmd.addAll(List.of("-Dvigil.shared=" + System.getProperty("vigil.shared"), "-Dvigil.media=" + System.getProperty("vigil.media"),
-                "-Dvigil.home=" + home, "-cp", System.getProperty("java.class.path"), "io.vigil.deploy.cli.VigilCli"));
-        cmd.addAll(args);
         assertFalse(System.getProperty("java.class.path").contains("decoder-plugin"), "the plugin must not be on Vigil's classpath");
-        return cmd;
+        return VigilProcess.command(home, args);
     }
 }

@@ -6,18 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.deploy.kafka.EmbeddedKafka;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -179,34 +175,10 @@ class OperationsITCase {
     }
 
     private static Process vigil(Path home, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(io.vigil.deploy.cluster.FlinkConf.JVM_OPTIONS);
-        cmd.addAll(List.of("-Dvigil.shared=" + System.getProperty("vigil.shared"), "-Dvigil.media=" + System.getProperty("vigil.media"),
-                "-Dvigil.home=" + home.toAbsolutePath().normalize(), "-cp", System.getProperty("java.class.path"), "io.vigil.deploy.cli.VigilCli"));
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        return VigilProcess.start(home, List.of(args));
     }
 
-    /** Copies the process's output into {@code out} and completes each future with its pattern's first group. */
     private static void follow(Process p, StringBuilder out, Map<Pattern, CompletableFuture<String>> wanted) {
-        Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    synchronized (out) {
-                        out.append(line).append('\n');
-                    }
-                    for (Map.Entry<Pattern, CompletableFuture<String>> w : wanted.entrySet()) {
-                        Matcher m = w.getKey().matcher(line);
-                        if (m.find()) w.getValue().complete(m.group(1));
-                    }
-                }
-            } catch (java.io.IOException ignored) {
-                // the process exited
-            }
-            wanted.values().forEach(f -> f.complete(null));
-        }, "process-output");
-        t.setDaemon(true);
-        t.start();
+        VigilProcess.follow(p, out, wanted);
     }
 }

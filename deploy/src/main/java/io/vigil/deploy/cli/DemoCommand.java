@@ -83,10 +83,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--metrics-port", defaultValue = "9249", description = "one port for Prometheus (/metrics: the job's and the gateway's series) and the probes (/healthz, /readyz); 0 = any free one, -1 = none (default ${DEFAULT-VALUE})")
     int metricsPort;
 
-    @Option(names = "--plugins", description = "a directory of decoder plugin jars (model.yaml decoder.type they name; default VIGIL_PLUGINS)")
-    void plugins(java.nio.file.Path dir) {
-        System.setProperty("vigil.plugins", dir.toAbsolutePath().normalize().toString());
-    }
+    @picocli.CommandLine.Mixin
+    PluginsOption plugins;
 
     @Option(names = "--notify", description = "also deliver vigil.analytics events to this webhook (repeatable; `vigil notify` for filters and settings)")
     List<java.net.URI> notify = new ArrayList<>();

@@ -55,10 +55,8 @@ final class DetectCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime intra-op threads (0 = its choice)")
     int threads;
 
-    @Option(names = "--plugins", description = "a directory of decoder plugin jars (model.yaml decoder.type they name; default VIGIL_PLUGINS)")
-    void plugins(java.nio.file.Path dir) {
-        System.setProperty("vigil.plugins", dir.toAbsolutePath().normalize().toString());
-    }
+    @picocli.CommandLine.Mixin
+    PluginsOption plugins;
 
     @Option(names = "--json", description = "one JSON object per frame instead of a table")
     boolean jsonOut;

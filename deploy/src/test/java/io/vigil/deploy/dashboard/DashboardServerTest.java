@@ -19,8 +19,8 @@ class DashboardServerTest {
         return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    @Test
-    void servesThePageLocallyAndGuardsWrites() throws Exception {
+    /** A dashboard on loopback whose broker address answers nothing (short client timeouts). */
+    private static DashboardServer withoutBroker() throws Exception {
         int unused;
         try (ServerSocket s = new ServerSocket(0)) {
             unused = s.getLocalPort();
@@ -28,7 +28,12 @@ class DashboardServerTest {
         Properties p = new Properties();
         p.put("request.timeout.ms", "1000");
         p.put("default.api.timeout.ms", "1000");
-        try (DashboardServer d = DashboardServer.start("127.0.0.1:" + unused, p, "127.0.0.1", 0)) {
+        return DashboardServer.start("127.0.0.1:" + unused, p, "127.0.0.1", 0);
+    }
+
+    @Test
+    void servesThePageLocallyAndGuardsWrites() throws Exception {
+        try (DashboardServer d = withoutBroker()) {
             assertTrue(d.url().startsWith("http://127.0.0.1:"), d.url());
             HttpResponse<String> page = send(HttpRequest.newBuilder(URI.create(d.url())));
             assertEquals(200, page.statusCode());
@@ -67,14 +72,7 @@ class DashboardServerTest {
      */
     @Test
     void probesSayWhyTheDashboardIsNotReadyAndAStoppedFeedIsNamed() throws Exception {
-        int unused;
-        try (ServerSocket s = new ServerSocket(0)) {
-            unused = s.getLocalPort();
-        }
-        Properties p = new Properties();
-        p.put("request.timeout.ms", "1000");
-        p.put("default.api.timeout.ms", "1000");
-        try (DashboardServer d = DashboardServer.start("127.0.0.1:" + unused, p, "127.0.0.1", 0)) {
+        try (DashboardServer d = withoutBroker()) {
             assertEquals(200, send(HttpRequest.newBuilder(URI.create(d.url() + "healthz"))).statusCode());
             HttpResponse<String> ready = send(HttpRequest.newBuilder(URI.create(d.url() + "readyz")));
             assertEquals(503, ready.statusCode());
