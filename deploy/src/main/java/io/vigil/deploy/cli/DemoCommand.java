@@ -176,6 +176,7 @@ final class DemoCommand implements Callable<Integer> {
                 for (int i = 1; i <= cameras; i++) {
                     CameraRegistry.put(kafka.bootstrap(), CameraSpec.of("cam-" + i, sourceText).withFps(fps > 0 ? fps : null));
                 }
+                String provider = "";
                 long lastFrames = 0;
                 long lastEvents = 0;
                 long lastTick = System.currentTimeMillis();
@@ -195,6 +196,8 @@ final class DemoCommand implements Callable<Integer> {
                         }
                     }
                     if (cams.isEmpty()) notStreaming.append(" | no camera subscribed yet");
+                    if (flinkReporterPort > 0 && ((now - t0) / 1000) % 5 == 0) provider = providerNote(flinkReporterPort);
+                    notStreaming.append(provider);
                     System.out.printf(Locale.ROOT, "[%4ds] frames in %6d (%5.1f/s) | processed %6d (%5.1f/s) | %s | objects %4.1f/frame | tracks %4d | actions %s | latency %s%s%n",
                             (now - t0) / 1000, in, (in - lastFrames) / dt, ev, (ev - lastEvents) / dt, stats.drainInference(),
                             ev == 0 ? 0.0 : (double) stats.objects() / ev, stats.tracks(), stats.labels().isEmpty() ? "-" : stats.labels(),
@@ -220,6 +223,22 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * What the detector really runs on, from the job's own metrics: nothing on a CPU run as asked, "on GPU" on CUDA, and
+     * a warning on every line when CUDA was asked for and the detector fell back to CPU.
+     */
+    private static String providerNote(int flinkReporterPort) {
+        try {
+            String scrape = new String(FlinkPrometheus.scraper(flinkReporterPort).get(), java.nio.charset.StandardCharsets.UTF_8);
+            if (FlinkPrometheus.max(scrape, "flink_taskmanager_job_task_operator_detectorProviderFallback").orElse(0) > 0) {
+                return " | DETECTOR ON CPU: CUDA asked for, not available (see the log; --require-provider fails instead)";
+            }
+            return FlinkPrometheus.max(scrape, "flink_taskmanager_job_task_operator_detectorOnGpu").orElse(0) > 0 ? " | detector on GPU" : "";
+        } catch (RuntimeException e) {
+            return "";
+        }
     }
 
     private io.vigil.deploy.notify.Notifier startNotify(String bootstrap) {

@@ -34,6 +34,27 @@ public final class FlinkPrometheus {
         return conf;
     }
 
+    /** The largest value of a series in an exposition (every label set), empty when it has none. */
+    public static java.util.OptionalDouble max(String exposition, String series) {
+        double best = Double.NEGATIVE_INFINITY;
+        boolean found = false;
+        for (String line : exposition.split("\n")) {
+            if (!line.startsWith(series) || line.length() == series.length()) continue;
+            char next = line.charAt(series.length());
+            if (next != '{' && next != ' ') continue;
+            String v = line.substring(line.lastIndexOf(' ') + 1);
+            try {
+                double x = Double.parseDouble(v);
+                if (Double.isNaN(x)) continue; // a gauge with nothing to say yet
+                best = Math.max(best, x);
+                found = true;
+            } catch (NumberFormatException ignored) {
+                // not a number: nothing to say either
+            }
+        }
+        return found ? java.util.OptionalDouble.of(best) : java.util.OptionalDouble.empty();
+    }
+
     /** The reporter's exposition fetched from {@code 127.0.0.1:port} on each call; an error reads as an empty scrape. */
     public static Supplier<byte[]> scraper(int port) {
         URI uri = URI.create("http://127.0.0.1:" + port + "/metrics");
