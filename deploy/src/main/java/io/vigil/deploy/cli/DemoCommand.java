@@ -196,7 +196,10 @@ final class DemoCommand implements Callable<Integer> {
                         }
                     }
                     if (cams.isEmpty()) notStreaming.append(" | no camera subscribed yet");
-                    if (flinkReporterPort > 0 && ((now - t0) / 1000) % 5 == 0) provider = providerNote(flinkReporterPort);
+                    if (flinkReporterPort > 0 && ((now - t0) / 1000) % 5 == 0) {
+                        provider = providerNote(flinkReporterPort);
+                        if (dashboard != null) dashboard.notice(provider.startsWith(" | DETECTOR ON CPU") ? provider.substring(3) : "");
+                    }
                     notStreaming.append(provider);
                     System.out.printf(Locale.ROOT, "[%4ds] frames in %6d (%5.1f/s) | processed %6d (%5.1f/s) | %s | objects %4.1f/frame | tracks %4d | actions %s | latency %s%s%n",
                             (now - t0) / 1000, in, (in - lastFrames) / dt, ev, (ev - lastEvents) / dt, stats.drainInference(),

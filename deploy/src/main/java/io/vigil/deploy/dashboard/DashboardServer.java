@@ -132,6 +132,19 @@ public final class DashboardServer implements AutoCloseable {
         return feeds;
     }
 
+    private volatile String notice = "";
+
+    /**
+     * A line every page shows in its header until replaced ("" removes it): what the process running the dashboard
+     * knows that the events do not say, e.g. the demo's detector running on CPU although CUDA was asked for.
+     */
+    public void notice(String text) {
+        String t = text == null ? "" : text;
+        if (t.equals(notice)) return;
+        notice = t;
+        hub.broadcast("notice", JSON.createObjectNode().put("text", t));
+    }
+
     /** null while both Kafka feeds run, else which stopped and why (the page shows stale data then). */
     public String feedsProblem() {
         return feeds.problem();
@@ -208,7 +221,8 @@ public final class DashboardServer implements AutoCloseable {
                 try (OutputStream out = ex.getResponseBody()) {
                     String stale = feeds.problem();
                     hub.serve(out, "event: snapshot\ndata: " + JSON.writeValueAsString(state.snapshot()) + "\n\n"
-                            + (stale == null ? "" : "event: health\ndata: " + health(stale) + "\n\n"), () -> running);
+                            + (stale == null ? "" : "event: health\ndata: " + health(stale) + "\n\n")
+                            + (notice.isEmpty() ? "" : "event: notice\ndata: " + JSON.createObjectNode().put("text", notice) + "\n\n"), () -> running);
                 } catch (IOException gone) {
                     // the page went away
                 }

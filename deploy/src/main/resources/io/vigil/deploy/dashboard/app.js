@@ -411,6 +411,13 @@ function connect() {
   es.addEventListener('camera', (e) => applyCamera(JSON.parse(e.data)));
   es.addEventListener('frame', (e) => frame(JSON.parse(e.data)));
   es.addEventListener('removed', (e) => removeCamera(JSON.parse(e.data).camera));
+  // what the process running the page knows about the pipeline that the events do not say (a CPU fallback)
+  es.addEventListener('notice', (e) => {
+    const n = JSON.parse(e.data);
+    const box = document.getElementById('notice');
+    box.textContent = n.text;
+    box.hidden = !n.text;
+  });
   // the server's Kafka feeds stopped: what the page shows no longer changes, and it says so instead of looking live
   es.addEventListener('health', (e) => {
     const h = JSON.parse(e.data);

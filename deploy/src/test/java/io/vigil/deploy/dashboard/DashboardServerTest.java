@@ -86,6 +86,18 @@ class DashboardServerTest {
             ready = send(HttpRequest.newBuilder(URI.create(d.url() + "readyz")));
             assertEquals(503, ready.statusCode());
             assertTrue(ready.body().contains("feeds: the events feed stopped"), ready.body());
+
+            // a page that connects now is told both: its data is stale, and what the process noticed
+            d.notice("DETECTOR ON CPU: CUDA asked for, not available");
+            HttpResponse<java.io.InputStream> sse = http.send(HttpRequest.newBuilder(URI.create(d.url() + "api/events")).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            StringBuilder first = new StringBuilder();
+            try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(sse.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+                for (String line; !first.toString().contains("event: notice") && (line = r.readLine()) != null; ) first.append(line).append('\n');
+                first.append(r.readLine());
+            }
+            assertTrue(first.toString().contains("event: health") && first.toString().contains("the events feed stopped"), first.toString());
+            assertTrue(first.toString().contains("DETECTOR ON CPU: CUDA asked for, not available"), first.toString());
         }
     }
 
