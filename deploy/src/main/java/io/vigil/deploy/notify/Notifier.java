@@ -105,7 +105,11 @@ public final class Notifier implements Runnable, AutoCloseable {
             while (running) {
                 Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (!handle(r)) return; // stopping mid-delivery: that record and the rest of the batch are not committed
+                    if (!handle(r)) {
+                        // stopping mid-delivery: what was finished is committed, that record and the rest come again
+                        if (!done.isEmpty()) consumer.commitSync(done);
+                        return;
+                    }
                     done.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
                 }
                 if (!done.isEmpty()) consumer.commitSync(done);
