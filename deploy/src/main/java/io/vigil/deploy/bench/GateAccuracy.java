@@ -66,14 +66,18 @@ public final class GateAccuracy {
 
     /**
      * Every mode with every motion predictor of the tracker, mode by mode; a row's mode reads "MODE ssm" for the
-     * selective scan. The reference tracker predicts with its Kalman filter always.
+     * selective scan. Each predictor's identities are scored against the same predictor's tracker on every frame.
      *
      * @param motions the predictors: null for the Kalman filter
      */
     public static List<Row> run(Path model, String clip, List<byte[]> jpegs, List<Mode> modes, List<SsmMotion> motions) {
         Prepared p = prepare(model, jpegs);
         List<Row> rows = new ArrayList<>();
-        for (Mode m : modes) for (SsmMotion motion : motions) rows.add(score(clip, m, p, null, motion));
+        List<List<Objects>> references = new ArrayList<>(); // per predictor, tracked once for all modes
+        for (SsmMotion motion : motions) references.add(motion == null ? p.reference() : reference(p.all(), motion, p.width(), p.height()));
+        for (Mode m : modes) {
+            for (int k = 0; k < motions.size(); k++) rows.add(score(clip, m, p, null, motions.get(k), references.get(k)));
+        }
         return rows;
     }
 
@@ -81,7 +85,7 @@ public final class GateAccuracy {
     public static List<Row> runWithMotion(Path model, String clip, List<byte[]> jpegs, Mode mode, List<boolean[]> moving) {
         Prepared p = prepare(model, jpegs);
         List<Row> rows = new ArrayList<>();
-        for (boolean[] mv : moving) rows.add(score(clip, mode, p, mv, null));
+        for (boolean[] mv : moving) rows.add(score(clip, mode, p, mv, null, p.reference()));
         return rows;
     }
 
@@ -117,9 +121,8 @@ public final class GateAccuracy {
         return reference;
     }
 
-    private static Row score(String clip, Mode m, Prepared p, boolean[] givenMotion, SsmMotion motionPredictor) {
+    private static Row score(String clip, Mode m, Prepared p, boolean[] givenMotion, SsmMotion motionPredictor, List<Objects> reference) {
         List<List<Detection>> all = p.all();
-        List<Objects> reference = motionPredictor == null ? p.reference() : reference(all, motionPredictor, p.width(), p.height());
         DetectGate gate = new DetectGate(new DetectGate.Settings(m.every(), m.motion(), 0, 50));
         // the job's default motion model, with its defaults (minArea 0.001, 5 warm-up frames)
         boolean[] moving = givenMotion;

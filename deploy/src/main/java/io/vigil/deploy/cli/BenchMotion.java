@@ -12,18 +12,12 @@ final class BenchMotion implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "model.safetensors written by vigil train motion")
     Path model;
 
-    @Option(names = "--tracks", split = ",", defaultValue = "1,64", description = "tracks updated per frame (default ${DEFAULT-VALUE})")
-    int[] tracks;
-
-    @Option(names = "--seconds", defaultValue = "3", description = "measured seconds per row (default ${DEFAULT-VALUE})")
-    double seconds;
-
-    @Option(names = "--csv", description = "also write the table as CSV here")
-    Path csv;
+    @picocli.CommandLine.Mixin
+    TrackBenchOptions bench;
 
     @Override
     public Integer call() throws Exception {
-        BenchCommand.report(MotionBench.run(model, tracks, seconds), csv);
+        BenchCommand.report(MotionBench.run(model, bench.tracks, bench.seconds), bench.csv);
         return 0;
     }
 }

@@ -12,19 +12,13 @@ final class BenchTrajectory implements Callable<Integer> {
     @Option(names = "--model", description = "trained trajectory model folder (default models/trained/trajectory-mamba)")
     Path model;
 
-    @Option(names = "--tracks", split = ",", defaultValue = "1,64", description = "tracks updated per call (default ${DEFAULT-VALUE})")
-    int[] tracks;
-
-    @Option(names = "--seconds", defaultValue = "3", description = "measured seconds per row (default ${DEFAULT-VALUE})")
-    double seconds;
-
-    @Option(names = "--csv", description = "also write the table as CSV here")
-    Path csv;
+    @picocli.CommandLine.Mixin
+    TrackBenchOptions bench;
 
     @Override
     public Integer call() throws Exception {
         Path dir = model != null ? model : Path.of(System.getProperty("vigil.home", ".")).resolve("models/trained/trajectory-mamba");
-        BenchCommand.report(TrajectoryBench.run(dir, tracks, seconds), csv);
+        BenchCommand.report(TrajectoryBench.run(dir, bench.tracks, bench.seconds), bench.csv);
         return 0;
     }
 }
