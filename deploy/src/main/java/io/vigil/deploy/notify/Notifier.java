@@ -110,9 +110,10 @@ public final class Notifier implements Runnable, AutoCloseable {
                         if (!done.isEmpty()) consumer.commitSync(done);
                         return;
                     }
+                    // what a stop mid-batch commits
                     done.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
                 }
-                if (!done.isEmpty()) consumer.commitSync(done);
+                commitPositions();
             }
         } catch (WakeupException e) {
             // closing
@@ -122,6 +123,25 @@ public final class Notifier implements Runnable, AutoCloseable {
             consumer.close(Duration.ofSeconds(2));
         }
     }
+
+    /**
+     * After every record a poll returned was dealt with: the consumer's position on each partition, which is past those
+     * records and past transaction markers (the job writes its topics in transactions; a marker takes an offset, so the
+     * last record + 1 would leave the group one offset short of the end forever).
+     */
+    private void commitPositions() {
+        Map<TopicPartition, OffsetAndMetadata> at = new HashMap<>();
+        for (TopicPartition tp : consumer.assignment()) {
+            long pos = consumer.position(tp, Duration.ofSeconds(5));
+            Long before = committed.get(tp);
+            if (before == null || pos > before) at.put(tp, new OffsetAndMetadata(pos));
+        }
+        if (at.isEmpty()) return;
+        consumer.commitSync(at);
+        at.forEach((tp, o) -> committed.put(tp, o.offset()));
+    }
+
+    private final Map<TopicPartition, Long> committed = new HashMap<>();
 
     /** @return false when the notifier is stopping and {@code r} was not dealt with */
     private boolean handle(ConsumerRecord<byte[], byte[]> r) throws InterruptedException {
