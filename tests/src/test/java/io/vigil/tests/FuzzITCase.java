@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vigil.deploy.bench.CollectingReporter;
+import io.vigil.lab.bench.CollectingReporter;
 import io.vigil.deploy.demo.LocalJob;
 import io.vigil.flink.config.JobConfig;
 import io.vigil.video.gateway.CameraGateway;

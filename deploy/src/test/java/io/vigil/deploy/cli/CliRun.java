@@ -6,9 +6,9 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 
-/** Runs the CLI in-process and captures what it prints. */
-record CliRun(int exitCode, String out, String err) {
-    static CliRun of(String... args) {
+/** Runs the CLI in-process and captures what it prints (the lab module's command tests use it too). */
+public record CliRun(int exitCode, String out, String err) {
+    public static CliRun of(String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -23,7 +23,7 @@ import java.util.Map;
  * y      = head.weight · (RMSNorm(x) ⊙ norm_f.weight) + head.bias       [5][2]: the centre's move 1..5 frames ahead / (W, H), times r
  * </pre>
  *
- * Trained by {@code io.vigil.spatiotemporal.train.MotionTrainer} ({@code vigil train motion}); the file's metadata
+ * Trained by {@code io.vigil.lab.train.MotionTrainer} ({@code vigil train motion}); the file's metadata
  * holds the shape, the input scales s and the target scale r. Not thread-safe (it owns workspaces): one instance per
  * thread, states per track.
  */

@@ -25,7 +25,7 @@ import java.util.Map;
  * scores = softmax(head.weight · (RMSNorm(x) ⊙ norm_f.weight) + head.bias)
  * </pre>
  *
- * Trained by {@code io.vigil.spatiotemporal.train.TrajectoryTrainer}; the file's metadata holds the shape, the input
+ * Trained by {@code io.vigil.lab.train.TrajectoryTrainer}; the file's metadata holds the shape, the input
  * scale s and the labels. Not thread-safe (it owns workspaces): one instance per thread, states per track.
  */
 public final class TrajectoryModel {
