@@ -10,6 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "cameras", description = "Subscribe, change, unsubscribe and list cameras on the vigil.cameras topic.",
@@ -25,8 +26,8 @@ final class CamerasCommand implements Runnable {
 
     @Command(name = "add", description = "Subscribe a camera, or replace its spec (a running gateway applies it within seconds).")
     static final class Add implements Callable<Integer> {
-        @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "Kafka (default ${DEFAULT-VALUE})")
-        String bootstrap;
+        @Mixin
+        KafkaOptions kafka;
 
         @Option(names = "--id", required = true, description = "camera id")
         String id;
@@ -66,7 +67,7 @@ final class CamerasCommand implements Runnable {
             }
             CameraSpec s = new CameraSpec(id, url, fps, w, h, quality, disabled ? Boolean.FALSE : null, null, labels.isEmpty() ? null : labels,
                     detectEvery == null && detectWeight == null ? null : new CameraSpec.Detect(detectEvery, detectWeight, null));
-            CameraRegistry.put(bootstrap, s.validate());
+            CameraRegistry.put(kafka.bootstrap(), kafka.clientProperties(), s.validate());
             System.out.println("subscribed " + s);
             return 0;
         }
@@ -74,15 +75,15 @@ final class CamerasCommand implements Runnable {
 
     @Command(name = "remove", description = "Unsubscribe a camera (writes a tombstone).")
     static final class Remove implements Callable<Integer> {
-        @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "Kafka (default ${DEFAULT-VALUE})")
-        String bootstrap;
+        @Mixin
+        KafkaOptions kafka;
 
         @Option(names = "--id", required = true, description = "camera id")
         String id;
 
         @Override
         public Integer call() {
-            CameraRegistry.remove(bootstrap, id);
+            CameraRegistry.remove(kafka.bootstrap(), kafka.clientProperties(), id);
             System.out.println("unsubscribed " + id);
             return 0;
         }
@@ -90,12 +91,12 @@ final class CamerasCommand implements Runnable {
 
     @Command(name = "list", description = "List the subscribed cameras (passwords shown as ***).")
     static final class ListCameras implements Callable<Integer> {
-        @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "Kafka (default ${DEFAULT-VALUE})")
-        String bootstrap;
+        @Mixin
+        KafkaOptions kafka;
 
         @Override
         public Integer call() {
-            Map<String, Object> all = CameraRegistry.list(bootstrap);
+            Map<String, Object> all = CameraRegistry.list(kafka.bootstrap(), kafka.clientProperties());
             System.out.printf("%-24s %-8s %-7s %s%n", "CAMERA", "FPS", "ENABLED", "URL");
             for (Map.Entry<String, Object> e : all.entrySet()) {
                 if (e.getValue() instanceof CameraSpec s) {

@@ -9,13 +9,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "clip", description = {"A camera's frames between two capture times, read back from vigil.frames, as an MP4 (H.264 where",
         "FFmpeg has an H.264 encoder, else MPEG-4 Part 2, said on the way); --overlay draws detections, tracks and rules."})
 final class ClipCommand implements Callable<Integer> {
-    @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "Kafka (default ${DEFAULT-VALUE})")
-    String bootstrap;
+    @Mixin
+    KafkaOptions kafka;
 
     @Option(names = "--camera", required = true, description = "camera id")
     String camera;
@@ -48,7 +49,7 @@ final class ClipCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long a = micros(from, "--from"), b = micros(to, "--to");
         if (b <= a) throw new IllegalArgumentException("--to must be after --from");
-        try (FrameStore store = new FrameStore(bootstrap, null)) {
+        try (FrameStore store = new FrameStore(kafka.bootstrap(), kafka.clientProperties())) {
             List<FrameRecord> frames;
             try {
                 frames = store.framesBetween(camera, a, b);
@@ -56,7 +57,7 @@ final class ClipCommand implements Callable<Integer> {
                 System.err.println(e.getMessage());
                 return 3;
             }
-            List<Rule> rules = overlay ? SnapshotCommand.rules(bootstrap, camera) : List.of();
+            List<Rule> rules = overlay ? SnapshotCommand.rules(kafka, camera) : List.of();
             java.util.Map<Long, com.fasterxml.jackson.databind.JsonNode> detections = overlay
                     ? store.detections(camera, frames.get(0).seq(), frames.get(frames.size() - 1).seq()) : java.util.Map.of();
             ClipWriter.Written w = ClipWriter.write(frames, detections, rules, overlay, out);

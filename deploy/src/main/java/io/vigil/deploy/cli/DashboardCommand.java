@@ -25,8 +25,8 @@ import picocli.CommandLine.Parameters;
 final class DashboardCommand implements Callable<Integer> {
     static final Path DEFAULT_USERS = Path.of(System.getProperty("user.home"), ".vigil", "dashboard-users.json");
 
-    @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "Kafka (default ${DEFAULT-VALUE})")
-    String bootstrap;
+    @Mixin
+    KafkaOptions kafka;
 
     @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address to serve on (default ${DEFAULT-VALUE}: this machine only)")
     String bind;
@@ -37,21 +37,18 @@ final class DashboardCommand implements Callable<Integer> {
     @Option(names = "--users", description = "users and API tokens file (vigil dashboard user add): logins required for every request")
     Path users;
 
-    @Option(names = "--kafka-property", description = "client setting key=value, repeatable (security.protocol, sasl.*, ssl.*)")
-    Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
     @Mixin
     SourcePolicyOptions sources;
 
     @Override
     public Integer call() throws Exception {
-        Properties client = new Properties();
-        client.putAll(kafkaProperties);
+        Properties client = kafka.clientProperties();
         DashboardAuth auth = users == null ? DashboardAuth.off() : DashboardAuth.with(DashboardUsers.load(users));
         CountDownLatch stop = new CountDownLatch(1);
-        try (DashboardServer server = DashboardServer.start(bootstrap, client, bind, port, auth, sources.policy())) {
+        try (DashboardServer server = DashboardServer.start(kafka.bootstrap(), client, bind, port, auth, sources.policy())) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-            System.out.println("dashboard on " + server.url() + " (Kafka " + bootstrap + ")" + (auth.required() ? ", logins from " + users : "")
+            System.out.println("dashboard on " + server.url() + " (Kafka " + kafka.bootstrap() + ")" + (auth.required() ? ", logins from " + users : "")
                     + "; Ctrl-C to stop");
             stop.await();
         }

@@ -26,6 +26,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "events", description = {"Print events from Vigil's topics as JSON lines (or a table), following them live.",
@@ -33,8 +34,8 @@ import picocli.CommandLine.Option;
 final class EventsCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "Kafka (default ${DEFAULT-VALUE})")
-    String bootstrap;
+    @Mixin
+    KafkaOptions kafka;
 
     @Option(names = "--topic", split = ",", description = "topic(s), short names accepted (default detections)")
     List<String> topics = new ArrayList<>(List.of("detections"));
@@ -74,8 +75,8 @@ final class EventsCommand implements Callable<Integer> {
         if (!format.equals("json") && !format.equals("table")) throw new IllegalArgumentException("--format must be json or table, got " + format);
         List<String> resolved = topics.stream().map(Topics::resolve).toList();
         long fromMs = from == null ? -1 : parseTime(from);
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties p = kafka.clientProperties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "vigil-events-" + UUID.randomUUID());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, uncommitted ? "read_uncommitted" : "read_committed");
@@ -86,7 +87,7 @@ final class EventsCommand implements Callable<Integer> {
             List<TopicPartition> parts = new ArrayList<>();
             for (String t : resolved) {
                 var infos = c.partitionsFor(t, Duration.ofSeconds(15));
-                if (infos == null || infos.isEmpty()) throw new IllegalStateException("topic " + t + " does not exist on " + bootstrap);
+                if (infos == null || infos.isEmpty()) throw new IllegalStateException("topic " + t + " does not exist on " + kafka.bootstrap());
                 infos.forEach(i -> parts.add(new TopicPartition(t, i.partition())));
             }
             c.assign(parts);

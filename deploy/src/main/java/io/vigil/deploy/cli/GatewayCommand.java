@@ -30,8 +30,8 @@ import picocli.CommandLine.Option;
 @Command(name = "gateway", description = {"Run the camera gateway: it follows vigil.cameras and streams every subscribed camera",
         "to vigil.frames, reporting to vigil.camera-status. Ctrl-C stops it."})
 final class GatewayCommand implements Callable<Integer> {
-    @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "Kafka (default ${DEFAULT-VALUE})")
-    String bootstrap;
+    @Mixin
+    KafkaOptions kafka;
 
     @Option(names = "--seq-dir", description = "where seq numbers persist across restarts (default ~/.vigil/gateway)")
     Path seqDir;
@@ -39,9 +39,6 @@ final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--stall-timeout", defaultValue = "5s", description = "no frame for this long = stalled (default ${DEFAULT-VALUE})")
     String stall;
 
-    @Option(names = "--kafka-property", description = {"Kafka client setting KEY=VALUE, repeatable (security.protocol, sasl.*, ssl.*);",
-            "the environment variable VIGIL_KAFKA_SASL_JAAS sets sasl.jaas.config without putting it on the command line"})
-    Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
     @Option(names = "--http-port", defaultValue = "8091", description = "port of /metrics (Prometheus), /healthz and /readyz; -1 = none (default ${DEFAULT-VALUE})")
     int httpPort;
@@ -52,18 +49,6 @@ final class GatewayCommand implements Callable<Integer> {
     @Mixin
     SourcePolicyOptions sources;
 
-    /** The client settings every producer and consumer of the gateway gets; values are never printed. */
-    Properties clientProperties() {
-        Properties p = new Properties();
-        p.putAll(kafkaProperties);
-        String jaas = System.getenv("VIGIL_KAFKA_SASL_JAAS");
-        if (jaas != null && !jaas.isBlank()) p.put("sasl.jaas.config", jaas);
-        for (String k : p.stringPropertyNames()) {
-            if (k.equals("bootstrap.servers") || k.equals("client.id")) throw new IllegalArgumentException("--kafka-property " + k + " is set by Vigil itself");
-        }
-        return p;
-    }
-
     @Override
     public Integer call() throws Exception {
         Path seqs = seqDir != null ? seqDir : Path.of(System.getProperty("user.home"), ".vigil", "gateway");
@@ -71,12 +56,13 @@ final class GatewayCommand implements Callable<Integer> {
                 .withStallTimeout(Durations.parse("stall-timeout", stall)).withSourcePolicy(sources.policy());
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-        Properties client = clientProperties();
+        Properties client = kafka.clientProperties();
+        String bootstrap = kafka.bootstrap();
         AtomicReference<CameraRegistry.Follower> follower = new AtomicReference<>();
         try (KafkaStatusSink status = new KafkaStatusSink(bootstrap, client);
              CameraGateway gw = new CameraGateway(new KafkaFramePublisher(bootstrap, Topics.FRAMES, client), status, opts);
-             KafkaReachability kafka = new KafkaReachability(bootstrap, client, Duration.ofSeconds(2));
-             OpsServer ops = httpPort < 0 ? null : new OpsServer(httpBind, httpPort, registry(gw), new Health().check("kafka", kafka)
+             KafkaReachability reachable = new KafkaReachability(bootstrap, client, Duration.ofSeconds(2));
+             OpsServer ops = httpPort < 0 ? null : new OpsServer(httpBind, httpPort, registry(gw), new Health().check("kafka", reachable)
                      .check("cameras", () -> follower.get() == null ? "not following " + Topics.CAMERAS + " yet" : follower.get().problem()))) {
             if (ops != null) System.out.printf("vigil gateway: metrics on http://%s:%d/metrics, health on /healthz and /readyz%n", httpBind, ops.port());
             // the endpoints come up first: until Kafka answers the gateway is alive and says why it is not ready

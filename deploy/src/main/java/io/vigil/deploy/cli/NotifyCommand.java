@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "notify", description = {"Deliver Vigil's events to webhooks: follows vigil.analytics (or --topic) and POSTs each event that",
@@ -21,8 +22,8 @@ import picocli.CommandLine.Option;
         "backoff, dead-lettered to vigil.deadletter after --max-attempts; offsets are committed only after delivery, so nothing",
         "is lost and a redelivery carries the same Idempotency-Key. Ctrl-C stops it. docs/operations.md: Slack, Home Assistant."})
 final class NotifyCommand implements Callable<Integer> {
-    @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "Kafka (default ${DEFAULT-VALUE})")
-    String bootstrap;
+    @Mixin
+    KafkaOptions kafka;
 
     @Option(names = "--webhook", required = true, description = "a URL to POST each event to (repeatable: every one gets every event)")
     List<URI> webhooks;
@@ -63,8 +64,6 @@ final class NotifyCommand implements Callable<Integer> {
     @Option(names = "--group", defaultValue = "vigil-notify", description = "consumer group: its committed offsets are where a restart resumes (default ${DEFAULT-VALUE})")
     String group;
 
-    @Option(names = "--kafka-property", description = "Kafka client setting KEY=VALUE, repeatable (security.protocol, sasl.*, ssl.*)")
-    Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
     /** The notifier these flags describe (validated: names the bad flag). */
     Notifier.Settings settings() {
@@ -76,9 +75,8 @@ final class NotifyCommand implements Callable<Integer> {
         String secret = System.getenv(secretEnv);
         List<Webhook> hooks = new ArrayList<>();
         for (URI u : webhooks) hooks.add(new Webhook(u, secret, Durations.parse("timeout", timeout)));
-        Properties client = new Properties();
-        client.putAll(kafkaProperties);
-        return new Notifier.Settings(bootstrap, client, topics, group, new EventFilter(rules, types, labels, cameras), hooks, f, maxAttempts,
+        Properties client = kafka.clientProperties();
+        return new Notifier.Settings(kafka.bootstrap(), client, topics, group, new EventFilter(rules, types, labels, cameras), hooks, f, maxAttempts,
                 Durations.parse("backoff", backoff), Durations.parse("max-backoff", maxBackoff));
     }
 

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "rules", description = "Add, change, remove and list the analytics rules on the vigil.rules topic (a running job applies them within seconds).",
@@ -31,8 +32,8 @@ final class RulesCommand implements Runnable {
             "  vigil rules add --camera cam-1 --zone bay --points 0.1,0.5 0.4,0.5 0.4,0.9 0.1,0.9 --loiter 120s",
             "  vigil rules add --camera cam-1 --calibration cal --points 0.2,0.5 0.8,0.5 0.9,0.9 0.1,0.9 --ground 0,10 6,10 6,0 0,0"})
     static final class Add implements Callable<Integer> {
-        @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "Kafka (default ${DEFAULT-VALUE})")
-        String bootstrap;
+        @Mixin
+        KafkaOptions kafka;
 
         @Option(names = "--camera", required = true, description = "camera id")
         String camera;
@@ -109,7 +110,7 @@ final class RulesCommand implements Runnable {
             if (anchor != null) j.append(",\"anchor\":").append(quote(anchor));
             j.append('}');
             try {
-                Rule r = RuleRegistry.put(bootstrap, null, j.toString().getBytes(StandardCharsets.UTF_8));
+                Rule r = RuleRegistry.put(kafka.bootstrap(), kafka.clientProperties(), j.toString().getBytes(StandardCharsets.UTF_8));
                 System.out.println("rule " + r.id() + " (" + r.kind().json + ", camera " + r.camera() + ") written to " + RuleRegistry.TOPIC);
                 return 0;
             } catch (InvalidRuleException e) {
@@ -139,15 +140,15 @@ final class RulesCommand implements Runnable {
 
     @Command(name = "remove", description = "Delete a rule (writes a tombstone).")
     static final class Remove implements Callable<Integer> {
-        @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "Kafka (default ${DEFAULT-VALUE})")
-        String bootstrap;
+        @Mixin
+        KafkaOptions kafka;
 
         @CommandLine.Parameters(index = "0", description = "rule id")
         String id;
 
         @Override
         public Integer call() {
-            RuleRegistry.remove(bootstrap, null, id);
+            RuleRegistry.remove(kafka.bootstrap(), kafka.clientProperties(), id);
             System.out.println("rule " + id + " removed");
             return 0;
         }
@@ -155,15 +156,15 @@ final class RulesCommand implements Runnable {
 
     @Command(name = "list", description = "The current rules (the compacted topic read to its end).")
     static final class ListRules implements Callable<Integer> {
-        @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "Kafka (default ${DEFAULT-VALUE})")
-        String bootstrap;
+        @Mixin
+        KafkaOptions kafka;
 
         @Option(names = "--camera", description = "only this camera's")
         String camera;
 
         @Override
         public Integer call() {
-            for (Map.Entry<String, Object> e : RuleRegistry.list(bootstrap, null).entrySet()) {
+            for (Map.Entry<String, Object> e : RuleRegistry.list(kafka.bootstrap(), kafka.clientProperties()).entrySet()) {
                 if (e.getValue() instanceof Rule r) {
                     if (camera != null && !camera.equals(r.camera())) continue;
                     System.out.println(e.getKey() + "  " + new String(RuleJson.write(r), StandardCharsets.UTF_8));

@@ -14,13 +14,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "snapshot", description = {"One frame read back from vigil.frames as a JPEG: by camera and seq, or by an analytics event's",
         "frameRef (--partition, --offset); --overlay draws its detections and the camera's rules."})
 final class SnapshotCommand implements Callable<Integer> {
-    @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "Kafka (default ${DEFAULT-VALUE})")
-    String bootstrap;
+    @Mixin
+    KafkaOptions kafka;
 
     @Option(names = "--camera", required = true, description = "camera id")
     String camera;
@@ -43,7 +44,7 @@ final class SnapshotCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if ((frame == null) == (offset == null)) throw new IllegalArgumentException("give --frame SEQ, or --partition and --offset");
-        try (FrameStore store = new FrameStore(bootstrap, null); JpegCodec jpeg = new JpegCodec()) {
+        try (FrameStore store = new FrameStore(kafka.bootstrap(), kafka.clientProperties()); JpegCodec jpeg = new JpegCodec()) {
             FrameRecord f;
             try {
                 f = frame != null ? store.frames(camera, frame, frame).get(0)
@@ -60,7 +61,7 @@ final class SnapshotCommand implements Callable<Integer> {
             byte[] bytes;
             if (overlay) {
                 BufferedImage b = Overlay.image(img);
-                Overlay.draw(b, store.detections(camera, f.seq()), rules(bootstrap, camera));
+                Overlay.draw(b, store.detections(camera, f.seq()), rules(kafka, camera));
                 bytes = jpeg.encode(Overlay.pixels(b), 90);
             } else {
                 bytes = f.payload();
@@ -72,9 +73,9 @@ final class SnapshotCommand implements Callable<Integer> {
     }
 
     /** The camera's current rules (vigil.rules read to its end). */
-    static List<Rule> rules(String bootstrap, String camera) {
+    static List<Rule> rules(KafkaOptions kafka, String camera) {
         List<Rule> mine = new ArrayList<>();
-        for (Object o : RuleRegistry.list(bootstrap, null).values()) if (o instanceof Rule r && r.camera().equals(camera)) mine.add(r);
+        for (Object o : RuleRegistry.list(kafka.bootstrap(), kafka.clientProperties()).values()) if (o instanceof Rule r && r.camera().equals(camera)) mine.add(r);
         return mine;
     }
 }

@@ -51,8 +51,13 @@ public final class CameraRegistry {
 
     /** The current subscriptions: the compacted topic read to its end. Invalid entries are returned as errors. */
     public static Map<String, Object> list(String bootstrap) {
+        return list(bootstrap, null);
+    }
+
+    /** With client settings (security.protocol, sasl.*, ssl.*). */
+    public static Map<String, Object> list(String bootstrap, Properties client) {
         Map<String, Object> out = new LinkedHashMap<>();
-        for (Map.Entry<String, byte[]> e : CompactedTopic.readToEnd(bootstrap, null, Topics.CAMERAS).entrySet()) {
+        for (Map.Entry<String, byte[]> e : CompactedTopic.readToEnd(bootstrap, client, Topics.CAMERAS).entrySet()) {
             try {
                 out.put(e.getKey(), CameraSpec.parse(e.getKey(), e.getValue()));
             } catch (CameraSpec.InvalidException ex) {
