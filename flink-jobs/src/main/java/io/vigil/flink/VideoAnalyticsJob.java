@@ -1,21 +1,21 @@
 package io.vigil.flink;
 
 import io.vigil.flink.analytics.AnalyticsOperator;
-import io.vigil.flink.analytics.CountDelta;
+import io.vigil.events.analytics.CountDelta;
 import io.vigil.flink.analytics.CountsAggregate;
 import io.vigil.flink.analytics.CountsWindow;
 import io.vigil.flink.config.JobConfig;
 import io.vigil.flink.detect.DetectOperator;
-import io.vigil.flink.event.ActionEvent;
+import io.vigil.events.ActionEvent;
 import io.vigil.flink.event.ActionEventSerializer;
-import io.vigil.flink.event.AnalyticsEvent;
+import io.vigil.events.AnalyticsEvent;
 import io.vigil.flink.event.AnalyticsEventSerializer;
-import io.vigil.flink.event.CountsEvent;
+import io.vigil.events.CountsEvent;
 import io.vigil.flink.event.CountsEventSerializer;
-import io.vigil.flink.event.DeadLetter;
+import io.vigil.events.DeadLetter;
 import io.vigil.flink.event.DeadLetterSerializer;
 import io.vigil.flink.event.DetectedFrame;
-import io.vigil.flink.event.DetectionEvent;
+import io.vigil.events.DetectionEvent;
 import io.vigil.flink.event.DetectionEventSerializer;
 import io.vigil.flink.event.FrameEnvelope;
 import io.vigil.flink.event.RuleRecord;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.deploy.demo.LocalJob;
-import io.vigil.flink.analytics.RuleRegistry;
+import io.vigil.events.rules.RuleRegistry;
 import io.vigil.flink.config.JobConfig;
 import io.vigil.video.gateway.CameraConfig;
 import io.vigil.video.gateway.CameraGateway;

@@ -120,7 +120,7 @@ class DashboardAuthITCase {
                     "even the right password waits out the lockout");
         } finally {
             CameraRegistry.remove(bs, camera);
-            io.vigil.flink.analytics.RuleRegistry.remove(bs, null, ruleId);
+            io.vigil.events.rules.RuleRegistry.remove(bs, null, ruleId);
         }
     }
 

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.deploy.evidence.FrameStore;
-import io.vigil.flink.analytics.Rule;
-import io.vigil.flink.analytics.RuleRegistry;
+import io.vigil.events.rules.Rule;
+import io.vigil.events.rules.RuleRegistry;
 import io.vigil.flink.spatiotemporal.SsmFixture;
 import io.vigil.video.kafka.FrameRecord;
 import io.vigil.video.source.SampleMedia;

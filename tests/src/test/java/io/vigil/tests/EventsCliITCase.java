@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.deploy.cli.VigilCli;
 import io.vigil.deploy.kafka.EmbeddedKafka;
-import io.vigil.flink.event.DetectedObject;
-import io.vigil.flink.event.DetectionEvent;
+import io.vigil.events.DetectedObject;
+import io.vigil.events.DetectionEvent;
 import io.vigil.flink.event.DetectionEventSerializer;
 import io.vigil.video.kafka.Topics;
 import java.io.ByteArrayOutputStream;
@@ -94,5 +94,15 @@ class EventsCliITCase {
         assertEquals(2, byTrack.lines().count(), byTrack);
         assertTrue(byTrack.lines().allMatch(l -> l.contains("cli-cam-2") && l.contains("#101")), byTrack);
         assertTrue(Topics.DETECTIONS.equals("vigil.detections"));
+    }
+
+    /** Stopping on --timeout is what was asked for: exit code 0, with or without events (it was 1 when none came). */
+    @Test
+    void aTimeoutStopsWithExitCodeZero() {
+        EmbeddedKafka kafka = SharedStack.kafka();
+        long t0 = System.nanoTime();
+        String none = run("events", "--bootstrap", kafka.bootstrap(), "--topic", "detections", "--camera", "no-such-camera", "--timeout", "1s");
+        assertEquals("", none);
+        assertTrue(System.nanoTime() - t0 >= 1_000_000_000L, "it waited for the timeout");
     }
 }

@@ -43,10 +43,10 @@ class TrajectoryActionsITCase {
         String bs = SharedStack.kafka().bootstrap();
         Path model = Path.of(System.getProperty("vigil.home", "..")).resolve("models/trained/trajectory-mamba").toAbsolutePath().normalize();
         // a line across the walkers' path (x = 0.45, y 0.30..0.60): counted by hand from the frames (tests/labels/README.md)
-        io.vigil.flink.analytics.RuleRegistry.put(bs, null, ("{\"id\":\"" + CAMERA + "-path\",\"camera\":\"" + CAMERA + "\",\"kind\":\"line\","
+        io.vigil.events.rules.RuleRegistry.put(bs, null, ("{\"id\":\"" + CAMERA + "-path\",\"camera\":\"" + CAMERA + "\",\"kind\":\"line\","
                 + "\"name\":\"path\",\"points\":[[0.45,0.30],[0.45,0.60]]}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         // and a zone on the left of the pavement (x 0.10..0.30, y 0.26..0.60), also counted by hand
-        io.vigil.flink.analytics.RuleRegistry.put(bs, null, ("{\"id\":\"" + CAMERA + "-left\",\"camera\":\"" + CAMERA + "\",\"kind\":\"zone\","
+        io.vigil.events.rules.RuleRegistry.put(bs, null, ("{\"id\":\"" + CAMERA + "-left\",\"camera\":\"" + CAMERA + "\",\"kind\":\"zone\","
                 + "\"name\":\"left\",\"points\":[[0.10,0.26],[0.30,0.26],[0.30,0.60],[0.10,0.60]]}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         long start = System.currentTimeMillis();
         JobConfig config = JobConfig.fromArgs(new String[] {"--bootstrap", bs, "--model", TestPaths.model("yolox-nano").toString(), "--max-frame-age", "0",

@@ -2,10 +2,9 @@ package io.vigil.deploy.cli;
 
 import io.vigil.deploy.evidence.ClipWriter;
 import io.vigil.deploy.evidence.FrameStore;
-import io.vigil.flink.analytics.Rule;
+import io.vigil.events.rules.Rule;
 import io.vigil.video.kafka.FrameRecord;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,21 +32,9 @@ final class ClipCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "FILE.mp4")
     Path out;
 
-    static long micros(String t, String flag) {
-        try {
-            return Long.parseLong(t.strip()) * 1000;
-        } catch (NumberFormatException e) {
-            try {
-                return Instant.parse(t.strip()).toEpochMilli() * 1000;
-            } catch (RuntimeException e2) {
-                throw new IllegalArgumentException(flag + " must be epoch ms or an ISO-8601 instant (2026-11-29T17:30:00Z), got '" + t + "'");
-            }
-        }
-    }
-
     @Override
     public Integer call() throws Exception {
-        long a = micros(from, "--from"), b = micros(to, "--to");
+        long a = TimeArgument.epochMillis("--from", from) * 1000, b = TimeArgument.epochMillis("--to", to) * 1000;
         if (b <= a) throw new IllegalArgumentException("--to must be after --from");
         try (FrameStore store = new FrameStore(kafka.bootstrap(), kafka.clientProperties())) {
             List<FrameRecord> frames;

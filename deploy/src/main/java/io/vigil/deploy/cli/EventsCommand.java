@@ -74,7 +74,7 @@ final class EventsCommand implements Callable<Integer> {
     public Integer call() {
         if (!format.equals("json") && !format.equals("table")) throw new IllegalArgumentException("--format must be json or table, got " + format);
         List<String> resolved = topics.stream().map(Topics::resolve).toList();
-        long fromMs = from == null ? -1 : parseTime(from);
+        long fromMs = from == null ? -1 : TimeArgument.epochMillis("--from", from);
         Properties p = kafka.clientProperties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "vigil-events-" + UUID.randomUUID());
@@ -116,8 +116,9 @@ final class EventsCommand implements Callable<Integer> {
                 }
                 System.out.flush();
                 if (System.currentTimeMillis() - lastEvent > idleLimitMs) {
-                    System.err.println("vigil events: no event for " + timeout + ", stopping");
-                    return printed > 0 ? 0 : 1;
+                    // stopping on the timeout is what the user asked for, whether or not anything came
+                    System.err.println("vigil events: no event for " + timeout + ", stopping (" + printed + " printed)");
+                    return 0;
                 }
             }
         } catch (WakeupException e) {
@@ -177,11 +178,4 @@ final class EventsCommand implements Callable<Integer> {
         return (label == null || label.equals(l)) && (minScore == null || score >= minScore) && (track == null || track == trk);
     }
 
-    private static long parseTime(String s) {
-        try {
-            return s.matches("\\d+") ? Long.parseLong(s) : Instant.parse(s).toEpochMilli();
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("--from must be ISO-8601 (2026-11-28T18:00:00Z) or epoch ms, got '" + s + "'");
-        }
-    }
 }

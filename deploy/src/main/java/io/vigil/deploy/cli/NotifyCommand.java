@@ -13,6 +13,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import io.vigil.events.AnalyticsType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -76,6 +77,7 @@ final class NotifyCommand implements Callable<Integer> {
         List<Webhook> hooks = new ArrayList<>();
         for (URI u : webhooks) hooks.add(new Webhook(u, secret, Durations.parse("timeout", timeout)));
         Properties client = kafka.clientProperties();
+        for (String t : types) AnalyticsType.fromWire(t); // a typo would filter out every event, silently
         return new Notifier.Settings(kafka.bootstrap(), client, topics, group, new EventFilter(rules, types, labels, cameras), hooks, f, maxAttempts,
                 Durations.parse("backoff", backoff), Durations.parse("max-backoff", maxBackoff));
     }

@@ -1,9 +1,9 @@
 package io.vigil.deploy.cli;
 
-import io.vigil.flink.analytics.InvalidRuleException;
-import io.vigil.flink.analytics.Rule;
-import io.vigil.flink.analytics.RuleJson;
-import io.vigil.flink.analytics.RuleRegistry;
+import io.vigil.events.rules.InvalidRuleException;
+import io.vigil.events.rules.Rule;
+import io.vigil.events.rules.RuleJson;
+import io.vigil.events.rules.RuleRegistry;
 import io.vigil.flink.config.Durations;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

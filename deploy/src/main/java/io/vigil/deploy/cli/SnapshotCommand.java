@@ -2,8 +2,8 @@ package io.vigil.deploy.cli;
 
 import io.vigil.deploy.evidence.FrameStore;
 import io.vigil.deploy.evidence.Overlay;
-import io.vigil.flink.analytics.Rule;
-import io.vigil.flink.analytics.RuleRegistry;
+import io.vigil.events.rules.Rule;
+import io.vigil.events.rules.RuleRegistry;
 import io.vigil.video.image.BgrImage;
 import io.vigil.video.image.JpegCodec;
 import io.vigil.video.kafka.FrameRecord;

@@ -1,13 +1,14 @@
 package io.vigil.deploy.dashboard;
 
+import io.vigil.events.AnalyticsType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vigil.flink.analytics.InvalidRuleException;
-import io.vigil.flink.analytics.Rule;
-import io.vigil.flink.analytics.RuleJson;
+import io.vigil.events.rules.InvalidRuleException;
+import io.vigil.events.rules.Rule;
+import io.vigil.events.rules.RuleJson;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -72,13 +73,13 @@ final class AnalyticsBoard {
         String rule = e.path("rule").asText();
         if (!rules.containsKey(rule)) return;
         ObjectNode t = tallies.computeIfAbsent(rule, k -> F.objectNode());
-        String key = switch (e.path("type").asText()) {
-            case "line-cross" -> "out".equals(e.path("direction").asText()) ? "out" : "in";
-            case "zone-enter" -> "entries";
-            case "zone-exit" -> "exits";
-            case "loitering" -> "loitering";
-            case "speeding" -> "speeding";
-            default -> null;
+        AnalyticsType type = AnalyticsType.ofWireOrNull(e.path("type").asText());
+        String key = type == null ? null : switch (type) {
+            case LINE_CROSS -> "out".equals(e.path("direction").asText()) ? "out" : "in";
+            case ZONE_ENTER -> "entries";
+            case ZONE_EXIT -> "exits";
+            case LOITERING -> "loitering";
+            case SPEEDING -> "speeding";
         };
         if (key != null) t.put(key, t.path(key).asLong() + 1);
     }

@@ -3,7 +3,7 @@ package io.vigil.deploy.dashboard;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.deploy.evidence.ClipWriter;
 import io.vigil.deploy.evidence.FrameStore;
-import io.vigil.flink.analytics.Rule;
+import io.vigil.events.rules.Rule;
 import io.vigil.video.kafka.FrameRecord;
 import io.vigil.video.kafka.Topics;
 import java.io.IOException;

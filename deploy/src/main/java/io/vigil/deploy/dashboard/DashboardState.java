@@ -78,7 +78,7 @@ public final class DashboardState {
     }
 
     /** The camera's rules, parsed (clip overlays). */
-    public synchronized java.util.List<io.vigil.flink.analytics.Rule> rules(String camera) {
+    public synchronized java.util.List<io.vigil.events.rules.Rule> rules(String camera) {
         return analytics.parsedRules(camera);
     }
 

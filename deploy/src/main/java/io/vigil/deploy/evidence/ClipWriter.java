@@ -1,7 +1,7 @@
 package io.vigil.deploy.evidence;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vigil.flink.analytics.Rule;
+import io.vigil.events.rules.Rule;
 import io.vigil.video.image.BgrImage;
 import io.vigil.video.image.JpegCodec;
 import io.vigil.video.kafka.FrameRecord;

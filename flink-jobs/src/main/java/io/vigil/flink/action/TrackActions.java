@@ -1,8 +1,8 @@
 package io.vigil.flink.action;
 
 import io.vigil.flink.config.JobConfig;
-import io.vigil.flink.event.ActionEvent;
-import io.vigil.flink.event.DetectionEvent;
+import io.vigil.events.ActionEvent;
+import io.vigil.events.DetectionEvent;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.vigil.flink.action;
 
-import io.vigil.flink.event.ActionEvent;
-import io.vigil.flink.event.DetectedObject;
-import io.vigil.flink.event.DetectionEvent;
+import io.vigil.events.ActionEvent;
+import io.vigil.events.DetectedObject;
+import io.vigil.events.DetectionEvent;
 import io.vigil.spatiotemporal.model.TrajectoryModel;
 import io.vigil.spatiotemporal.stream.StreamState;
 import java.nio.file.Path;

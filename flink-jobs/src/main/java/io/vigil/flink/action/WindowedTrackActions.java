@@ -1,8 +1,8 @@
 package io.vigil.flink.action;
 
-import io.vigil.flink.event.ActionEvent;
-import io.vigil.flink.event.DetectedObject;
-import io.vigil.flink.event.DetectionEvent;
+import io.vigil.events.ActionEvent;
+import io.vigil.events.DetectedObject;
+import io.vigil.events.DetectionEvent;
 import io.vigil.flink.state.UpgradingValueState;
 import io.vigil.models.action.WindowedActionModel;
 import io.vigil.models.bundle.ModelBundle;

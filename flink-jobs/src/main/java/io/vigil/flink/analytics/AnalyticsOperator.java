@@ -1,9 +1,16 @@
 package io.vigil.flink.analytics;
 
-import io.vigil.flink.event.AnalyticsEvent;
-import io.vigil.flink.event.DeadLetter;
+import io.vigil.events.analytics.CameraAnalytics;
+import io.vigil.events.analytics.CountDelta;
+import io.vigil.events.rules.InvalidRuleException;
+import io.vigil.events.rules.Rule;
+import io.vigil.events.rules.RuleJson;
+import io.vigil.events.rules.RuleSet;
+
+import io.vigil.events.AnalyticsEvent;
+import io.vigil.events.DeadLetter;
 import io.vigil.flink.event.DetectedFrame;
-import io.vigil.flink.event.DetectionEvent;
+import io.vigil.events.DetectionEvent;
 import io.vigil.flink.event.RuleRecord;
 import io.vigil.flink.event.SideOutputs;
 import io.vigil.flink.state.ResetPolicy;
@@ -150,12 +157,12 @@ public class AnalyticsOperator extends KeyedBroadcastProcessFunction<String, Det
         if (r == null || x.label == null) return;
         CountDelta d = delta(x.camera, r, x.label);
         switch (x.type) {
-            case "line-cross" -> {
+            case LINE_CROSS -> {
                 if ("in".equals(x.direction)) d.in = 1;
                 else d.out = 1;
             }
-            case "zone-enter" -> d.entries = 1;
-            case "zone-exit" -> {
+            case ZONE_ENTER -> d.entries = 1;
+            case ZONE_EXIT -> {
                 d.exits = 1;
                 d.dwellSeconds = x.dwellSeconds;
             }

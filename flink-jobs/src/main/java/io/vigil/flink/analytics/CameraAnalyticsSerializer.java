@@ -1,5 +1,7 @@
 package io.vigil.flink.analytics;
 
+import io.vigil.events.analytics.CameraAnalytics;
+
 import io.vigil.flink.state.VersionedBytesSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;

@@ -1,5 +1,7 @@
 package io.vigil.flink.analytics;
 
+import io.vigil.events.analytics.CountDelta;
+
 import org.apache.flink.api.common.functions.AggregateFunction;
 
 /** Sums one rule's {@link CountDelta}s for one label within a window. */

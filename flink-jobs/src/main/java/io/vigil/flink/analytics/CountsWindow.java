@@ -1,6 +1,6 @@
 package io.vigil.flink.analytics;
 
-import io.vigil.flink.event.CountsEvent;
+import io.vigil.events.CountsEvent;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;

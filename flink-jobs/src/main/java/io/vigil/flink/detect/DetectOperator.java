@@ -1,10 +1,11 @@
 package io.vigil.flink.detect;
 
+import io.vigil.flink.event.DeadLetters;
 import io.vigil.flink.config.JobConfig;
-import io.vigil.flink.event.DeadLetter;
+import io.vigil.events.DeadLetter;
 import io.vigil.flink.event.DetectedFrame;
-import io.vigil.flink.event.DetectedObject;
-import io.vigil.flink.event.DetectionEvent;
+import io.vigil.events.DetectedObject;
+import io.vigil.events.DetectionEvent;
 import io.vigil.flink.event.FrameEnvelope;
 import io.vigil.flink.event.SideOutputs;
 import io.vigil.flink.failure.Unrecoverable;
@@ -540,7 +541,7 @@ public class DetectOperator extends AbstractStreamOperator<DetectedFrame> implem
     private void reject(FrameEnvelope f, String reason, StreamRecord<FrameEnvelope> r) {
         framesBad.inc();
         LOG.warn("frame {} to the dead-letter topic: {}", f.where(), reason);
-        DeadLetter d = DeadLetter.of(f, reason);
+        DeadLetter d = DeadLetters.of(f, reason);
         if (r.hasTimestamp()) output.collect(SideOutputs.DEADLETTER, new StreamRecord<>(d, r.getTimestamp()));
         else output.collect(SideOutputs.DEADLETTER, new StreamRecord<>(d));
     }

@@ -1,5 +1,8 @@
 package io.vigil.flink.event;
 
+import io.vigil.events.ActionEvent;
+import io.vigil.events.EventJson;
+
 import io.vigil.video.kafka.Topics;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;

@@ -1,5 +1,7 @@
 package io.vigil.flink.event;
 
+import io.vigil.events.DetectionEvent;
+
 /**
  * A detected frame between the job's stages (a Flink POJO, never published): the {@link DetectionEvent} that will be
  * published, and the small frame tensor the spatiotemporal stage steps on. Carrying the tensor here keeps the published

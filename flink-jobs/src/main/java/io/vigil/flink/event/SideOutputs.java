@@ -1,5 +1,9 @@
 package io.vigil.flink.event;
 
+import io.vigil.events.ActionEvent;
+import io.vigil.events.AnalyticsEvent;
+import io.vigil.events.DeadLetter;
+
 import org.apache.flink.util.OutputTag;
 
 /** The job's side outputs: every stage that emits actions or dead letters uses these tags, and the job routes them to their sinks. */

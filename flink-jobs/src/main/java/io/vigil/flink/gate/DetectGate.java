@@ -1,6 +1,6 @@
 package io.vigil.flink.gate;
 
-import io.vigil.flink.event.DetectionEvent;
+import io.vigil.events.DetectionEvent;
 
 /**
  * Which frames of a camera run the detector. In order, for each frame:

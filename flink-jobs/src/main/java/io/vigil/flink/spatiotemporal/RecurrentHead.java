@@ -1,7 +1,7 @@
 package io.vigil.flink.spatiotemporal;
 
-import io.vigil.flink.event.ActionEvent;
-import io.vigil.flink.event.DetectionEvent;
+import io.vigil.events.ActionEvent;
+import io.vigil.events.DetectionEvent;
 import io.vigil.models.action.RecurrentActionModel;
 import io.vigil.models.bundle.ModelBundle;
 import io.vigil.models.runtime.ExecutionProvider;

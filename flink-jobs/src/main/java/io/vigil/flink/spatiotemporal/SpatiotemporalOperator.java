@@ -2,10 +2,10 @@ package io.vigil.flink.spatiotemporal;
 
 import io.vigil.flink.batch.MicroBatchOperator;
 import io.vigil.flink.config.JobConfig;
-import io.vigil.flink.event.ActionEvent;
+import io.vigil.events.ActionEvent;
 import io.vigil.flink.event.DetectedFrame;
-import io.vigil.flink.event.DetectionEvent;
-import io.vigil.flink.event.Saliency;
+import io.vigil.events.DetectionEvent;
+import io.vigil.events.Saliency;
 import io.vigil.flink.event.SideOutputs;
 import io.vigil.flink.failure.Unrecoverable;
 import io.vigil.flink.state.ResetPolicy;

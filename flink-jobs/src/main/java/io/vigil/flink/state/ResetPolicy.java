@@ -1,6 +1,6 @@
 package io.vigil.flink.state;
 
-import io.vigil.flink.event.DetectionEvent;
+import io.vigil.events.DetectionEvent;
 import java.io.Serializable;
 import java.time.Duration;
 import org.apache.flink.api.common.state.StateTtlConfig;

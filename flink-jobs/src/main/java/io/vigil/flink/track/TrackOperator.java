@@ -1,11 +1,12 @@
 package io.vigil.flink.track;
 
+import io.vigil.flink.event.DeadLetters;
 import io.vigil.flink.action.TrackActions;
 import io.vigil.flink.config.JobConfig;
-import io.vigil.flink.event.DeadLetter;
+import io.vigil.events.DeadLetter;
 import io.vigil.flink.event.DetectedFrame;
-import io.vigil.flink.event.DetectedObject;
-import io.vigil.flink.event.DetectionEvent;
+import io.vigil.events.DetectedObject;
+import io.vigil.events.DetectionEvent;
 import io.vigil.flink.event.SideOutputs;
 import io.vigil.flink.failure.Unrecoverable;
 import io.vigil.flink.state.ResetPolicy;
@@ -111,7 +112,7 @@ public class TrackOperator extends KeyedProcessFunction<String, DetectedFrame, D
             // a duplicate or a frame older than one already published: a second event for it would break "one event per
             // frame", so it goes to the dead letters with why, and no state changes
             late.inc();
-            ctx.output(SideOutputs.DEADLETTER, DeadLetter.of(f, "seq " + e.frame + " is not above the camera's last seq " + prevSeq
+            ctx.output(SideOutputs.DEADLETTER, DeadLetters.of(f, "seq " + e.frame + " is not above the camera's last seq " + prevSeq
                     + " (a duplicate or an out-of-order record): not processed again"));
             return;
         }

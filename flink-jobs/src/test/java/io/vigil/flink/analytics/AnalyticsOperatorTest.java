@@ -1,11 +1,14 @@
 package io.vigil.flink.analytics;
 
+import io.vigil.events.analytics.CountDelta;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vigil.flink.event.AnalyticsEvent;
-import io.vigil.flink.event.DeadLetter;
+import io.vigil.events.AnalyticsEvent;
+import io.vigil.events.analytics.CameraAnalyticsTest;
+import io.vigil.events.DeadLetter;
 import io.vigil.flink.event.DetectedFrame;
 import io.vigil.flink.event.RuleRecord;
 import io.vigil.flink.event.SideOutputs;
@@ -80,7 +83,7 @@ class AnalyticsOperatorTest {
             for (int k = 6; k < 10; k++) h.processElement(step(k, 0.41 + 0.02 * k), k);
             List<AnalyticsEvent> a = side(h, SideOutputs.ANALYTICS);
             assertEquals(1, a.size(), "the rule and the two frames on the far side came back with the restore: " + a);
-            assertEquals("line-cross", a.get(0).type);
+            assertEquals(io.vigil.events.AnalyticsType.LINE_CROSS, a.get(0).type);
             assertEquals("in", a.get(0).direction);
             assertEquals(7, a.get(0).frame);
             assertEquals(1007, a.get(0).frameOffset, "frameRef: the frame it happened on");

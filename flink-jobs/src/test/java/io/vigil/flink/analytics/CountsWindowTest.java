@@ -1,10 +1,12 @@
 package io.vigil.flink.analytics;
 
+import io.vigil.events.analytics.CountDelta;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vigil.flink.event.CountsEvent;
+import io.vigil.events.CountsEvent;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.ExecutionConfig;

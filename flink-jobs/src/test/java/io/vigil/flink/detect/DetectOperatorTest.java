@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.flink.TestFrames;
 import io.vigil.flink.config.JobConfig;
-import io.vigil.flink.event.DeadLetter;
+import io.vigil.events.DeadLetter;
 import io.vigil.flink.event.DetectedFrame;
-import io.vigil.flink.event.DetectionEvent;
+import io.vigil.events.DetectionEvent;
 import io.vigil.flink.event.FrameEnvelope;
 import io.vigil.flink.event.SideOutputs;
 import java.time.Duration;

@@ -1,5 +1,8 @@
 package io.vigil.flink.event;
 
+import io.vigil.events.DetectedObject;
+import io.vigil.events.DetectionEvent;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

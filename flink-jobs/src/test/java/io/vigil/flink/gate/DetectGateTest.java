@@ -3,7 +3,7 @@ package io.vigil.flink.gate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vigil.flink.event.DetectionEvent;
+import io.vigil.events.DetectionEvent;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.flink.config.JobConfig;
-import io.vigil.flink.event.ActionEvent;
+import io.vigil.events.ActionEvent;
 import io.vigil.flink.event.DetectedFrame;
-import io.vigil.flink.event.DetectedObject;
-import io.vigil.flink.event.DetectionEvent;
+import io.vigil.events.DetectedObject;
+import io.vigil.events.DetectionEvent;
 import io.vigil.flink.event.SideOutputs;
 import io.vigil.models.onnx.OnnxGraph;
 import java.nio.file.Files;

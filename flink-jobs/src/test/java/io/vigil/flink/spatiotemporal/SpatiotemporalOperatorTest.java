@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.flink.config.JobConfig;
 import io.vigil.flink.event.DetectedFrame;
-import io.vigil.flink.event.DetectedObject;
-import io.vigil.flink.event.DetectionEvent;
+import io.vigil.events.DetectedObject;
+import io.vigil.events.DetectionEvent;
 import io.vigil.flink.state.ResetPolicy;
 import io.vigil.spatiotemporal.model.SpatiotemporalModel;
 import io.vigil.spatiotemporal.stream.StreamState;

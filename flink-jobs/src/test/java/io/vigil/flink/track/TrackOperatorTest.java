@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.flink.TestFrames;
-import io.vigil.flink.event.ActionEvent;
+import io.vigil.events.ActionEvent;
 import io.vigil.flink.config.JobConfig;
-import io.vigil.flink.event.DeadLetter;
+import io.vigil.events.DeadLetter;
 import io.vigil.flink.event.DetectedFrame;
-import io.vigil.flink.event.DetectedObject;
-import io.vigil.flink.event.DetectionEvent;
+import io.vigil.events.DetectedObject;
+import io.vigil.events.DetectionEvent;
 import io.vigil.flink.event.SideOutputs;
 import io.vigil.flink.state.ResetPolicy;
 import io.vigil.spatiotemporal.track.ByteTracker;

@@ -1,12 +1,12 @@
 package io.vigil.lab.bench;
 
-import io.vigil.flink.analytics.CameraAnalytics;
-import io.vigil.flink.analytics.InvalidRuleException;
-import io.vigil.flink.analytics.Rule;
-import io.vigil.flink.analytics.RuleJson;
-import io.vigil.flink.analytics.RuleSet;
-import io.vigil.flink.event.DetectedObject;
-import io.vigil.flink.event.DetectionEvent;
+import io.vigil.events.analytics.CameraAnalytics;
+import io.vigil.events.rules.InvalidRuleException;
+import io.vigil.events.rules.Rule;
+import io.vigil.events.rules.RuleJson;
+import io.vigil.events.rules.RuleSet;
+import io.vigil.events.DetectedObject;
+import io.vigil.events.DetectionEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

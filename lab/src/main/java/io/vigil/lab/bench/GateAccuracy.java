@@ -1,6 +1,6 @@
 package io.vigil.lab.bench;
 
-import io.vigil.flink.event.DetectionEvent;
+import io.vigil.events.DetectionEvent;
 import io.vigil.flink.gate.DetectGate;
 import io.vigil.flink.gate.GateState;
 import io.vigil.models.bundle.ModelBundle;

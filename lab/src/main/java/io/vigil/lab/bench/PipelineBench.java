@@ -172,8 +172,8 @@ public final class PipelineBench {
     private static Measured row(String bs, Options o, int cameras, String mode, String delivery, int rules) throws Exception {
         String tag = "bench" + UUID.randomUUID().toString().substring(0, 6) + "-";
         for (int i = 0; i < cameras && rules > 0; i++) {
-            for (io.vigil.flink.analytics.Rule r : AnalyticsBench.rules(rules, tag + i)) {
-                io.vigil.flink.analytics.RuleRegistry.put(bs, null, io.vigil.flink.analytics.RuleJson.write(r));
+            for (io.vigil.events.rules.Rule r : AnalyticsBench.rules(rules, tag + i)) {
+                io.vigil.events.rules.RuleRegistry.put(bs, null, io.vigil.events.rules.RuleJson.write(r));
             }
         }
         boolean fast = mode.equals("fast");

@@ -1,4 +1,4 @@
-package io.vigil.flink.analytics;
+package io.vigil.events.rules;
 
 /** A rule that cannot be used, with what is wrong in words a user can act on (it goes to vigil.deadletter). */
 public final class InvalidRuleException extends Exception {

@@ -1,8 +1,14 @@
-package io.vigil.flink.analytics;
+package io.vigil.events.analytics;
 
-import io.vigil.flink.event.AnalyticsEvent;
-import io.vigil.flink.event.DetectedObject;
-import io.vigil.flink.event.DetectionEvent;
+import io.vigil.events.rules.Geometry;
+import io.vigil.events.rules.Homography;
+import io.vigil.events.rules.Rule;
+import io.vigil.events.rules.RuleSet;
+
+import io.vigil.events.AnalyticsEvent;
+import io.vigil.events.AnalyticsType;
+import io.vigil.events.DetectedObject;
+import io.vigil.events.DetectionEvent;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -143,9 +149,9 @@ public final class CameraAnalytics {
                 v.enteredMicros = v.pendingSinceMicros;
                 v.loitered = false;
                 v.speeding = false;
-                events.accept(event(e, r, o, "zone-enter"));
+                events.accept(event(e, r, o, AnalyticsType.ZONE_ENTER));
             } else {
-                AnalyticsEvent x = event(e, r, o, "zone-exit");
+                AnalyticsEvent x = event(e, r, o, AnalyticsType.ZONE_EXIT);
                 x.dwellSeconds = (v.pendingSinceMicros - v.enteredMicros) / 1e6;
                 events.accept(x);
             }
@@ -154,13 +160,13 @@ public final class CameraAnalytics {
         double dwell = (e.tsMicros - v.enteredMicros) / 1e6;
         if (!v.loitered && !Double.isNaN(r.loiterSeconds()) && dwell >= r.loiterSeconds()) {
             v.loitered = true;
-            AnalyticsEvent x = event(e, r, o, "loitering");
+            AnalyticsEvent x = event(e, r, o, AnalyticsType.LOITERING);
             x.dwellSeconds = dwell;
             events.accept(x);
         }
         if (!v.speeding && !Double.isNaN(r.maxSpeed()) && o.speedUnit != null && o.speed > r.maxSpeed()) {
             v.speeding = true;
-            AnalyticsEvent x = event(e, r, o, "speeding");
+            AnalyticsEvent x = event(e, r, o, AnalyticsType.SPEEDING);
             x.speed = o.speed;
             x.speedUnit = unit;
             events.accept(x);
@@ -185,7 +191,7 @@ public final class CameraAnalytics {
         int from = v.side;
         v.side = s;
         if (!Geometry.withinSegment(p[0][0], p[0][1], p[1][0], p[1][1], anchor[0], anchor[1])) return; // passed beside the drawn line
-        AnalyticsEvent x = event(e, r, o, "line-cross");
+        AnalyticsEvent x = event(e, r, o, AnalyticsType.LINE_CROSS);
         x.direction = from < 0 ? "in" : "out";
         if (o.speedUnit != null) {
             x.speed = o.speed;
@@ -193,7 +199,7 @@ public final class CameraAnalytics {
         }
         events.accept(x);
         if (!Double.isNaN(r.maxSpeed()) && o.speedUnit != null && o.speed > r.maxSpeed()) {
-            AnalyticsEvent sp = event(e, r, o, "speeding");
+            AnalyticsEvent sp = event(e, r, o, AnalyticsType.SPEEDING);
             sp.speed = o.speed;
             sp.speedUnit = unit;
             events.accept(sp);
@@ -226,7 +232,7 @@ public final class CameraAnalytics {
             x.tsMicros = e.tsMicros;
             x.rule = r.id();
             x.ruleName = r.name();
-            x.type = "zone-exit";
+            x.type = AnalyticsType.ZONE_EXIT;
             x.track = track;
             x.label = m == null ? null : m.label;
             x.box = m == null || m.box == null ? null : m.box.clone();
@@ -260,7 +266,7 @@ public final class CameraAnalytics {
         return Math.hypot(ground[0] - ground0[0], ground[1] - ground0[1]) / dt;
     }
 
-    private static AnalyticsEvent event(DetectionEvent e, Rule r, DetectedObject o, String type) {
+    private static AnalyticsEvent event(DetectionEvent e, Rule r, DetectedObject o, AnalyticsType type) {
         AnalyticsEvent x = new AnalyticsEvent();
         x.camera = e.camera;
         x.frame = e.frame;

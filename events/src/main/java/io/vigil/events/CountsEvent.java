@@ -1,4 +1,4 @@
-package io.vigil.flink.event;
+package io.vigil.events;
 
 /** One rule's counts for one label in one event-time window, as published on {@code vigil.counts} (a Flink POJO). */
 public class CountsEvent {

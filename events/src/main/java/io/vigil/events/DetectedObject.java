@@ -1,4 +1,4 @@
-package io.vigil.flink.event;
+package io.vigil.events;
 
 /** One object in a detection event (a Flink POJO; JSON field names follow DESIGN.md). */
 public class DetectedObject {

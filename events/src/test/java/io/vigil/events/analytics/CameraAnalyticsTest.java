@@ -1,11 +1,16 @@
-package io.vigil.flink.analytics;
+package io.vigil.events.analytics;
+
+import io.vigil.events.rules.InvalidRuleException;
+import io.vigil.events.rules.Rule;
+import io.vigil.events.rules.RuleJson;
+import io.vigil.events.rules.RuleSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vigil.flink.event.AnalyticsEvent;
-import io.vigil.flink.event.DetectedObject;
-import io.vigil.flink.event.DetectionEvent;
+import io.vigil.events.AnalyticsEvent;
+import io.vigil.events.DetectedObject;
+import io.vigil.events.DetectionEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +19,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** Scripted anchors through the rules, frame by frame (a 1000 x 1000 frame at 10 fps; boxes 20 px wide, 60 px tall). */
-class CameraAnalyticsTest {
+public class CameraAnalyticsTest {
     static final String CAM = "cam-1";
 
     static Rule rule(String json) throws InvalidRuleException {
@@ -22,7 +27,7 @@ class CameraAnalyticsTest {
     }
 
     /** A frame with one person per (track, x, y) triple, the anchor (bottom-centre) at x, y in 0..1. */
-    static DetectionEvent frame(long seq, double... trackXy) {
+    public static DetectionEvent frame(long seq, double... trackXy) {
         DetectionEvent e = new DetectionEvent();
         e.camera = CAM;
         e.frame = seq;
@@ -48,7 +53,7 @@ class CameraAnalyticsTest {
         a.observe(e, rules, events::add, (rule, label, n) -> occupancy.merge(rule + "/" + label + "@" + e.frame, n, Integer::sum));
     }
 
-    static final String LINE = "{\"id\":\"door\",\"camera\":\"cam-1\",\"kind\":\"line\",\"points\":[[0.2,0.5],[0.8,0.5]]}";
+    public static final String LINE = "{\"id\":\"door\",\"camera\":\"cam-1\",\"kind\":\"line\",\"points\":[[0.2,0.5],[0.8,0.5]]}";
 
     @Test
     void aLineCountsEachWayOnceAndIgnoresAStepOverAndBack() throws Exception {
@@ -102,7 +107,7 @@ class CameraAnalyticsTest {
         events.clear();
         // after the reset track 2 is first seen below the line: that is its starting side, not a crossing
         for (int i = 0; i < 5; i++) run(a, rules, frame(seq++, 2, 0.5, 0.55));
-        assertTrue(events.stream().noneMatch(x -> x.type.equals("line-cross")), events.toString());
+        assertTrue(events.stream().noneMatch(x -> x.type == io.vigil.events.AnalyticsType.LINE_CROSS), events.toString());
     }
 
     @Test
@@ -122,7 +127,7 @@ class CameraAnalyticsTest {
         for (int i = 0; i < 15; i++) run(b, metres, last = frame(i, 3, 0.1 + 0.015 * i, 0.5)); // 0.3 m a frame, 3 m/s
         assertEquals("m/s", last.objects[0].speedUnit);
         assertEquals(3.0, last.objects[0].speed, 1e-3);
-        assertEquals(List.of("zone-enter", "speeding"), events.stream().map(x -> x.type).toList(), "speeding once per visit");
+        assertEquals(List.of("zone-enter", "speeding"), events.stream().map(x -> x.type.wire()).toList(), "speeding once per visit");
         assertEquals(3.0, events.get(1).speed, 1e-3);
         assertEquals(List.of("yard"), List.of(last.objects[0].zones));
     }
@@ -135,7 +140,7 @@ class CameraAnalyticsTest {
         for (int i = 0; i < 10; i++) run(a, rules, frame(seq++, 1, 0.5, 0.5));
         CameraAnalytics restored = CameraAnalytics.fromBytes(a.toBytes());
         for (int i = 0; i < 5; i++) run(restored, rules, frame(seq++, 1, 0.8, 0.5));
-        assertEquals(List.of("zone-enter", "zone-exit"), events.stream().map(x -> x.type).toList());
+        assertEquals(List.of("zone-enter", "zone-exit"), events.stream().map(x -> x.type.wire()).toList());
         assertEquals(1.0, events.get(1).dwellSeconds, 1e-9);
         assertEquals(a.toBytes().length, CameraAnalytics.fromBytes(a.toBytes()).toBytes().length);
     }

@@ -1,4 +1,4 @@
-package io.vigil.flink.event;
+package io.vigil.events;
 
 /** One frame's detections, as published on {@code vigil.detections} (a Flink POJO). */
 public class DetectionEvent {

@@ -1,4 +1,4 @@
-package io.vigil.flink.event;
+package io.vigil.events;
 
 /** One action label for a track (or a camera) at a frame, as published on {@code vigil.actions} (a Flink POJO). */
 public class ActionEvent {

@@ -1,4 +1,4 @@
-package io.vigil.flink.analytics;
+package io.vigil.events.rules;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.vigil.flink.analytics;
+package io.vigil.events.rules;
 
 import java.util.List;
 

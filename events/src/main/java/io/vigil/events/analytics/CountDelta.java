@@ -1,4 +1,4 @@
-package io.vigil.flink.analytics;
+package io.vigil.events.analytics;
 
 /**
  * What one frame adds to one rule's counts for one label (a Flink POJO): a crossing, an entry or exit with its dwell,

@@ -1,4 +1,4 @@
-package io.vigil.flink.event;
+package io.vigil.events;
 
 /**
  * Which patches of a frame drove the spatiotemporal model's output (its first scan's implicit attention), on the

@@ -1,22 +1,10 @@
 package io.vigil.flink.event;
 
-import io.vigil.flink.event.FrameEnvelope;
+import io.vigil.events.DeadLetter;
 
-/** A frame the job could not process, with why and where it came from (a Flink POJO). */
-public class DeadLetter {
-    public static final String SCHEMA = "vigil.deadletter/1";
-
-    public String camera;
-    /** The frame's vigil-seq, or -1 when it could not be read. */
-    public long frame = -1;
-    /** Capture time (epoch µs) when known, else the Kafka record time. */
-    public long tsMicros;
-    public String reason;
-    public String topic;
-    public int partition;
-    public long offset;
-
-    public DeadLetter() {}
+/** The dead letter for a frame of the job, with where it came from on the frames topic. */
+public final class DeadLetters {
+    private DeadLetters() {}
 
     /** A frame that was decoded and detected but that a later stage refuses (e.g. a duplicate seq). */
     public static DeadLetter of(DetectedFrame f, String reason) {
@@ -31,6 +19,7 @@ public class DeadLetter {
         return d;
     }
 
+    /** A frame as read from Kafka that cannot be processed (broken wire format, corrupt image, too many pixels). */
     public static DeadLetter of(FrameEnvelope f, String reason) {
         DeadLetter d = new DeadLetter();
         d.camera = f.camera;

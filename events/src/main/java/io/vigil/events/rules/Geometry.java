@@ -1,4 +1,4 @@
-package io.vigil.flink.analytics;
+package io.vigil.events.rules;
 
 /**
  * Plane geometry of the rules, in frame coordinates 0..1 with y down (the image's own orientation).

@@ -1,4 +1,4 @@
-package io.vigil.flink.event;
+package io.vigil.events;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -133,7 +133,7 @@ public final class EventJson {
             g.writeNumberField("ts", a.tsMicros / 1000);
             g.writeStringField("rule", a.rule);
             g.writeStringField("ruleName", a.ruleName);
-            g.writeStringField("type", a.type);
+            g.writeStringField("type", a.type.wire());
             g.writeNumberField("track", a.track);
             if (a.label != null) g.writeStringField("label", a.label);
             if (a.box != null) array(g, "box", a.box, 1);

@@ -1,4 +1,4 @@
-package io.vigil.flink.analytics;
+package io.vigil.events.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

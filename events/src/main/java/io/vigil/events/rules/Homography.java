@@ -1,4 +1,4 @@
-package io.vigil.flink.analytics;
+package io.vigil.events.rules;
 
 /**
  * The plane-to-plane map of a camera calibration: four image points (0..1 of the frame) and where they lie on the

@@ -1,4 +1,4 @@
-package io.vigil.flink.event;
+package io.vigil.events;
 
 /** One analytics occurrence, as published on {@code vigil.analytics} (a Flink POJO; fields per DESIGN.md). */
 public class AnalyticsEvent {
@@ -12,7 +12,7 @@ public class AnalyticsEvent {
     public String rule;
     public String ruleName;
     /** zone-enter | zone-exit | loitering | line-cross | speeding. */
-    public String type;
+    public AnalyticsType type;
     public long track;
     public String label;
     /** [x1, y1, x2, y2] pixels of the frame. */
