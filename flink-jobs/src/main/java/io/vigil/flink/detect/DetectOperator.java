@@ -1,57 +1,34 @@
 package io.vigil.flink.detect;
 
-import io.vigil.flink.event.DeadLetters;
-import io.vigil.flink.config.JobConfig;
 import io.vigil.events.DeadLetter;
-import io.vigil.flink.event.DetectedFrame;
-import io.vigil.events.DetectedObject;
 import io.vigil.events.DetectionEvent;
+import io.vigil.flink.batch.FlushingOperator;
+import io.vigil.flink.config.JobConfig;
+import io.vigil.flink.event.DeadLetters;
+import io.vigil.flink.event.DetectedFrame;
 import io.vigil.flink.event.FrameEnvelope;
 import io.vigil.flink.event.SideOutputs;
 import io.vigil.flink.failure.Unrecoverable;
-import io.vigil.flink.gate.DetectGate;
-import io.vigil.flink.gate.DetectorBudget;
 import io.vigil.flink.gate.GateState;
 import io.vigil.models.bundle.ModelBundle;
-import io.vigil.models.detect.Detection;
-import io.vigil.models.detect.DetectionResult;
 import io.vigil.models.detect.Detector;
 import io.vigil.models.detect.DetectorOptions;
 import io.vigil.models.detect.FrameInput;
 import io.vigil.models.detect.Preprocessor;
 import io.vigil.models.detect.ResizeMode;
+import io.vigil.models.runtime.ExecutionProvider;
 import io.vigil.video.image.BgrImage;
 import io.vigil.video.image.ImageCodecException;
 import io.vigil.video.image.JpegCodec;
-import io.vigil.video.motion.MotionDetector;
-import io.vigil.video.motion.MotionMask;
-import io.vigil.video.motion.Mog2Motion;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.operators.MailboxExecutor;
-import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Histogram;
-import org.apache.flink.metrics.MeterView;
-import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,11 +48,17 @@ import org.slf4j.LoggerFactory;
  * fixed-batch model (the shipped CPU detectors) runs each frame as it comes, so no frame waits for others. A camera's
  * frames leave in their order; everything buffered leaves before each checkpoint barrier and watermark.
  *
+ * <p>The work is in parts, each its own class: {@link GateDecider} (whether the detector runs), {@link MotionSensor}
+ * (the 1/8 grey decode and the camera's motion model), {@link DetectorPool} (runs on the task thread or on workers,
+ * handed back through the mailbox), {@link DetectionMapper} (boxes to the published event), {@link DetectMetrics}; the
+ * flush policy is {@link FlushingOperator}'s, shared with the micro-batch operators. This class holds the queue that
+ * keeps each camera's frames in order and owns the {@link DetectedFrame} it emits: the event's detections and
+ * {@code inference}, the tensor and the frame's place on the topic are set here and nowhere else.
+ *
  * <p>Frames that cannot be processed go to {@link SideOutputs#DEADLETTER} with the reason (broken wire format, more
  * pixels than {@code maxPixels}, corrupt image, size disagreeing with the headers). The job never fails on bad input.
  */
-public class DetectOperator extends AbstractStreamOperator<DetectedFrame> implements OneInputStreamOperator<FrameEnvelope, DetectedFrame>,
-        ProcessingTimeCallback {
+public class DetectOperator extends FlushingOperator<FrameEnvelope, DetectedFrame> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(DetectOperator.class);
 
@@ -85,33 +68,17 @@ public class DetectOperator extends AbstractStreamOperator<DetectedFrame> implem
     private final int tensorHeight;
     private final long[] failAfterFrames;
 
-    private transient Detector detector;                 // the task thread's (concurrency 1) or the first worker's
-    private transient ArrayBlockingQueue<Detector> idle;  // workers' detectors not running now (concurrency > 1)
-    private transient ExecutorService workers;            // null: runs on the task thread
+    private transient DetectorPool pool;
     private transient MailboxExecutor mailbox;
-    private transient int concurrency;
-    private transient ArrayDeque<Run> running;            // runs handed to a worker and not yet emitted, oldest first
     private transient JpegCodec jpeg;
-    private transient String modelId;
+    private transient DetectionMapper mapper;
     private transient int batchCapacity;
-    private transient DetectGate gate;
-    private transient DetectorBudget budget;
-    private transient MotionDetector motion;
-    private transient LinkedHashMap<String, Mog2Motion> mog2; // camera -> its model (motionModel mog2), least recently seen first
+    private transient GateDecider gate;
+    private transient MotionSensor motion;
     private transient ValueState<GateState> gateState;
     private transient ArrayDeque<Pending> queue;         // every frame not yet emitted, in arrival order
     private transient List<Pending> batch;               // frames to detect not yet handed to a run
-    private transient boolean timerSet;
-    private transient byte[] grey;
-    private transient Map<String, CameraMetrics> cameraMetrics;
-    private transient Map<String, boolean[]> masks;         // camera + "|" + mask + "|" + w + "x" + h -> [h*w]
-    private transient Counter framesOk;
-    private transient Counter framesDetected;
-    private transient Counter framesBad;
-    private transient Counter batches;
-    private transient Histogram batchSizes;
-    private transient Histogram inferenceMs;
-    private transient Histogram frameAgeMs;
+    private transient DetectMetrics metrics;
     private transient long processedThisAttempt;
     private transient Preprocessor tensorPre;
     private transient FloatBuffer tensorBuf;
@@ -122,7 +89,7 @@ public class DetectOperator extends AbstractStreamOperator<DetectedFrame> implem
         final String inference;
         BgrImage image;
         final float[] tensor;
-        Run run;
+        DetectorPool.Run run;
         int index;
 
         Pending(StreamRecord<FrameEnvelope> record, String inference, BgrImage image, float[] tensor) {
@@ -130,25 +97,6 @@ public class DetectOperator extends AbstractStreamOperator<DetectedFrame> implem
             this.inference = inference;
             this.image = image;
             this.tensor = tensor;
-        }
-    }
-
-    /** One detector run over a batch of frames, on the task thread or a worker; done once {@code latch} opens. */
-    private static final class Run {
-        final CountDownLatch latch = new CountDownLatch(1);
-        final int size;
-        volatile List<DetectionResult> results;
-        volatile Throwable error;
-        volatile long nanos;
-        volatile long doneMs;
-        boolean accounted;
-
-        Run(int size) {
-            this.size = size;
-        }
-
-        boolean done() {
-            return latch.getCount() == 0;
         }
     }
 
@@ -171,62 +119,29 @@ public class DetectOperator extends AbstractStreamOperator<DetectedFrame> implem
         super.open();
         ModelBundle bundle = Unrecoverable.open("detector", () -> ModelBundle.load(Path.of(settings.model())));
         int subtasks = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
-        concurrency = resolveConcurrency(settings, subtasks, Runtime.getRuntime().availableProcessors());
+        int concurrency = resolveConcurrency(settings, subtasks, Runtime.getRuntime().availableProcessors());
         int threads = settings.threads() > 0 || concurrency == 1 ? settings.threads() : 1;
         DetectorOptions opts = DetectorOptions.defaults().withProvider(settings.executionProvider()).withThreads(threads)
                 .withScoreThreshold(settings.scoreThreshold()).withMaxBatch(settings.batchSize()).withRequireProvider(settings.requireProvider());
-        detector = Unrecoverable.open("detector", () -> Detector.open(bundle, opts));
-        modelId = bundle.modelId();
+        pool = new DetectorPool(bundle, opts, concurrency, "vigil-detect-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() + "-");
+        if (concurrency > 1) mailbox = getContainingTask().getMailboxExecutorFactory().createExecutor(getOperatorConfig().getChainIndex());
+        Detector detector = pool.detector();
+        String modelId = bundle.modelId();
+        mapper = new DetectionMapper(modelId);
         batchCapacity = Math.max(1, Math.min(settings.batchSize(), detector.batchCapacity()));
-        if (concurrency > 1) {
-            // one detector (buffers) per worker over the one shared session: ONNX Runtime runs concurrent calls of a
-            // session, each on its caller's thread when the session has one intra-op thread
-            idle = new ArrayBlockingQueue<>(concurrency);
-            idle.add(detector);
-            for (int i = 1; i < concurrency; i++) idle.add(Unrecoverable.open("detector", () -> Detector.open(bundle, opts)));
-            String name = "vigil-detect-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() + "-";
-            java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-            workers = Executors.newFixedThreadPool(concurrency, r -> {
-                Thread t = new Thread(r, name + n.getAndIncrement());
-                t.setDaemon(true);
-                return t;
-            });
-            mailbox = getContainingTask().getMailboxExecutorFactory().createExecutor(getOperatorConfig().getChainIndex());
-        }
         jpeg = new JpegCodec();
-        gate = new DetectGate(new DetectGate.Settings(gateSettings.every(), gateSettings.motion(), gateSettings.maxFrameAge().toMillis(),
-                gateSettings.motionRefresh()));
-        budget = new DetectorBudget();
-        budget.parallelRuns(concurrency);
-        motion = new MotionDetector(new MotionDetector.Settings(gateSettings.motionThreshold(), gateSettings.motionMinArea(),
-                MotionDetector.Settings.defaults().learningRate(), MotionDetector.Settings.defaults().warmupFrames()));
-        if ("mog2".equals(gateSettings.motionModel())) mog2 = new LinkedHashMap<>(16, 0.75f, true);
+        gate = new GateDecider(gateSettings, concurrency);
+        motion = new MotionSensor(gateSettings);
         gateState = getPartitionedState(new ValueStateDescriptor<>("gate", TypeInformation.of(GateState.class)));
         queue = new ArrayDeque<>();
-        running = new ArrayDeque<>();
         batch = new ArrayList<>();
-        cameraMetrics = new HashMap<>();
-        masks = new HashMap<>();
         if (tensorWidth > 0 && tensorHeight > 0) {
             // the spatiotemporal stage's input: the whole frame stretched, RGB, 0..1
             tensorPre = new Preprocessor(tensorWidth, tensorHeight, ResizeMode.STRETCH, true, 0, 1f / 255, null, null);
             tensorBuf = FloatBuffer.allocate(3 * tensorWidth * tensorHeight);
         }
-        MetricGroup g = getMetricGroup();
-        framesOk = g.counter("framesOut");
-        framesDetected = g.counter("framesDetected");
-        framesBad = g.counter("framesRejected");
-        batches = g.counter("batches");
-        batchSizes = g.histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
-        inferenceMs = g.histogram("inferenceMs", new DescriptiveStatisticsHistogram(1000));
-        frameAgeMs = g.histogram("frameAgeMs", new DescriptiveStatisticsHistogram(2000));
-        g.meter("framesPerSecond", new MeterView(framesDetected));
-        g.gauge("meanBatchSize", () -> batches.getCount() == 0 ? 0.0 : (double) framesDetected.getCount() / batches.getCount());
-        // the provider really used, as numbers a dashboard can alert on: a "GPU" deployment that fell back to CPU shows 1 here
-        boolean onGpu = detector.provider().kind() == io.vigil.models.runtime.ExecutionProvider.Kind.CUDA;
         boolean fellBack = detector.fallbackReason() != null;
-        g.gauge("detectorOnGpu", () -> onGpu ? 1 : 0);
-        g.gauge("detectorProviderFallback", () -> fellBack ? 1 : 0);
+        metrics = new DetectMetrics(getMetricGroup(), detector.provider().kind() == ExecutionProvider.Kind.CUDA, fellBack);
         if (fellBack) LOG.warn("detector {}: {}; running on CPU (set detect.requireProvider / --require-provider to fail instead)", modelId, detector.fallbackReason());
         LOG.info("detector {} on {} ready ({} frame(s) per run{}, {} run(s) at a time); gate: every {} frame(s), motion {}, max frame age {} ms", modelId, detector.provider(),
                 batchCapacity, batchCapacity > 1 ? ", waiting up to " + settings.batchTimeout().toMillis() + " ms to fill" : ", no waiting",
@@ -248,41 +163,20 @@ public class DetectOperator extends AbstractStreamOperator<DetectedFrame> implem
         if (s == null) s = new GateState();
         long now = System.currentTimeMillis();
         long age = Math.max(0, now - f.tsMicros / 1000);
-        frameAgeMs.update(age);
-        int every = f.detectEvery > 0 ? f.detectEvery : gateSettings.every();
-        double weight = f.detectWeight > 0 ? f.detectWeight : 1;
+        metrics.frameAgeMs.update(age);
         boolean moving = false;
-        long maxAge = gateSettings.maxFrameAge().toMillis();
-        boolean tooOld = maxAge > 0 && age > maxAge;
-        CameraMetrics m = metrics(f.camera);
-        if (gateSettings.motion() && !tooOld) {
-            JpegCodec.GreyImage small;
+        DetectMetrics.Camera m = metrics.camera(f.camera);
+        if (gate.wantsMotion(age)) {
             try {
-                small = jpeg.decodeGreyEighth(f.payload, grey);
+                moving = motion.moving(f.camera, f.motionMask, f.payload, jpeg, s);
             } catch (ImageCodecException e) {
                 reject(f, "corrupt image: " + e.getMessage(), element);
                 return;
             }
-            grey = small.pixels();
-            boolean[] ignore = mask(f, small.width(), small.height());
-            if (mog2 != null) {
-                moving = mog2(f.camera).update(grey, small.width(), small.height(), ignore).motion();
-            } else {
-                if (s.motion == null) s.motion = new MotionDetector.State();
-                moving = motion.update(s.motion, grey, small.width(), small.height(), ignore).motion();
-            }
             m.frames++;
             if (moving) m.moving++;
         }
-        double allowed = 1;
-        if (maxAge > 0) {
-            // the budget aims at half the limit, so the queue in front of the detector stays well under it
-            budget.arrived(f.camera, weight, f.tsMicros, now, gate.passesMotion(s, f.seq, moving), every);
-            budget.observeAge(age, maxAge / 2, now);
-            allowed = budget.share(f.camera, now);
-        }
-        String inference = gate.decide(s, f.seq, every, allowed, age, moving);
-
+        String inference = gate.decide(f, s, now, age, moving);
         gateState.update(s);
         m.share = s.share;
         m.count(inference);
@@ -311,12 +205,8 @@ public class DetectOperator extends AbstractStreamOperator<DetectedFrame> implem
         queue.add(p);
         if (run) batch.add(p);
         if (batch.size() >= batchCapacity) submit();
-        if (batch.isEmpty()) {
-            drain();
-        } else if (!timerSet) {
-            timerSet = true;
-            getProcessingTimeService().registerTimer(getProcessingTimeService().getCurrentProcessingTime() + settings.batchTimeout().toMillis(), this);
-        }
+        if (batch.isEmpty()) drain();
+        else flushWithin(settings.batchTimeout().toMillis());
     }
 
     /**
@@ -327,88 +217,34 @@ public class DetectOperator extends AbstractStreamOperator<DetectedFrame> implem
      */
     static int resolveConcurrency(JobConfig.Detect settings, int subtasks, int cores) {
         if (settings.concurrency() > 0) return settings.concurrency();
-        if (settings.executionProvider() != io.vigil.models.runtime.ExecutionProvider.CPU) return 1;
+        if (settings.executionProvider() != ExecutionProvider.CPU) return 1;
         return Math.max(1, cores / Math.max(1, subtasks));
     }
 
-    @Override
-    public void onProcessingTime(long time) throws Exception {
-        timerSet = false;
-        flushAll();
-    }
-
-    @Override
-    public void processWatermark(Watermark mark) throws Exception {
-        flushAll();
-        super.processWatermark(mark);
-    }
-
-    @Override
-    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        flushAll();
-    }
-
-    @Override
-    public void finish() throws Exception {
-        flushAll();
-        super.finish();
-    }
-
-    /** Starts the batch's run, waiting first for a free worker when all are busy; on the task thread when concurrency is 1. */
+    /** Starts the batch's run (waiting first for a free worker when all are busy). */
     private void submit() throws Exception {
         if (batch.isEmpty()) return;
         List<FrameInput> inputs = new ArrayList<>(batch.size());
-        Run run = new Run(batch.size());
+        for (Pending p : batch) inputs.add(new FrameInput(p.image.pixels(), p.image.width(), p.image.height()));
+        DetectorPool.Run run = pool.submit(inputs, done -> {
+            try {
+                mailbox.execute(this::drain, "detections ready");
+            } catch (RuntimeException closing) {
+                // the task is closing: flush or close waits for the run itself
+            }
+        }, this::drain);
         for (int i = 0; i < batch.size(); i++) {
             Pending p = batch.get(i);
-            inputs.add(new FrameInput(p.image.pixels(), p.image.width(), p.image.height()));
             p.run = run;
             p.index = i;
             p.image = null; // the pixels now belong to the run
         }
         batch.clear();
-        if (workers == null) {
-            execute(detector, run, inputs);
-            run.latch.countDown();
-            return;
-        }
-        while (running.size() >= concurrency) {
-            // the oldest run may be done already, its frames waiting for the mail that emits them: emit them first
-            drain();
-            if (running.size() >= concurrency) running.peek().latch.await();
-        }
-        Detector d = idle.poll();
-        if (d == null) throw new IllegalStateException("no idle detector with " + running.size() + " of " + concurrency + " runs in flight");
-        running.add(run);
-        workers.execute(() -> {
-            try {
-                execute(d, run, inputs);
-            } finally {
-                idle.add(d); // before the run shows done: the task thread may start the next run at once
-                run.latch.countDown();
-                try {
-                    mailbox.execute(this::drain, "detections ready");
-                } catch (RuntimeException closing) {
-                    // the task is closing: flushAll or close waits for the run itself
-                }
-            }
-        });
-    }
-
-    private static void execute(Detector d, Run run, List<FrameInput> inputs) {
-        try {
-            long t0 = System.nanoTime();
-            run.results = d.detectBatch(inputs);
-            run.nanos = System.nanoTime() - t0;
-        } catch (Throwable t) {
-            run.error = t;
-        } finally {
-            run.doneMs = System.currentTimeMillis();
-        }
     }
 
     /** Starts what is batched, waits for every run and emits every frame: before barriers, watermarks and the end. */
-    private void flushAll() throws Exception {
+    @Override
+    protected void flush() throws Exception {
         submit();
         while (!queue.isEmpty()) {
             Pending head = queue.peek();
@@ -426,83 +262,37 @@ public class DetectOperator extends AbstractStreamOperator<DetectedFrame> implem
             FrameEnvelope f = p.record.getValue();
             DetectionEvent e;
             if (p.run != null) {
-                Run run = p.run;
+                DetectorPool.Run run = p.run;
                 if (run.error != null) {
                     if (run.error instanceof Exception x) throw x;
                     throw new RuntimeException(run.error);
                 }
                 if (!run.accounted) {
                     run.accounted = true;
-                    running.remove(run);
-                    inferenceMs.update(run.nanos / 1_000_000);
-                    for (int i = 0; i < run.size; i++) budget.ran(run.doneMs, run.nanos / 1e6 / run.size);
-                    batches.inc();
-                    batchSizes.update(run.size);
+                    pool.retire(run);
+                    metrics.inferenceMs.update(run.nanos / 1_000_000);
+                    for (int i = 0; i < run.size; i++) gate.ran(run.doneMs, run.nanos / 1e6 / run.size);
+                    metrics.batches.inc();
+                    metrics.batchSizes.update(run.size);
                 }
-                e = toEvent(f, run.results.get(p.index).detections());
-                framesDetected.inc();
+                e = mapper.toEvent(f, run.results.get(p.index).detections());
+                metrics.framesDetected.inc();
                 setCurrentKey(f.camera);
                 GateState s = gateState.value();
                 if (s != null) {
-                    gate.observeDetection(s, f.seq, centres(e), Math.max(1f, 0.002f * f.width));
+                    gate.observeDetection(s, f.seq, DetectionMapper.centres(e), Math.max(1f, 0.002f * f.width));
                     gateState.update(s);
                 }
             } else {
-                e = toEvent(f, List.of());
+                e = mapper.toEvent(f, List.of());
                 e.inference = p.inference;
             }
             DetectedFrame out = DetectedFrame.of(e, p.tensor, f);
             if (p.record.hasTimestamp()) output.collect(new StreamRecord<>(out, p.record.getTimestamp()));
             else output.collect(new StreamRecord<>(out));
-            framesOk.inc();
+            metrics.framesOut.inc();
             injectFailureIfAsked();
         }
-    }
-
-    private static float[] centres(DetectionEvent e) {
-        float[] c = new float[e.objects.length * 2];
-        for (int i = 0; i < e.objects.length; i++) {
-            float[] b = e.objects[i].box;
-            c[2 * i] = (b[0] + b[2]) / 2;
-            c[2 * i + 1] = (b[1] + b[3]) / 2;
-        }
-        return c;
-    }
-
-    /**
-     * The camera's MOG2 model, made on its first frame (again after a restore: its first warm-up frames count as motion).
-     * At most {@link #MAX_MOG2_CAMERAS} are kept; the least recently seen camera's is freed first.
-     */
-    private Mog2Motion mog2(String camera) {
-        Mog2Motion m = mog2.get(camera);
-        if (m == null) {
-            if (mog2.size() >= MAX_MOG2_CAMERAS) {
-                var eldest = mog2.entrySet().iterator().next();
-                eldest.getValue().close();
-                mog2.remove(eldest.getKey());
-            }
-            m = new Mog2Motion(gateSettings.motionMinArea(), MotionDetector.Settings.defaults().warmupFrames());
-            mog2.put(camera, m);
-        }
-        return m;
-    }
-
-    static final int MAX_MOG2_CAMERAS = 4096;
-
-    /** The camera's motion mask at the grey size, rasterized once per (mask, size); a malformed mask is said once and ignored. */
-    private boolean[] mask(FrameEnvelope f, int w, int h) {
-        if (f.motionMask == null || f.motionMask.isBlank()) return null;
-        String key = f.camera + "|" + f.motionMask + "|" + w + "x" + h;
-        if (masks.containsKey(key)) return masks.get(key);
-        boolean[] m = null;
-        try {
-            m = MotionMask.rasterize(MotionMask.parse(f.motionMask), w, h);
-        } catch (IllegalArgumentException e) {
-            LOG.warn("camera {}: motion mask ignored: {}", f.camera, e.getMessage());
-        }
-        if (masks.size() > 10_000) masks.clear();
-        masks.put(key, m);
-        return m;
     }
 
     /** Testing hook (JobConfig testing.failAfterFrames): fail attempt k after its n-th frame. */
@@ -516,74 +306,17 @@ public class DetectOperator extends AbstractStreamOperator<DetectedFrame> implem
         }
     }
 
-    private DetectionEvent toEvent(FrameEnvelope f, List<Detection> dets) {
-        DetectionEvent e = new DetectionEvent();
-        e.camera = f.camera;
-        e.frame = f.seq;
-        e.tsMicros = f.tsMicros;
-        e.width = f.width;
-        e.height = f.height;
-        e.model = modelId;
-        e.objects = new DetectedObject[dets.size()];
-        for (int i = 0; i < dets.size(); i++) {
-            Detection d = dets.get(i);
-            DetectedObject o = new DetectedObject();
-            o.label = d.label();
-            o.classId = d.classId();
-            o.score = d.score();
-            o.box = new float[] {d.x1(), d.y1(), d.x2(), d.y2()};
-            o.boxNorm = new float[] {d.x1() / f.width, d.y1() / f.height, d.x2() / f.width, d.y2() / f.height};
-            e.objects[i] = o;
-        }
-        return e;
-    }
-
     private void reject(FrameEnvelope f, String reason, StreamRecord<FrameEnvelope> r) {
-        framesBad.inc();
+        metrics.framesRejected.inc();
         LOG.warn("frame {} to the dead-letter topic: {}", f.where(), reason);
         DeadLetter d = DeadLetters.of(f, reason);
         if (r.hasTimestamp()) output.collect(SideOutputs.DEADLETTER, new StreamRecord<>(d, r.getTimestamp()));
         else output.collect(SideOutputs.DEADLETTER, new StreamRecord<>(d));
     }
 
-    /** Per camera: frames by inference, detector share, moving share of motion-checked frames (metric group camera=ID). */
-    private CameraMetrics metrics(String camera) {
-        CameraMetrics m = cameraMetrics.get(camera);
-        if (m == null) {
-            m = new CameraMetrics(getMetricGroup().addGroup("camera", camera));
-            cameraMetrics.put(camera, m);
-        }
-        return m;
-    }
-
-    private static final class CameraMetrics {
-        final Counter full, interval, motionSkip, overload;
-        volatile double share = 1;
-        long frames, moving;
-
-        CameraMetrics(MetricGroup g) {
-            full = g.counter("framesDetected");
-            interval = g.counter("framesSkippedInterval");
-            motionSkip = g.counter("framesSkippedMotion");
-            overload = g.counter("framesSkippedOverload");
-            g.gauge("detectorShare", () -> share);
-            g.gauge("effectiveInterval", () -> share <= 0 ? 0.0 : 1 / share);
-            g.gauge("motionRatio", () -> frames == 0 ? 0.0 : (double) moving / frames);
-        }
-
-        void count(String inference) {
-            switch (inference) {
-                case DetectionEvent.FULL -> full.inc();
-                case DetectionEvent.INTERVAL -> interval.inc();
-                case DetectionEvent.MOTION -> motionSkip.inc();
-                default -> overload.inc();
-            }
-        }
-    }
-
     /** For tests: detected frames per batch so far. */
     double meanBatchSize() {
-        return batches.getCount() == 0 ? 0 : (double) framesDetected.getCount() / batches.getCount();
+        return metrics.meanBatchSize();
     }
 
     /** For tests: frames per detector run. */
@@ -593,17 +326,9 @@ public class DetectOperator extends AbstractStreamOperator<DetectedFrame> implem
 
     @Override
     public void close() throws Exception {
-        if (workers != null) {
-            workers.shutdown();
-            workers.awaitTermination(30, TimeUnit.SECONDS); // a run in flight still uses its detector's buffers
-        }
+        if (pool != null) pool.close();
         if (jpeg != null) jpeg.close();
-        if (mog2 != null) mog2.values().forEach(Mog2Motion::close);
-        if (idle != null) {
-            for (Detector d : idle) d.close();
-        } else if (detector != null) {
-            detector.close();
-        }
+        if (motion != null) motion.close();
         super.close();
     }
 }
