@@ -249,4 +249,37 @@ class DetectOperatorTest {
             assertTrue(dl.stream().anyMatch(d -> d.frame == 6 && d.reason.contains("over the limit")));
         }
     }
+
+    /**
+     * {@code state/detect-operator-v1.snapshot} was taken from the Detect operator before it was split into parts
+     * (commit bd9fb07's tree: every 3rd frame, running-average motion, frames 0-4 of camera cam-a, vtest.avi frames
+     * 100-104). Restored into this release and fed frames 5-8, it decides and detects exactly as an uninterrupted run of
+     * this release over frames 0-8: the gate's state (interval phase, motion background) kept its bytes.
+     */
+    @Test
+    void aCheckpointOfTheReleaseBeforeTheSplitRestores() throws Exception {
+        List<byte[]> jpegs = TestFrames.vtestJpegs(100, 109);
+        JobConfig.Gate g = new JobConfig.Gate(3, true, "average", Duration.ZERO, 20, 0.001, 50);
+        List<String> straight;
+        try (var h = harness(1, g)) {
+            h.open();
+            for (int i = 0; i < 9; i++) h.processElement(new StreamRecord<>(TestFrames.frame("cam-a", i, jpegs.get(i), 768, 576), i));
+            straight = events(h).stream().skip(5).map(DetectOperatorTest::describe).toList();
+        }
+        String file = java.nio.file.Path.of(DetectOperatorTest.class.getResource("/state/detect-operator-v1.snapshot").toURI()).toString();
+        List<String> resumed;
+        try (var h = harness(1, g)) {
+            h.initializeState(org.apache.flink.streaming.util.OperatorSnapshotUtil.readStateHandle(file));
+            h.open();
+            for (int i = 5; i < 9; i++) h.processElement(new StreamRecord<>(TestFrames.frame("cam-a", i, jpegs.get(i), 768, 576), i));
+            resumed = events(h).stream().map(DetectOperatorTest::describe).toList();
+        }
+        assertEquals(4, resumed.size());
+        assertTrue(resumed.stream().anyMatch(d -> d.contains(" full ")) && resumed.stream().anyMatch(d -> d.contains(" interval ")), resumed.toString());
+        assertEquals(straight, resumed);
+    }
+
+    private static String describe(DetectionEvent e) {
+        return e.frame + " " + e.inference + " " + java.util.Arrays.stream(e.objects).map(o -> o.label + java.util.Arrays.toString(o.box)).toList();
+    }
 }
