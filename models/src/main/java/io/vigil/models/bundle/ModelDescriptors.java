@@ -18,7 +18,8 @@ public final class ModelDescriptors {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
     static final Set<String> RESIZE = Set.of("letterbox-topleft", "letterbox-center", "stretch");
-    static final Set<String> DECODERS = io.vigil.models.detect.DecoderPlugins.BUILT_IN;
+    /** The decoder families Vigil decodes itself. */
+    public static final Set<String> BUILT_IN_DECODERS = Set.of("yolox", "yolov5", "yolov8", "e2e", "fastestdet", "boxes-scores");
 
     private ModelDescriptors() {}
 
@@ -59,11 +60,12 @@ public final class ModelDescriptors {
         ModelDescriptor.Decoder dec = d.decoder();
         require(dec != null, where, "decoder", "is missing");
         require(dec.type() != null, where, "decoder.type", "is missing");
-        boolean builtIn = DECODERS.contains(dec.type());
+        boolean builtIn = BUILT_IN_DECODERS.contains(dec.type());
         if (!builtIn) {
             // a family Vigil does not decode itself must come from a plugin (checked here so a typo fails at load, naming what exists)
-            require(io.vigil.models.detect.DecoderPlugins.find(dec.type()).isPresent(), where, "decoder.type",
-                    dec.type() + " is unknown: " + io.vigil.models.detect.DecoderPlugins.known());
+            DecoderFamilies families = DecoderFamilies.find();
+            require(families != null && families.has(dec.type()), where, "decoder.type", dec.type() + " is unknown: "
+                    + (families != null ? families.known() : "built in: " + String.join(", ", new java.util.TreeSet<>(BUILT_IN_DECODERS))));
         } else if ("boxes-scores".equals(dec.type())) {
             require(dec.boxes() != null, where, "decoder.boxes", "is missing (the output holding the boxes)");
             require(dec.scores() != null, where, "decoder.scores", "is missing (the output holding the scores)");

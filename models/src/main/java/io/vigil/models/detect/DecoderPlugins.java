@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  */
 public final class DecoderPlugins {
     /** The families Vigil decodes itself. */
-    public static final Set<String> BUILT_IN = Set.of("yolox", "yolov5", "yolov8", "e2e", "fastestdet", "boxes-scores");
+    public static final Set<String> BUILT_IN = io.vigil.models.bundle.ModelDescriptors.BUILT_IN_DECODERS;
 
     private static final Map<String, ClassLoader> DIR_LOADERS = new ConcurrentHashMap<>();
 
