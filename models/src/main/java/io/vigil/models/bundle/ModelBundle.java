@@ -19,12 +19,14 @@ public final class ModelBundle {
     private final ModelDescriptor descriptor;
     private final List<String> labels;
     private final String sha256;
+    private final String descriptorSource;
 
-    private ModelBundle(Path onnxFile, ModelDescriptor descriptor, List<String> labels, String sha256) {
+    private ModelBundle(Path onnxFile, ModelDescriptor descriptor, List<String> labels, String sha256, String descriptorSource) {
         this.onnxFile = onnxFile;
         this.descriptor = descriptor;
         this.labels = labels;
         this.sha256 = sha256;
+        this.descriptorSource = descriptorSource;
     }
 
     /**
@@ -67,7 +69,8 @@ public final class ModelBundle {
                     + "...) is not a model the catalogue knows: write a model.yaml beside it"));
         }
         List<String> labels = labels(d, dir, own == null);
-        return new ModelBundle(onnx, d, labels, sha);
+        String source = own != null ? yaml.toAbsolutePath().toString() : "the catalogue's descriptor of " + onnx.getFileName();
+        return new ModelBundle(onnx, d, labels, sha, source);
     }
 
     private static Path singleOnnx(Path dir) {
@@ -132,6 +135,9 @@ public final class ModelBundle {
     public List<String> labels() { return labels; }
 
     public String sha256() { return sha256; }
+
+    /** Where the descriptor came from, for errors: the model.yaml's path, or the catalogue entry. */
+    public String descriptorSource() { return descriptorSource; }
 
     /** How events name this model: {@code yolox-nano@sha256:695e750a5d57}. */
     public String modelId() {

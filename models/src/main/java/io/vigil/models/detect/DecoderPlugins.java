@@ -74,7 +74,27 @@ public final class DecoderPlugins {
         Map<String, DecoderFactory> plugins = all();
         return "built in: " + String.join(", ", new java.util.TreeSet<>(BUILT_IN))
                 + "; from plugins: " + (plugins.isEmpty() ? "none" : String.join(", ", plugins.keySet()))
-                + dir().map(d -> " (plugins directory " + d + ")").orElse(" (no plugins directory: --plugins DIR or VIGIL_PLUGINS)");
+                + dir().map(d -> " (plugins directory " + d + withoutService(d) + ")").orElse(" (no plugins directory: --plugins DIR or VIGIL_PLUGINS)");
+    }
+
+    static final String SERVICE_FILE = "META-INF/services/" + DecoderFactory.class.getName();
+
+    /** The jars of the directory that name no factory, said as such: a jar built without its service file loads nothing. */
+    private static String withoutService(Path dir) {
+        List<String> bare = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path j : files.filter(f -> f.toString().endsWith(".jar")).sorted().toList()) {
+                try (java.util.jar.JarFile jar = new java.util.jar.JarFile(j.toFile())) {
+                    if (jar.getEntry(SERVICE_FILE) == null) bare.add(j.getFileName().toString());
+                } catch (IOException e) {
+                    bare.add(j.getFileName().toString() + " (not a readable jar: " + e.getMessage() + ")");
+                }
+            }
+        } catch (IOException e) {
+            return "";
+        }
+        return bare.isEmpty() ? "" : "; " + String.join(", ", bare) + (bare.size() == 1 ? " has no " : " have no ") + SERVICE_FILE
+                + ", so " + (bare.size() == 1 ? "it provides" : "they provide") + " no decoder";
     }
 
     private static ClassLoader loader(Path dir) {

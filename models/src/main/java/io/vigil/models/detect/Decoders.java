@@ -9,6 +9,14 @@ public final class Decoders {
     private Decoders() {}
 
     public static DetectionDecoder create(ModelDescriptor d) {
+        return create(d, "model.yaml");
+    }
+
+    /**
+     * The decoder {@code d} names; an error raised by a plugin's factory is prefixed with {@code where} (the model.yaml
+     * it came from) and the plugin, so the user knows which file and which jar to look at.
+     */
+    public static DetectionDecoder create(ModelDescriptor d, String where) {
         ModelDescriptor.Decoder dec = d.decoder();
         int w = d.input().width();
         int h = d.input().height();
@@ -21,9 +29,22 @@ public final class Decoders {
             case "fastestdet" -> new FastestDetDecoder(dec.output(), w, h);
             case "boxes-scores" -> new BoxesScoresDecoder(dec.boxes(), dec.scores(), !Boolean.FALSE.equals(dec.background()),
                     dec.normalized() == null || normalized, w, h);
-            default -> DecoderPlugins.find(dec.type()).orElseThrow(() -> new ModelException("decoder.type " + dec.type() + " is unknown: "
-                    + DecoderPlugins.known())).create(dec, w, h);
+            default -> {
+                DecoderFactory f = DecoderPlugins.find(dec.type()).orElseThrow(() -> new ModelException(where + ": decoder.type " + dec.type()
+                        + " is unknown: " + DecoderPlugins.known()));
+                try {
+                    yield f.create(dec, w, h);
+                } catch (RuntimeException e) {
+                    throw fromPlugin(where, dec.type(), f, e);
+                }
+            }
         };
+    }
+
+    /** A plugin's error, prefixed with the model.yaml and the plugin it came from. */
+    static ModelException fromPlugin(String where, String type, Object plugin, RuntimeException e) {
+        String msg = e instanceof ModelException ? e.getMessage() : e.toString();
+        return new ModelException(where + ": decoder " + type + " (plugin " + plugin.getClass().getName() + "): " + msg, e);
     }
 
     /** Index of the largest of n values at stride {@code step} from {@code from}. */

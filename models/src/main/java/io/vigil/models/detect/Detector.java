@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.vigil.models.bundle.ModelBundle;
 import io.vigil.models.bundle.ModelDescriptor;
+import io.vigil.models.bundle.ModelDescriptors;
 import io.vigil.models.bundle.ModelException;
 import io.vigil.models.runtime.ExecutionProvider;
 import io.vigil.models.runtime.OrtRuntime;
@@ -57,7 +58,7 @@ public final class Detector implements AutoCloseable {
         this.inH = in.height();
         this.pre = new Preprocessor(inW, inH, ResizeMode.parse(in.resize()), "RGB".equals(in.channels()),
                 in.pad() == null ? 114 : in.pad(), in.scale() == null ? 1f : in.scale(), floats(in.mean()), floats(in.std()));
-        this.decoder = Decoders.create(d);
+        this.decoder = Decoders.create(d, bundle.descriptorSource());
         this.scoreThreshold = opts.scoreThreshold() != null ? opts.scoreThreshold() : d.scoreThreshold() != null ? d.scoreThreshold() : 0.3f;
         this.nmsIou = opts.nmsIou() != null ? opts.nmsIou() : d.nmsIou() != null ? d.nmsIou() : 0.45f;
         String mode = opts.nms() != null ? opts.nms() : d.nms() != null ? d.nms() : "e2e".equals(d.decoder().type()) ? "none" : "class-aware";
@@ -128,7 +129,12 @@ public final class Detector implements AutoCloseable {
                 if (out == null) throw new ModelException(bundle.onnxFile() + ": no output '" + name + "' (the graph has " + outputs.keySet() + ")");
                 shapes.put(name, ((TensorInfo) out.getInfo()).getShape());
             }
-            decoder.checkShapes(shapes, bundle.labels().size());
+            try {
+                decoder.checkShapes(shapes, bundle.labels().size());
+            } catch (RuntimeException e) {
+                if (ModelDescriptors.BUILT_IN_DECODERS.contains(bundle.descriptor().decoder().type())) throw e;
+                throw Decoders.fromPlugin(bundle.descriptorSource(), bundle.descriptor().decoder().type(), decoder, e);
+            }
         } catch (OrtException e) {
             throw new ModelException("cannot read the graph of " + bundle.onnxFile() + ": " + e.getMessage(), e);
         }

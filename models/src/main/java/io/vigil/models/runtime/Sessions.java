@@ -1,9 +1,13 @@
 package io.vigil.models.runtime;
 
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import java.nio.file.Path;
 import io.vigil.models.bundle.ModelException;
+import io.vigil.models.onnx.InitializerInputs;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +39,7 @@ public final class Sessions {
         String reason = null;
         if (wanted.kind() == ExecutionProvider.Kind.CUDA) {
             try {
-                OrtSession.SessionOptions opts = options(intraOpThreads);
+                OrtSession.SessionOptions opts = options(model, intraOpThreads);
                 opts.addCUDA(wanted.device());
                 return new Opened(OrtRuntime.env().createSession(model.toString(), opts), wanted);
             } catch (OrtException | RuntimeException | LinkageError e) {
@@ -47,11 +51,22 @@ public final class Sessions {
                 LOG.warn("{}: {} runs on CPU", reason, model.getFileName());
             }
         }
-        return new Opened(OrtRuntime.env().createSession(model.toString(), options(intraOpThreads)), ExecutionProvider.CPU, reason);
+        return new Opened(OrtRuntime.env().createSession(model.toString(), options(model, intraOpThreads)), ExecutionProvider.CPU, reason);
     }
 
-    private static OrtSession.SessionOptions options(int intraOpThreads) throws OrtException {
+    private static final Set<Path> SAID = ConcurrentHashMap.newKeySet();
+
+    private static OrtSession.SessionOptions options(Path model, int intraOpThreads) throws OrtException {
         OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
+        int overridable = InitializerInputs.count(model);
+        if (overridable > 0) {
+            // ONNX Runtime prints one multi-line warning per such initializer (113 for UltraFace): one line per model says it
+            opts.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+            if (SAID.add(model.toAbsolutePath().normalize())) {
+                LOG.warn("{}: {} initializers are also graph inputs, so ONNX Runtime does not constant-fold them (re-export the model "
+                        + "without them to fix it); its {} load warnings about this are folded into this line", model.getFileName(), overridable, overridable);
+            }
+        }
         opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         if (intraOpThreads > 0) opts.setIntraOpNumThreads(intraOpThreads);
         opts.setInterOpNumThreads(1);
