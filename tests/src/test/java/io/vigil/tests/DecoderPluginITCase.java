@@ -72,6 +72,68 @@ class DecoderPluginITCase {
         }
     }
 
+    /**
+     * A plugin author's path as docs/decoder-plugins.md gives it, outside this tree: the documented command installs the
+     * SPI (from a copy of the checkout, so this build's own target folders stay untouched), the example's sources are
+     * built as a project of their own with the pom.xml printed in the docs, and the jar it makes is used by vigil detect.
+     */
+    @Test
+    void aPluginBuildsOutsideTheTreeWithTheDocumentedCommandAndPom() throws Exception {
+        Path home = Path.of(System.getProperty("vigil.home", "..")).toAbsolutePath().normalize();
+        String doc = Files.readString(home.resolve("docs/decoder-plugins.md"));
+        java.util.regex.Matcher install = Pattern.compile("\\nmvn -f /path/to/vigil/pom.xml (install [^\\n]+)\\n").matcher(doc);
+        assertTrue(install.find(), "docs/decoder-plugins.md gives the install command");
+        java.util.regex.Matcher pom = Pattern.compile("```xml\\n(.*?)```", Pattern.DOTALL).matcher(doc);
+        assertTrue(pom.find(), "docs/decoder-plugins.md gives a plugin's pom.xml");
+
+        // a checkout as a user has it: every POM, and the sources of the SPI and what it builds on
+        Path copy = Files.createTempDirectory("vigil-checkout");
+        Files.copy(home.resolve("pom.xml"), copy.resolve("pom.xml"));
+        for (String m : java.util.regex.Pattern.compile("<module>([^<]+)</module>").matcher(Files.readString(home.resolve("pom.xml")))
+                .results().map(r -> r.group(1)).toList()) {
+            Files.createDirectories(copy.resolve(m));
+            Files.copy(home.resolve(m).resolve("pom.xml"), copy.resolve(m).resolve("pom.xml"));
+        }
+        for (String m : List.of("video-io", "spatiotemporal", "models")) copyTree(home.resolve(m).resolve("src/main"), copy.resolve(m).resolve("src/main"));
+        List<String> installCmd = new java.util.ArrayList<>(List.of("mvn", "-B", "-q", "-f", copy.resolve("pom.xml").toString()));
+        installCmd.addAll(List.of(install.group(1).split(" ")));
+        assertEquals(0, exec(installCmd, copy), "the documented install command");
+
+        Path project = Files.createTempDirectory("centernet-decoder");
+        Files.writeString(project.resolve("pom.xml"), pom.group(1));
+        copyTree(home.resolve("examples/decoder-plugin/src/main"), project.resolve("src/main"));
+        assertEquals(0, exec(List.of("mvn", "-B", "-q", "package"), project), "mvn package of the plugin project");
+        Path jar = project.resolve("target/centernet-decoder-1.0.0.jar");
+        assertTrue(Files.isRegularFile(jar), "the docs say the jar is " + jar.getFileName());
+
+        Path plugins = Files.createTempDirectory("vigil-plugins");
+        Files.copy(jar, plugins.resolve(jar.getFileName()));
+        Path model = centerNetModel(Files.createTempDirectory("centernet"));
+        Run detect = run(home, List.of("detect", "--plugins", plugins.toString(), "--model", model.toString(), "--input",
+                SampleMedia.require("messi5.jpg").toString(), "--json"));
+        assertEquals(0, detect.exit, detect.out);
+        JsonNode frame = JSON.readTree(detect.out.lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow(() -> new AssertionError(detect.out)));
+        assertBox(frame.path("objects").get(0), frame.path("width").asDouble(), frame.path("height").asDouble());
+    }
+
+    private static void copyTree(Path from, Path to) throws Exception {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(t);
+                else Files.copy(p, t);
+            }
+        }
+    }
+
+    private static int exec(List<String> cmd, Path dir) throws Exception {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), String.join(" ", cmd) + " timed out");
+        if (p.exitValue() != 0) System.err.println(String.join(" ", cmd) + ":\n" + out);
+        return p.exitValue();
+    }
+
     /** The fixture's one peak: class person, centre (4.25, 6.75) cells of 4 input pixels, 12 x 20, on a 64x64 input stretched from the frame. */
     private static void assertBox(JsonNode o, double width, double height) {
         assertEquals("person", o.path("label").asText(), o.toString());

@@ -83,7 +83,7 @@ class DocsYamlTest {
                         jobs++;
                     }
                 } catch (Exception | AssertionError e) {
-                    failed.add(where + ": " + e.getMessage());
+                    failed.add(String.valueOf(e.getMessage()).startsWith(where) ? e.getMessage() : where + ": " + e.getMessage());
                 }
             }
         } finally {

@@ -80,10 +80,24 @@ public record ModelDescriptor(
             options = options == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(options));
         }
 
-        /** A plugin option as text, or null when absent. */
+        /**
+         * A plugin option as text, or null when absent: a scalar as YAML wrote it ({@code stride: 4} gives "4"); a list
+         * or a map gives Java's {@code toString} ("[4, 8]"): read those with {@link #optionList} or {@link #options()}.
+         */
         public String option(String key) {
             Object v = options.get(key);
             return v == null ? null : v.toString();
+        }
+
+        /**
+         * A plugin option that may be a list, each element as text ({@code strides: [8, 16]} gives ["8", "16"]); a
+         * scalar gives a list of one, an absent key an empty list.
+         */
+        public List<String> optionList(String key) {
+            Object v = options.get(key);
+            if (v == null) return List.of();
+            if (v instanceof List<?> l) return l.stream().map(String::valueOf).toList();
+            return List.of(v.toString());
         }
     }
 }
