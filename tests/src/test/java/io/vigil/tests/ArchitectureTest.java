@@ -158,4 +158,12 @@ class ArchitectureTest {
         flinkDeps.removeIf(p -> !p.startsWith("io.vigil.flink"));
         assertEquals(Set.of(), flinkDeps);
     }
+
+    @Test
+    void everyPackageIsOnTheArchitecturePage() throws IOException {
+        String page = Files.readString(home().resolve("docs/ARCHITECTURE.md"));
+        List<String> missing = sources().stream().map(Source::pkg).distinct().sorted().filter(p -> !page.contains("`" + p + "`")).toList();
+        assertEquals(List.of(), missing, "packages docs/ARCHITECTURE.md does not list");
+        for (String m : MODULES) assertTrue(page.contains("| `" + m + "` |"), "module " + m + " is not in the page's tables");
+    }
 }
