@@ -20,7 +20,7 @@ public class DetectionEvent {
      * the camera's share of the detector was lowered to catch up). Without a detection the objects are the tracker's
      * predictions.
      */
-    public String inference = FULL;
+    public Inference inference = Inference.FULL;
     /** Set when the camera's temporal state was reset at this frame, with why ({@code ResetPolicy}: frame gap, idle camera). */
     public String reset;
     /** The spatiotemporal model's pooled vector for this frame [d_model], when that stage is configured. */
@@ -28,15 +28,15 @@ public class DetectionEvent {
     /** The SSM's implicit attention per patch for this frame (0..1, max = 1), when asked for. */
     public Saliency saliency;
 
-    public static final String FULL = "full";
-    public static final String INTERVAL = "interval";
-    public static final String MOTION = "motion";
-    public static final String OVERLOAD = "overload";
+    public static final Inference FULL = Inference.FULL;
+    public static final Inference INTERVAL = Inference.INTERVAL;
+    public static final Inference MOTION = Inference.MOTION;
+    public static final Inference OVERLOAD = Inference.OVERLOAD;
 
     public DetectionEvent() {}
 
     /** True when the detector ran on this frame. */
     public boolean detected() {
-        return FULL.equals(inference);
+        return inference == Inference.FULL;
     }
 }

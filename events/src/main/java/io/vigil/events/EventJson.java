@@ -47,7 +47,7 @@ public final class EventJson {
             g.writeNumberField("width", e.width);
             g.writeNumberField("height", e.height);
             g.writeStringField("model", e.model);
-            g.writeStringField("inference", e.inference == null ? DetectionEvent.FULL : e.inference);
+            g.writeStringField("inference", (e.inference == null ? Inference.FULL : e.inference).wire());
             g.writeArrayFieldStart("objects");
             if (e.objects != null) {
                 for (DetectedObject o : e.objects) {

@@ -1,6 +1,6 @@
 package io.vigil.flink.detect;
 
-import io.vigil.events.DetectionEvent;
+import io.vigil.events.Inference;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.metrics.Counter;
@@ -60,12 +60,12 @@ final class DetectMetrics {
             g.gauge("motionRatio", () -> frames == 0 ? 0.0 : (double) moving / frames);
         }
 
-        void count(String inference) {
+        void count(Inference inference) {
             switch (inference) {
-                case DetectionEvent.FULL -> full.inc();
-                case DetectionEvent.INTERVAL -> interval.inc();
-                case DetectionEvent.MOTION -> motionSkip.inc();
-                default -> overload.inc();
+                case FULL -> full.inc();
+                case INTERVAL -> interval.inc();
+                case MOTION -> motionSkip.inc();
+                case OVERLOAD -> overload.inc();
             }
         }
     }

@@ -2,6 +2,7 @@ package io.vigil.flink.detect;
 
 import io.vigil.events.DeadLetter;
 import io.vigil.events.DetectionEvent;
+import io.vigil.events.Inference;
 import io.vigil.flink.batch.FlushingOperator;
 import io.vigil.flink.config.JobConfig;
 import io.vigil.flink.event.DeadLetters;
@@ -86,13 +87,13 @@ public class DetectOperator extends FlushingOperator<FrameEnvelope, DetectedFram
     /** A frame waiting to leave: to detect (image set, then its run and its place in it) or to pass on with the reason it was skipped. */
     private static final class Pending {
         final StreamRecord<FrameEnvelope> record;
-        final String inference;
+        final Inference inference;
         BgrImage image;
         final float[] tensor;
         DetectorPool.Run run;
         int index;
 
-        Pending(StreamRecord<FrameEnvelope> record, String inference, BgrImage image, float[] tensor) {
+        Pending(StreamRecord<FrameEnvelope> record, Inference inference, BgrImage image, float[] tensor) {
             this.record = record;
             this.inference = inference;
             this.image = image;
@@ -176,7 +177,7 @@ public class DetectOperator extends FlushingOperator<FrameEnvelope, DetectedFram
             m.frames++;
             if (moving) m.moving++;
         }
-        String inference = gate.decide(f, s, now, age, moving);
+        Inference inference = gate.decide(f, s, now, age, moving);
         gateState.update(s);
         m.share = s.share;
         m.count(inference);

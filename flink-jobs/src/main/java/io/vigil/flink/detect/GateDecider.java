@@ -1,5 +1,6 @@
 package io.vigil.flink.detect;
 
+import io.vigil.events.Inference;
 import io.vigil.flink.config.JobConfig;
 import io.vigil.flink.event.FrameEnvelope;
 import io.vigil.flink.gate.DetectGate;
@@ -29,7 +30,7 @@ final class GateDecider {
     }
 
     /** full | interval | motion | overload; the camera's gate state in {@code s} moves on. */
-    String decide(FrameEnvelope f, GateState s, long nowMs, long ageMs, boolean moving) {
+    Inference decide(FrameEnvelope f, GateState s, long nowMs, long ageMs, boolean moving) {
         int every = f.detectEvery > 0 ? f.detectEvery : settings.every();
         double weight = f.detectWeight > 0 ? f.detectWeight : 1;
         long maxAge = settings.maxFrameAge().toMillis();

@@ -1,6 +1,7 @@
 package io.vigil.flink.gate;
 
 import io.vigil.events.DetectionEvent;
+import io.vigil.events.Inference;
 
 /**
  * Which frames of a camera run the detector. In order, for each frame:
@@ -47,7 +48,7 @@ public final class DetectGate {
      * @param ageMs   how old the frame is now (wall clock minus capture time)
      * @param motion  whether the motion detector saw motion (ignored unless motion gating is on)
      */
-    public String decide(GateState s, long seq, int every, double allowed, long ageMs, boolean motion) {
+    public Inference decide(GateState s, long seq, int every, double allowed, long ageMs, boolean motion) {
         if (settings.maxFrameAgeMs() > 0 && ageMs > settings.maxFrameAgeMs()) {
             s.sinceDetect++;
             return DetectionEvent.OVERLOAD;

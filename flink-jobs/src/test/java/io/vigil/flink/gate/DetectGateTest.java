@@ -18,7 +18,7 @@ class DetectGateTest {
         DetectGate g = gate(3, false, 0);
         GateState s = new GateState();
         List<String> got = new ArrayList<>();
-        for (int seq = 0; seq < 9; seq++) got.add(g.decide(s, seq, 3, 1, 0, true));
+        for (int seq = 0; seq < 9; seq++) got.add(g.decide(s, seq, 3, 1, 0, true).wire());
         assertEquals(List.of("full", "interval", "interval", "full", "interval", "interval", "full", "interval", "interval"), got);
     }
 
@@ -38,7 +38,7 @@ class DetectGateTest {
         GateState s = new GateState();
         assertEquals(DetectionEvent.OVERLOAD, g.decide(s, 0, 2, 1, 1001, false), "older than the limit");
         List<String> got = new ArrayList<>();
-        for (int seq = 1; seq < 9; seq++) got.add(g.decide(s, seq, 2, 0.25, 10, false));
+        for (int seq = 1; seq < 9; seq++) got.add(g.decide(s, seq, 2, 0.25, 10, false).wire());
         assertEquals(List.of("full", "interval", "overload", "interval", "full", "interval", "overload", "interval"), got,
                 "the budget allows a quarter of the frames: of the frames every second frame would run, the ones it did not are overload");
         assertEquals(0.25, s.share, 1e-9);
@@ -49,10 +49,10 @@ class DetectGateTest {
         DetectGate g = gate(1, true, 0);
         GateState s = new GateState();
         List<String> got = new ArrayList<>();
-        for (int seq = 0; seq < 21; seq++) got.add(g.decide(s, seq, 1, 1, 0, false));
+        for (int seq = 0; seq < 21; seq++) got.add(g.decide(s, seq, 1, 1, 0, false).wire());
         // still frames are skipped except one in motionRefresh (10)
-        assertEquals(List.of(9, 19), indexesOf(got, DetectionEvent.FULL));
-        assertTrue(got.stream().filter(x -> !x.equals(DetectionEvent.FULL)).allMatch(DetectionEvent.MOTION::equals));
+        assertEquals(List.of(9, 19), indexesOf(got, DetectionEvent.FULL.wire()));
+        assertTrue(got.stream().filter(x -> !x.equals(DetectionEvent.FULL.wire())).allMatch(DetectionEvent.MOTION.wire()::equals));
         assertEquals(DetectionEvent.FULL, g.decide(s, 21, 1, 1, 0, true), "motion: run");
     }
 

@@ -137,7 +137,7 @@ public final class GateAccuracy {
         int runs = 0, tp = 0, fp = 0, fn = 0, matchedTrackFrames = 0, switches = 0, refObjects = 0;
         Map<Long, Long> lastId = new HashMap<>(); // reference track -> the emitted track id it matched last
         for (int i = 0; i < all.size(); i++) {
-            String inference = gate.decide(s, i, m.every(), m.share(), 0, !m.motion() || moving[i]);
+            io.vigil.events.Inference inference = gate.decide(s, i, m.every(), m.share(), 0, !m.motion() || moving[i]);
             Objects emitted;
             if (inference.equals(DetectionEvent.FULL)) {
                 runs++;
