@@ -99,7 +99,7 @@ class DetectorBudgetTest {
                 long age = (long) (backlog * 1000);
                 b.arrived("c" + c, 1, now * 1000, now);
                 b.observeAge(age, 500, now);
-                if (gate.decide(g[c], tick, 1, b.share("c" + c, now), age, false).equals("full")) {
+                if (gate.decide(g[c], tick, 1, b.share("c" + c, now), age, false) == io.vigil.events.Inference.FULL) {
                     b.ran(now, 25);
                     backlog += 1.0 / 40;
                     if (tick > 25 * 60) runs[c]++;
