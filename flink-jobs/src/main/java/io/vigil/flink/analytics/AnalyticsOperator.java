@@ -1,6 +1,7 @@
 package io.vigil.flink.analytics;
 
 import io.vigil.events.analytics.CameraAnalytics;
+import io.vigil.flink.metrics.StageCpu;
 import io.vigil.events.analytics.CountDelta;
 import io.vigil.events.rules.InvalidRuleException;
 import io.vigil.events.rules.Rule;
@@ -55,6 +56,7 @@ public class AnalyticsOperator extends KeyedBroadcastProcessFunction<String, Det
     private transient RuleSet parsed;
     private transient Counter invalidRules;
     private transient Counter events;
+    private transient StageCpu cpu;
     /** Nanoseconds of rule work per frame of a camera with rules (state read and write included). */
     private transient org.apache.flink.metrics.Histogram frameNanos;
 
@@ -70,6 +72,7 @@ public class AnalyticsOperator extends KeyedBroadcastProcessFunction<String, Det
         state = getRuntimeContext().getState(d);
         invalidRules = getRuntimeContext().getMetricGroup().counter("rulesInvalid");
         events = getRuntimeContext().getMetricGroup().counter("analyticsEvents");
+        cpu = StageCpu.of(getRuntimeContext().getMetricGroup(), "Analytics");
         frameNanos = getRuntimeContext().getMetricGroup().histogram("analyticsNanosPerFrame",
                 new org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram(1000));
     }
@@ -123,11 +126,13 @@ public class AnalyticsOperator extends KeyedBroadcastProcessFunction<String, Det
 
     @Override
     public void processElement(DetectedFrame f, ReadOnlyContext ctx, Collector<DetectedFrame> out) throws Exception {
+        long c = StageCpu.now();
         RuleSet rules = rules(ctx.getBroadcastState(RULES));
         DetectionEvent e = f.event;
         CameraAnalytics a = state.value();
         if (rules.forCamera(e.camera).isEmpty()) {
             if (a != null) state.clear(); // the camera's last rule went: nothing to carry
+            cpu.since(c);
             out.collect(f);
             return;
         }
@@ -144,6 +149,7 @@ public class AnalyticsOperator extends KeyedBroadcastProcessFunction<String, Det
         for (CountDelta d : deltas) ctx.output(COUNT_DELTAS, d);
         state.update(a);
         frameNanos.update(System.nanoTime() - t0);
+        cpu.since(c); // the stages downstream run inside collect
         out.collect(f);
     }
 

@@ -1,6 +1,7 @@
 package io.vigil.flink.detect;
 
 import io.vigil.events.Inference;
+import io.vigil.flink.metrics.StageCpu;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.metrics.Counter;
@@ -18,6 +19,14 @@ final class DetectMetrics {
     final Histogram batchSizes;
     final Histogram inferenceMs;
     final Histogram frameAgeMs;
+    // CPU by stage (StageCpu), and the detector run's wall time split as the detector reports it
+    final StageCpu cpuMotion;
+    final StageCpu cpuJpegDecode;
+    final StageCpu cpuDetectorRun;
+    final StageCpu cpuEmit;
+    final Counter nanosPreprocess;
+    final Counter nanosInference;
+    final Counter nanosDecodeNms;
     private final MetricGroup group;
     private final Map<String, Camera> cameras = new HashMap<>();
 
@@ -30,6 +39,13 @@ final class DetectMetrics {
         batchSizes = g.histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
         inferenceMs = g.histogram("inferenceMs", new DescriptiveStatisticsHistogram(1000));
         frameAgeMs = g.histogram("frameAgeMs", new DescriptiveStatisticsHistogram(2000));
+        cpuMotion = StageCpu.of(g, "Motion");
+        cpuJpegDecode = StageCpu.of(g, "JpegDecode");
+        cpuDetectorRun = StageCpu.of(g, "DetectorRun");
+        cpuEmit = StageCpu.of(g, "DetectEmit");
+        nanosPreprocess = g.counter("wallNanosPreprocess");
+        nanosInference = g.counter("wallNanosInference");
+        nanosDecodeNms = g.counter("wallNanosDecodeNms");
         g.meter("framesPerSecond", new MeterView(framesDetected));
         g.gauge("meanBatchSize", this::meanBatchSize);
         // the provider really used, as numbers a dashboard can alert on: a "GPU" deployment that fell back to CPU shows 1 here

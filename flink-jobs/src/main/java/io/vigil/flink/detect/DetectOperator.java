@@ -11,6 +11,7 @@ import io.vigil.flink.event.FrameEnvelope;
 import io.vigil.flink.event.SideOutputs;
 import io.vigil.flink.failure.Unrecoverable;
 import io.vigil.flink.gate.GateState;
+import io.vigil.flink.metrics.StageCpu;
 import io.vigil.models.bundle.ModelBundle;
 import io.vigil.models.detect.Detector;
 import io.vigil.models.detect.DetectorOptions;
@@ -21,6 +22,7 @@ import io.vigil.models.runtime.ExecutionProvider;
 import io.vigil.video.image.BgrImage;
 import io.vigil.video.image.ImageCodecException;
 import io.vigil.video.image.JpegCodec;
+import io.vigil.video.image.JpegHeader;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -81,6 +83,7 @@ public class DetectOperator extends FlushingOperator<FrameEnvelope, DetectedFram
     private transient List<Pending> batch;               // frames to detect not yet handed to a run
     private transient DetectMetrics metrics;
     private transient long processedThisAttempt;
+    private transient ArrayDeque<byte[]> freePixels; // pixel arrays of the detector's input size, back from finished runs
     private transient Preprocessor tensorPre;
     private transient FloatBuffer tensorBuf;
 
@@ -88,15 +91,15 @@ public class DetectOperator extends FlushingOperator<FrameEnvelope, DetectedFram
     private static final class Pending {
         final StreamRecord<FrameEnvelope> record;
         final Inference inference;
-        BgrImage image;
+        FrameInput input;   // the detector's input until its run starts
         final float[] tensor;
         DetectorPool.Run run;
         int index;
 
-        Pending(StreamRecord<FrameEnvelope> record, Inference inference, BgrImage image, float[] tensor) {
+        Pending(StreamRecord<FrameEnvelope> record, Inference inference, FrameInput input, float[] tensor) {
             this.record = record;
             this.inference = inference;
-            this.image = image;
+            this.input = input;
             this.tensor = tensor;
         }
     }
@@ -135,6 +138,7 @@ public class DetectOperator extends FlushingOperator<FrameEnvelope, DetectedFram
         motion = new MotionSensor(gateSettings);
         gateState = getPartitionedState(new ValueStateDescriptor<>("gate", TypeInformation.of(GateState.class)));
         queue = new ArrayDeque<>();
+        freePixels = new ArrayDeque<>();
         batch = new ArrayList<>();
         if (tensorWidth > 0 && tensorHeight > 0) {
             // the spatiotemporal stage's input: the whole frame stretched, RGB, 0..1
@@ -169,7 +173,9 @@ public class DetectOperator extends FlushingOperator<FrameEnvelope, DetectedFram
         DetectMetrics.Camera m = metrics.camera(f.camera);
         if (gate.wantsMotion(age)) {
             try {
+                long c = StageCpu.now();
                 moving = motion.moving(f.camera, f.motionMask, f.payload, jpeg, s);
+                metrics.cpuMotion.since(c);
             } catch (ImageCodecException e) {
                 reject(f, "corrupt image: " + e.getMessage(), element);
                 return;
@@ -181,28 +187,40 @@ public class DetectOperator extends FlushingOperator<FrameEnvelope, DetectedFram
         gateState.update(s);
         m.share = s.share;
         m.count(inference);
-        BgrImage image = null;
+        boolean run = inference == Inference.FULL;
+        FrameInput input = null;
         float[] tensor = null;
-        if (inference.equals(DetectionEvent.FULL) || tensorPre != null) {
-            // the spatiotemporal stage sees every frame, so with it every frame is decoded
-            try {
-                image = jpeg.decode(f.payload);
-            } catch (ImageCodecException e) {
-                reject(f, "corrupt image: " + e.getMessage(), element);
-                return;
-            }
-            if (image.width() != f.width || image.height() != f.height) {
-                reject(f, "image is " + image.width() + "x" + image.height() + " but its headers say " + f.width + "x" + f.height, element);
-                return;
-            }
+        try {
             if (tensorPre != null) {
+                // the spatiotemporal stage sees every frame, so with it every frame is decoded, at full size
+                BgrImage image = jpeg.decode(f.payload);
+                if (image.width() != f.width || image.height() != f.height) {
+                    reject(f, "image is " + image.width() + "x" + image.height() + " but its headers say " + f.width + "x" + f.height, element);
+                    return;
+                }
                 tensorBuf.clear();
                 tensorPre.apply(image.pixels(), image.width(), image.height(), tensorBuf);
                 tensor = tensorBuf.array().clone();
+                if (run) input = FrameInput.of(image.pixels(), image.width(), image.height());
+            } else if (run) {
+                // decoded straight at the size the detector's letterbox needs (DCT scaling, then OpenCV's resize)
+                JpegHeader header = JpegHeader.read(f.payload);
+                if (header.width() != f.width || header.height() != f.height) {
+                    reject(f, "image is " + header.width() + "x" + header.height() + " but its headers say " + f.width + "x" + f.height, element);
+                    return;
+                }
+                int[] size = resizedSize(f.width, f.height);
+                long c = StageCpu.now();
+                byte[] pixels = freePixels.poll();
+                BgrImage small = jpeg.decodeResized(f.payload, size[0], size[1], pixels);
+                metrics.cpuJpegDecode.since(c);
+                input = FrameInput.resized(small.pixels(), size[0], size[1], f.width, f.height);
             }
+        } catch (ImageCodecException e) {
+            reject(f, "corrupt image: " + e.getMessage(), element);
+            return;
         }
-        boolean run = inference.equals(DetectionEvent.FULL);
-        Pending p = new Pending(element, inference, run ? image : null, tensor);
+        Pending p = new Pending(element, inference, input, tensor);
         queue.add(p);
         if (run) batch.add(p);
         if (batch.size() >= batchCapacity) submit();
@@ -226,7 +244,7 @@ public class DetectOperator extends FlushingOperator<FrameEnvelope, DetectedFram
     private void submit() throws Exception {
         if (batch.isEmpty()) return;
         List<FrameInput> inputs = new ArrayList<>(batch.size());
-        for (Pending p : batch) inputs.add(new FrameInput(p.image.pixels(), p.image.width(), p.image.height()));
+        for (Pending p : batch) inputs.add(p.input);
         DetectorPool.Run run = pool.submit(inputs, done -> {
             try {
                 mailbox.execute(this::drain, "detections ready");
@@ -238,7 +256,7 @@ public class DetectOperator extends FlushingOperator<FrameEnvelope, DetectedFram
             Pending p = batch.get(i);
             p.run = run;
             p.index = i;
-            p.image = null; // the pixels now belong to the run
+            p.input = null; // the pixels now belong to the run
         }
         batch.clear();
     }
@@ -258,7 +276,7 @@ public class DetectOperator extends FlushingOperator<FrameEnvelope, DetectedFram
     private void drain() throws Exception {
         while (!queue.isEmpty()) {
             Pending p = queue.peek();
-            if (p.image != null || (p.run != null && !p.run.done())) return; // still batching, or still running
+            if (p.input != null || (p.run != null && !p.run.done())) return; // still batching, or still running
             queue.poll();
             FrameEnvelope f = p.record.getValue();
             DetectionEvent e;
@@ -275,7 +293,15 @@ public class DetectOperator extends FlushingOperator<FrameEnvelope, DetectedFram
                     for (int i = 0; i < run.size; i++) gate.ran(run.doneMs, run.nanos / 1e6 / run.size);
                     metrics.batches.inc();
                     metrics.batchSizes.update(run.size);
+                    metrics.cpuDetectorRun.add(run.cpuNanos);
+                    recycle(run);
+                    for (var r : run.results) {
+                        metrics.nanosPreprocess.inc(r.preprocessNanos());
+                        metrics.nanosInference.inc(r.inferenceNanos());
+                        metrics.nanosDecodeNms.inc(r.decodeNanos());
+                    }
                 }
+                long c = StageCpu.now();
                 e = mapper.toEvent(f, run.results.get(p.index).detections());
                 metrics.framesDetected.inc();
                 setCurrentKey(f.camera);
@@ -284,6 +310,7 @@ public class DetectOperator extends FlushingOperator<FrameEnvelope, DetectedFram
                     gate.observeDetection(s, f.seq, DetectionMapper.centres(e), Math.max(1f, 0.002f * f.width));
                     gateState.update(s);
                 }
+                metrics.cpuEmit.since(c);
             } else {
                 e = mapper.toEvent(f, List.of());
                 e.inference = p.inference;
@@ -313,6 +340,27 @@ public class DetectOperator extends FlushingOperator<FrameEnvelope, DetectedFram
         DeadLetter d = DeadLetters.of(f, reason);
         if (r.hasTimestamp()) output.collect(SideOutputs.DEADLETTER, new StreamRecord<>(d, r.getTimestamp()));
         else output.collect(SideOutputs.DEADLETTER, new StreamRecord<>(d));
+    }
+
+    /** A finished run's pixel arrays go back to the pool (a bounded one: cameras of other sizes just allocate). */
+    private void recycle(DetectorPool.Run run) {
+        for (FrameInput in : run.inputs) {
+            if (in.isResized() && freePixels.size() < 4 * batchCapacity * pool.concurrency() + 4) freePixels.add(in.bgr());
+        }
+        run.inputs = null;
+    }
+
+    private transient int sizedW, sizedH; // 0 until the first frame: no frame is 0 wide
+    private transient int[] sized;
+
+    /** The detector's resized size for a frame size, kept for the last size seen (a camera's frames share one). */
+    private int[] resizedSize(int w, int h) {
+        if (w != sizedW || h != sizedH) {
+            sized = pool.detector().resizedSize(w, h);
+            sizedW = w;
+            sizedH = h;
+        }
+        return sized;
     }
 
     /** For tests: detected frames per batch so far. */

@@ -32,7 +32,9 @@ final class DetectorPool implements AutoCloseable {
         volatile Throwable error;
         volatile long nanos;
         volatile long doneMs;
+        volatile long cpuNanos; // the run's thread CPU time (inference on one intra-op thread runs on that thread)
         boolean accounted; // its cost taken into the metrics and the budget (task thread only)
+        List<FrameInput> inputs; // what it ran on, so the operator can reuse the pixel arrays once it is done
 
         Run(int size) {
             this.size = size;
@@ -84,6 +86,7 @@ final class DetectorPool implements AutoCloseable {
      */
     Run submit(List<FrameInput> inputs, Consumer<Run> handBack, ThrowingRunnable drain) throws Exception {
         Run run = new Run(inputs.size());
+        run.inputs = inputs;
         if (workers == null) {
             execute(first, run, inputs);
             run.latch.countDown();
@@ -117,7 +120,9 @@ final class DetectorPool implements AutoCloseable {
     private static void execute(Detector d, Run run, List<FrameInput> inputs) {
         try {
             long t0 = System.nanoTime();
+            long c0 = io.vigil.flink.metrics.StageCpu.now();
             run.results = d.detectBatch(inputs);
+            run.cpuNanos = io.vigil.flink.metrics.StageCpu.now() - c0;
             run.nanos = System.nanoTime() - t0;
         } catch (Throwable t) {
             run.error = t;

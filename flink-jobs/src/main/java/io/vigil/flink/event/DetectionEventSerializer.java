@@ -3,6 +3,7 @@ package io.vigil.flink.event;
 import io.vigil.events.DetectionEvent;
 import io.vigil.events.EventJson;
 
+import io.vigil.flink.metrics.StageCpu;
 import io.vigil.video.kafka.Topics;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -17,6 +18,7 @@ public final class DetectionEventSerializer implements KafkaRecordSerializationS
 
     private final String topic;
     private transient EventJson json;
+    private transient StageCpu cpu;
 
     public DetectionEventSerializer() {
         this(Topics.DETECTIONS);
@@ -27,10 +29,18 @@ public final class DetectionEventSerializer implements KafkaRecordSerializationS
     }
 
     @Override
+    public void open(org.apache.flink.api.common.serialization.SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+        cpu = StageCpu.of(context.getMetricGroup(), "SerializeDetections");
+    }
+
+    @Override
     public ProducerRecord<byte[], byte[]> serialize(DetectionEvent e, KafkaSinkContext context, Long timestamp) {
+        long c = StageCpu.now();
         if (json == null) json = new EventJson();
         long latencyMs = Math.max(0, System.currentTimeMillis() - e.tsMicros / 1000);
-        return new ProducerRecord<>(topic, null, e.tsMicros / 1000, e.camera.getBytes(StandardCharsets.UTF_8), json.detection(e, latencyMs));
+        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, null, e.tsMicros / 1000, e.camera.getBytes(StandardCharsets.UTF_8), json.detection(e, latencyMs));
+        if (cpu != null) cpu.since(c);
+        return r;
     }
 
     /** The event's JSON text (tests, tools). */

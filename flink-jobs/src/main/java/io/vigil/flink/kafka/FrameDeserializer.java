@@ -1,6 +1,7 @@
 package io.vigil.flink.kafka;
 
 import io.vigil.flink.event.FrameEnvelope;
+import io.vigil.flink.metrics.StageCpu;
 import io.vigil.video.kafka.FrameCodec;
 import io.vigil.video.kafka.FrameFormatException;
 import io.vigil.video.kafka.FrameHeaders;
@@ -17,9 +18,25 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 public final class FrameDeserializer implements KafkaRecordDeserializationSchema<FrameEnvelope> {
     private static final long serialVersionUID = 1L;
+    private transient StageCpu cpu;
+
+    @Override
+    public void open(org.apache.flink.api.common.serialization.DeserializationSchema.InitializationContext context) {
+        // includes handing the envelope to the keyBy's network buffer (its serialization), which collect does
+        cpu = StageCpu.of(context.getMetricGroup(), "SourceDeserialize");
+    }
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<FrameEnvelope> out) {
+        long c = StageCpu.now();
+        try {
+            read(record, out);
+        } finally {
+            if (cpu != null) cpu.since(c);
+        }
+    }
+
+    private void read(ConsumerRecord<byte[], byte[]> record, Collector<FrameEnvelope> out) {
         FrameEnvelope e = new FrameEnvelope();
         e.topic = record.topic();
         e.partition = record.partition();

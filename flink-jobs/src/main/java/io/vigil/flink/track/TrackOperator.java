@@ -9,6 +9,7 @@ import io.vigil.events.DetectedObject;
 import io.vigil.events.DetectionEvent;
 import io.vigil.flink.event.SideOutputs;
 import io.vigil.flink.failure.Unrecoverable;
+import io.vigil.flink.metrics.StageCpu;
 import io.vigil.flink.state.ResetPolicy;
 import io.vigil.flink.state.UpgradingValueState;
 import io.vigil.spatiotemporal.model.MotionModel;
@@ -57,6 +58,7 @@ public class TrackOperator extends KeyedProcessFunction<String, DetectedFrame, D
     private transient ValueState<Long> lastTs;
     private transient Counter late;
     private transient Counter resets;
+    private transient StageCpu cpu;
     private transient Histogram latency;
     /** The detector's class names by id, learnt from its detections (the same for every camera), for predicted objects. */
     private transient Map<Integer, String> labels;
@@ -93,6 +95,7 @@ public class TrackOperator extends KeyedProcessFunction<String, DetectedFrame, D
         });
         late = getRuntimeContext().getMetricGroup().counter("framesOutOfOrder");
         resets = getRuntimeContext().getMetricGroup().counter("stateResets");
+        cpu = StageCpu.of(getRuntimeContext().getMetricGroup(), "Track");
         latency = getRuntimeContext().getMetricGroup().histogram("endToEndLatencyMs", new DescriptiveStatisticsHistogram(1000));
         labels = new HashMap<>();
     }
@@ -105,6 +108,7 @@ public class TrackOperator extends KeyedProcessFunction<String, DetectedFrame, D
 
     @Override
     public void processElement(DetectedFrame f, Context ctx, Collector<DetectedFrame> out) throws Exception {
+        long c = StageCpu.now();
         DetectionEvent e = f.event;
         latency.update(Math.max(0, System.currentTimeMillis() - e.tsMicros / 1000));
         Long prevSeq = lastSeq.value();
@@ -114,6 +118,7 @@ public class TrackOperator extends KeyedProcessFunction<String, DetectedFrame, D
             late.inc();
             ctx.output(SideOutputs.DEADLETTER, DeadLetters.of(f, "seq " + e.frame + " is not above the camera's last seq " + prevSeq
                     + " (a duplicate or an out-of-order record): not processed again"));
+            cpu.since(c);
             return;
         }
         Long prevTs = lastTs.value();
@@ -133,11 +138,14 @@ public class TrackOperator extends KeyedProcessFunction<String, DetectedFrame, D
         }
         if (e.detected()) track(e, t, prevSeq, prevTs, labels);
         else predict(e, t, prevSeq, prevTs, labels);
+        cpu.since(c); // the stages downstream run inside collect: not this stage's time
         out.collect(f);
+        c = StageCpu.now();
         if (actions != null) actions.observe(e, a -> ctx.output(SideOutputs.ACTIONS, a));
         tracker.update(t);
         lastSeq.update(e.frame);
         lastTs.update(e.tsMicros);
+        cpu.since(c);
     }
 
     /**

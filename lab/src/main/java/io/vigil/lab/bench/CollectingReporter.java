@@ -57,6 +57,16 @@ public final class CollectingReporter implements MetricReporter {
         return best;
     }
 
+    /** Every counter whose name starts with {@code prefix}, summed over the subtasks, by name. */
+    public static Map<String, Long> counters(String prefix) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (Map.Entry<String, Metric> e : METRICS.entrySet()) {
+            String name = e.getKey().substring(e.getKey().lastIndexOf('.') + 1);
+            if (name.startsWith(prefix) && e.getValue() instanceof org.apache.flink.metrics.Counter c) out.merge(name, c.getCount(), Long::sum);
+        }
+        return out;
+    }
+
     /** Factory Flink instantiates from {@code metrics.reporter.NAME.factory.class}. */
     public static final class Factory implements MetricReporterFactory {
         @Override

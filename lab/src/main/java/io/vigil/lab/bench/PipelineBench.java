@@ -45,17 +45,18 @@ public final class PipelineBench {
 
     /** One row of one run. */
     record Row(int run, String delivery, String mode, int cameras, int rules, double fps, double share, long[] leave, long[] visible, double batch,
-               Map<String, Double> cpu, double detectorFps, double detectorP99, double analyticsUs) {
+               Map<String, Double> cpu, double detectorFps, double detectorP99, double analyticsUs, double peerFps) {
         String key() {
             return delivery + "," + mode + "," + cameras + "," + rules;
         }
     }
 
     static final String RUN_HEADER = "run,delivery,mode,cameras,rules,frames_per_s,share_of_detector_alone,leave_p50_ms,leave_p99_ms,visible_p50_ms,"
-            + "visible_p99_ms,mean_batch,cpu_gateway,cpu_flink_tasks,cpu_kafka,cpu_native_onnx_gc,cpu_total,detector_alone_fps,detector_p99_ms,analytics_us_per_frame";
+            + "visible_p99_ms,mean_batch,cpu_gateway,cpu_flink_tasks,cpu_kafka,cpu_native_onnx_gc,cpu_total,detector_alone_fps,detector_p99_ms,analytics_us_per_frame,"
+            + "peer_loop_fps,share_of_peer_loop";
     static final String SUMMARY_HEADER = "delivery,mode,cameras,rules,runs,frames_per_s_median,share_median,share_min,share_max,leave_p99_median_ms,"
             + "leave_p99_min_ms,leave_p99_max_ms,visible_p50_median_ms,visible_p99_median_ms,visible_p99_min_ms,visible_p99_max_ms,detector_fps_median,"
-            + "analytics_us_per_frame_median";
+            + "analytics_us_per_frame_median,peer_loop_fps_median,share_of_peer_loop_median";
 
     /** Returns the per-run rows, then a blank line, then the summary rows. */
     public static List<String> run(Options o) throws Exception {
@@ -66,6 +67,9 @@ public final class PipelineBench {
             for (int run = 1; run <= o.runs(); run++) {
                 double[] before = detectorAlone(o.model(), frames);
                 System.out.printf(Locale.ROOT, "run %d: detector alone %.1f frames/s, p99 %.1f ms%n", run, before[0], before[1]);
+                // the floor in the same run: one plain decode + detect loop per core, no Kafka, no Flink
+                PeerLoop.Result peer = PeerLoop.run(o.video(), o.model(), Runtime.getRuntime().availableProcessors(), 15);
+                System.out.println("run " + run + ": " + peer.line());
                 for (String delivery : o.deliveries()) {
                     for (String mode : o.modes()) {
                         for (int n : o.cameras()) {
@@ -74,7 +78,7 @@ public final class PipelineBench {
                                 double[] after = detectorAlone(o.model(), frames);
                                 double alone = (before[0] + after[0]) / 2;
                                 Row r = new Row(run, delivery, mode, n, rules, m.fps, m.fps / alone, m.leave, m.visible, m.batch, m.cpu, alone,
-                                        Math.max(before[1], after[1]), m.analyticsUs);
+                                        Math.max(before[1], after[1]), m.analyticsUs, peer.fps());
                                 System.out.println("  " + format(r));
                                 rows.add(r);
                                 before = after;
@@ -107,9 +111,12 @@ public final class PipelineBench {
             double[] vis50 = rs.stream().mapToDouble(r -> pct(r.visible(), 0.50)).sorted().toArray();
             double[] vis99 = rs.stream().mapToDouble(r -> pct(r.visible(), 0.99)).sorted().toArray();
             double[] an = rs.stream().mapToDouble(Row::analyticsUs).sorted().toArray();
-            out.add(String.format(Locale.ROOT, "%s,%d,%.1f,%.2f,%.2f,%.2f,%s,%s,%s,%s,%s,%s,%s,%.1f,%s", e.getKey(), rs.size(), median(fps), median(share),
+            double[] peer = rs.stream().mapToDouble(Row::peerFps).sorted().toArray();
+            double[] ofPeer = rs.stream().mapToDouble(r -> r.fps() / r.peerFps()).sorted().toArray();
+            out.add(String.format(Locale.ROOT, "%s,%d,%.1f,%.2f,%.2f,%.2f,%s,%s,%s,%s,%s,%s,%s,%.1f,%s,%.1f,%.2f", e.getKey(), rs.size(), median(fps), median(share),
                     share[0], share[share.length - 1], ms(live, median(leave99)), ms(live, leave99[0]), ms(live, leave99[leave99.length - 1]),
-                    ms(live, median(vis50)), ms(live, median(vis99)), ms(live, vis99[0]), ms(live, vis99[vis99.length - 1]), median(det), us(median(an))));
+                    ms(live, median(vis50)), ms(live, median(vis99)), ms(live, vis99[0]), ms(live, vis99[vis99.length - 1]), median(det), us(median(an)),
+                    median(peer), median(ofPeer)));
         }
         return out;
     }
@@ -117,11 +124,11 @@ public final class PipelineBench {
     private static String format(Row r) {
         boolean live = !r.mode().equals("fast"); // pre-filled frames are older than the run: latency only means something live
         Map<String, Double> c = r.cpu();
-        return String.format(Locale.ROOT, "%d,%s,%s,%d,%d,%.1f,%.2f,%s,%s,%s,%s,%.2f,%.0f,%.0f,%.0f,%.0f,%.0f,%.1f,%.1f,%s", r.run(), r.delivery(), r.mode(),
+        return String.format(Locale.ROOT, "%d,%s,%s,%d,%d,%.1f,%.2f,%s,%s,%s,%s,%.2f,%.0f,%.0f,%.0f,%.0f,%.0f,%.1f,%.1f,%s,%.1f,%.2f", r.run(), r.delivery(), r.mode(),
                 r.cameras(), r.rules(), r.fps(), r.share(), ms(live, pct(r.leave(), 0.5)), ms(live, pct(r.leave(), 0.99)), ms(live, pct(r.visible(), 0.5)),
                 ms(live, pct(r.visible(), 0.99)), r.batch(), c.get("gateway"), c.get("flink tasks"), c.get("kafka broker"),
                 c.get("native (ONNX Runtime workers) + GC/JIT") + c.get("other JVM threads"), c.get("process total"), r.detectorFps(), r.detectorP99(),
-                us(r.analyticsUs()));
+                us(r.analyticsUs()), r.peerFps(), r.fps() / r.peerFps());
     }
 
     private static String us(double v) {
@@ -217,9 +224,11 @@ public final class PipelineBench {
             long measureFrom = start + o.warmupSeconds() * 1000L;
             long end = start + (o.warmupSeconds() + o.seconds()) * 1000L;
             boolean cpuStarted = false;
+            Stages stages = new Stages();
             while (System.currentTimeMillis() < end) {
                 if (!cpuStarted && System.currentTimeMillis() >= measureFrom) {
                     cpu.begin();
+                    stages.begin();
                     cpuStarted = true;
                 }
                 // short polls, turn about: a record waits at most ~10 ms for the other consumer's poll
@@ -227,12 +236,61 @@ public final class PipelineBench {
                 collect(committed, 10, measureFrom, visible);
             }
             Map<String, Double> shares = cpu.end(o.seconds());
+            System.out.println("    " + stages.end(shares, o.seconds()));
             double batch = CollectingReporter.gauge("detect", "meanBatchSize");
             // throughput from the events leaving the job: committed ones arrive in bursts, one per checkpoint, too coarse for a
             // 20 s window; over a long run the two counts are the same
             double fps = leave.size() / (double) o.seconds();
             double analyticsUs = CollectingReporter.histogramMean("analytics", "analyticsNanosPerFrame") / 1000;
             return new Measured(fps, sorted(leave), sorted(visible), batch, shares, analyticsUs);
+        }
+    }
+
+    /**
+     * CPU ms per frame by stage over the measured seconds: the job's per-stage counters ({@code cpuNanos*}: thread CPU
+     * time each stage spends on its frames; the detector run's wall time split as the detector reports it), the
+     * gateway and the broker from the thread groups' CPU, and the bytes allocated per frame by every thread of this JVM.
+     */
+    static final class Stages {
+        private Map<String, Long> cpu0, wall0;
+        private long frames0;
+        private final Map<Long, Long> alloc0 = new java.util.HashMap<>();
+        private final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+
+        void begin() {
+            cpu0 = CollectingReporter.counters("cpuNanos");
+            wall0 = CollectingReporter.counters("wallNanos");
+            frames0 = CollectingReporter.counters("framesOut").values().stream().mapToLong(Long::longValue).sum();
+            long[] ids = threads.getAllThreadIds();
+            long[] bytes = threads.getThreadAllocatedBytes(ids);
+            for (int i = 0; i < ids.length; i++) alloc0.put(ids[i], bytes[i]);
+        }
+
+        String end(Map<String, Double> shares, int seconds) {
+            long frames = CollectingReporter.counters("framesOut").values().stream().mapToLong(Long::longValue).sum() - frames0;
+            long[] ids = threads.getAllThreadIds();
+            long[] bytes = threads.getThreadAllocatedBytes(ids);
+            long alloc = 0;
+            for (int i = 0; i < ids.length; i++) if (bytes[i] >= 0) alloc += bytes[i] - alloc0.getOrDefault(ids[i], 0L);
+            if (frames <= 0) return "stages: no frames measured";
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "CPU ms per frame by stage (%d frames):", frames));
+            double job = 0;
+            for (Map.Entry<String, Long> e : CollectingReporter.counters("cpuNanos").entrySet()) {
+                double ms = (e.getValue() - cpu0.getOrDefault(e.getKey(), 0L)) / 1e6 / frames;
+                job += ms;
+                sb.append(String.format(Locale.ROOT, " %s %.2f", e.getKey().substring("cpuNanos".length()), ms));
+            }
+            sb.append(" | detector run (wall):");
+            for (Map.Entry<String, Long> e : CollectingReporter.counters("wallNanos").entrySet()) {
+                sb.append(String.format(Locale.ROOT, " %s %.2f", e.getKey().substring("wallNanos".length()), (e.getValue() - wall0.getOrDefault(e.getKey(), 0L)) / 1e6 / frames));
+            }
+            // the thread groups' CPU (% of a core over the seconds) as ms per frame
+            double perFrame = seconds * 10.0 / frames; // 1 % of a core for `seconds` s = seconds * 10 ms
+            sb.append(String.format(Locale.ROOT, " | gateway %.2f, kafka broker %.2f, flink task threads %.2f (the stages above %.2f), native + GC/JIT %.2f, process %.2f",
+                    shares.get("gateway") * perFrame, shares.get("kafka broker") * perFrame, shares.get("flink tasks") * perFrame, job,
+                    (shares.get("native (ONNX Runtime workers) + GC/JIT") + shares.get("other JVM threads")) * perFrame, shares.get("process total") * perFrame));
+            sb.append(String.format(Locale.ROOT, " | allocated %.0f KB per frame", alloc / 1024.0 / frames));
+            return sb.toString();
         }
     }
 

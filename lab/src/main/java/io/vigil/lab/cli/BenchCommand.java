@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = "Benchmarks (separate commands, never part of the test suite).",
         subcommands = {BenchCommand.Analytics.class, BenchCommand.Scan.class, BenchCommand.Streaming.class, BenchCommand.Pipeline.class, BenchCommand.Detect.class,
-                BenchCommand.Ingest.class, BenchTrajectory.class, BenchCapacity.class, BenchMotion.class})
+                BenchCommand.Ingest.class, BenchTrajectory.class, BenchCapacity.class, BenchMotion.class, BenchCommand.Peer.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -156,6 +156,30 @@ final class BenchCommand implements Runnable {
                     + ") on " + Runtime.getRuntime().availableProcessors() + " cores; CPU in % of one core; latency = receive - capture, "
                     + "leave = read_uncommitted, visible = read_committed");
             report(PipelineBench.run(opts), csv);
+            return 0;
+        }
+    }
+
+    @Command(name = "peer", description = {"The floor of Vigil's own stack here: per thread a plain loop of JavaCV decode, Vigil's",
+            "detector (the same preprocessing, ONNX Runtime on one thread, decode + NMS) on every frame; no Kafka, no Flink."})
+    static final class Peer implements Callable<Integer> {
+        @Option(names = "--model", description = "detector (default yolox-nano)")
+        String model;
+
+        @Option(names = "--input", description = "video (default vtest.avi)")
+        Path input;
+
+        @Option(names = "--threads", defaultValue = "0", description = "loops side by side (default 0: one per core)")
+        int threads;
+
+        @Option(names = "--seconds", defaultValue = "20", description = "measured seconds (default ${DEFAULT-VALUE})")
+        double seconds;
+
+        @Override
+        public Integer call() throws Exception {
+            int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+            Path video = input != null ? input : SampleMedia.require(SampleMedia.VTEST);
+            System.out.println(io.vigil.lab.bench.PeerLoop.run(video, ModelLocator.resolve(model), n, seconds).line());
             return 0;
         }
     }

@@ -45,6 +45,8 @@ public final class Detector implements AutoCloseable {
     private final FloatBuffer input;   // [maxBatch, 3, inH, inW], direct so ONNX Runtime reads it in place
     private final Letterbox[] letterboxes;
     private final Candidates candidates = new Candidates();
+    private final RawOutputs outs = new RawOutputs(); // the decoder's view of the last run, its arrays reused
+    private RunBuffers buffers;                        // per batch size: the input tensor and the bound outputs
 
     private Detector(ModelBundle bundle, SharedSessions.Lease lease, DetectorOptions opts, boolean dynamicBatch) {
         this.bundle = bundle;
@@ -94,7 +96,8 @@ public final class Detector implements AutoCloseable {
         }
         Detector det = new Detector(bundle, lease, opts, dynamic);
         try {
-            det.checkOutputs();
+            Map<String, long[]> shapes = det.checkOutputs();
+            det.buffers = new RunBuffers(OrtRuntime.env(), det.inputName, det.input, new long[] {1, 3, det.inH, det.inW}, det.decoder.outputs(), shapes);
         } catch (RuntimeException e) {
             det.close();
             throw e;
@@ -120,7 +123,8 @@ public final class Detector implements AutoCloseable {
         }
     }
 
-    private void checkOutputs() {
+    /** @return the declared shapes of the outputs the decoder reads */
+    private Map<String, long[]> checkOutputs() {
         try {
             Map<String, NodeInfo> outputs = session.getOutputInfo();
             Map<String, long[]> shapes = new HashMap<>();
@@ -135,6 +139,7 @@ public final class Detector implements AutoCloseable {
                 if (ModelDescriptors.BUILT_IN_DECODERS.contains(bundle.descriptor().decoder().type())) throw e;
                 throw Decoders.fromPlugin(bundle.descriptorSource(), bundle.descriptor().decoder().type(), decoder, e);
             }
+            return shapes;
         } catch (OrtException e) {
             throw new ModelException("cannot read the graph of " + bundle.onnxFile() + ": " + e.getMessage(), e);
         }
@@ -172,21 +177,29 @@ public final class Detector implements AutoCloseable {
         input.clear();
         for (int i = 0; i < n; i++) {
             FrameInput f = chunk.get(i);
-            letterboxes[i] = pre.apply(f.bgr(), f.width(), f.height(), input);
+            letterboxes[i] = pre.apply(f, input);
         }
-        input.position(0).limit(n * per);
-        FloatBuffer view = input.slice();
         input.clear();
         long t1 = System.nanoTime();
-        RawOutputs outs = new RawOutputs();
-        try (OnnxTensor tensor = OnnxTensor.createTensor(OrtRuntime.env(), view, new long[] {n, 3, inH, inW});
-             OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
-            for (String name : decoder.outputs()) {
-                OnnxTensor o = (OnnxTensor) result.get(name).orElseThrow();
-                FloatBuffer fb = o.getFloatBuffer();
-                float[] data = new float[fb.remaining()];
-                fb.get(data);
-                outs.put(name, data, o.getInfo().getShape());
+        try {
+            RunBuffers.Bound b = buffers.forBatch(n);
+            try (OrtSession.Result result = b.unpinned.isEmpty() ? session.run(b.input, b.pinned) : session.run(b.input, b.unpinned, b.pinned)) {
+                for (String name : decoder.outputs()) {
+                    float[] data = b.arrays.get(name);
+                    if (data != null) {
+                        FloatBuffer fb = b.pinnedData.get(name);
+                        fb.rewind();
+                        fb.get(data);
+                        outs.put(name, data, b.shapes.get(name));
+                    } else {
+                        // a dimension besides the batch is dynamic: ONNX Runtime allocates it, read it as it comes
+                        OnnxTensor o = (OnnxTensor) result.get(name).orElseThrow();
+                        FloatBuffer fb = o.getFloatBuffer();
+                        float[] copy = new float[fb.remaining()];
+                        fb.get(copy);
+                        outs.put(name, copy, o.getInfo().getShape());
+                    }
+                }
             }
         } catch (OrtException e) {
             throw new ModelException("inference failed on " + bundle.modelId() + ": " + e.getMessage(), e);
@@ -212,6 +225,14 @@ public final class Detector implements AutoCloseable {
 
     public float scoreThreshold() { return scoreThreshold; }
 
+    /**
+     * [2]: the size a frame of {@code frameWidth} x {@code frameHeight} takes inside this model's input, what a caller
+     * that decodes and resizes the frame itself passes as {@link FrameInput#resized}.
+     */
+    public int[] resizedSize(int frameWidth, int frameHeight) {
+        return pre.resizedSize(frameWidth, frameHeight);
+    }
+
     /** Frames per session run: maxBatch for a dynamic batch axis, else 1. */
     public int batchCapacity() { return maxBatch; }
 
@@ -219,6 +240,7 @@ public final class Detector implements AutoCloseable {
 
     @Override
     public void close() {
+        if (buffers != null) buffers.close();
         lease.close();
     }
 

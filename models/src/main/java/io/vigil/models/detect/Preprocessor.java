@@ -69,26 +69,83 @@ public final class Preprocessor {
             throw new IllegalArgumentException("frame has " + bgr.length + " bytes, " + width + "x" + height + " BGR needs " + width * height * 3);
         }
         prepare(width, height);
-        int plane = inW * inH;
         int base = dst.position();
-        int rw = lb.resizedWidth();
-        int rh = lb.resizedHeight();
-        // padding first, in bulk row writes (the resized area overwrites its part)
+        pad(lb, dst, base);
+        resizeInto(bgr, width, dst, base);
+        dst.position(base + 3 * inW * inH);
+        return lb;
+    }
+
+    /**
+     * The same for a frame given as it is or already resized to its letterbox's size ({@link #resizedSize}): then
+     * only the padding and the conversion are left, and the geometry is the frame's.
+     */
+    public Letterbox apply(FrameInput f, FloatBuffer dst) {
+        if (!f.isResized()) return apply(f.bgr(), f.width(), f.height(), dst);
+        Letterbox g = Letterbox.of(f.frameWidth(), f.frameHeight(), inW, inH, mode);
+        if (f.width() != g.resizedWidth() || f.height() != g.resizedHeight()) {
+            throw new IllegalArgumentException("a " + f.frameWidth() + "x" + f.frameHeight() + " frame resized for this input is "
+                    + g.resizedWidth() + "x" + g.resizedHeight() + ", not " + f.width() + "x" + f.height());
+        }
+        int base = dst.position();
+        pad(g, dst, base);
+        convertInto(f.bgr(), g, dst, base);
+        dst.position(base + 3 * inW * inH);
+        return g;
+    }
+
+    /** [2]: the width and height a frame of this size is resized to inside the input. */
+    public int[] resizedSize(int frameWidth, int frameHeight) {
+        Letterbox g = Letterbox.of(frameWidth, frameHeight, inW, inH, mode);
+        return new int[] {g.resizedWidth(), g.resizedHeight()};
+    }
+
+    /** Pixels already at the resized size: channel order and normalisation, row by row into the three planes. */
+    private void convertInto(byte[] bgr, Letterbox g, FloatBuffer dst, int base) {
+        int plane = inW * inH;
+        int rw = g.resizedWidth();
+        float m0 = mul[0], m1 = mul[1], m2 = mul[2], a0 = add[0], a1 = add[1], a2 = add[2];
+        for (int oy = 0, k = 0; oy < g.resizedHeight(); oy++) {
+            for (int ox = 0; ox < rw; ox++, k += 3) {
+                float b = bgr[k] & 0xff, gr = bgr[k + 1] & 0xff, r = bgr[k + 2] & 0xff;
+                out0[ox] = (rgb ? r : b) * m0 + a0;
+                out1[ox] = gr * m1 + a1;
+                out2[ox] = (rgb ? b : r) * m2 + a2;
+            }
+            int o = base + (oy + g.padY()) * inW + g.padX();
+            dst.put(o, out0, 0, rw);
+            dst.put(o + plane, out1, 0, rw);
+            dst.put(o + 2 * plane, out2, 0, rw);
+        }
+    }
+
+    /** The padding around the resized area, in bulk row writes. */
+    private void pad(Letterbox g, FloatBuffer dst, int base) {
+        int plane = inW * inH;
+        int rw = g.resizedWidth();
+        int rh = g.resizedHeight();
         if (rw < inW || rh < inH) {
             for (int c = 0; c < 3; c++) {
                 Arrays.fill(padRow, padValue * mul[c] + add[c]);
                 for (int y = 0; y < inH; y++) {
-                    if (y >= lb.padY() && y < lb.padY() + rh) {
+                    if (y >= g.padY() && y < g.padY() + rh) {
                         int row = base + c * plane + y * inW;
-                        if (lb.padX() > 0) dst.put(row, padRow, 0, lb.padX());
-                        int right = inW - lb.padX() - rw;
-                        if (right > 0) dst.put(row + lb.padX() + rw, padRow, 0, right);
+                        if (g.padX() > 0) dst.put(row, padRow, 0, g.padX());
+                        int right = inW - g.padX() - rw;
+                        if (right > 0) dst.put(row + g.padX() + rw, padRow, 0, right);
                     } else {
                         dst.put(base + c * plane + y * inW, padRow, 0, inW);
                     }
                 }
             }
         }
+    }
+
+    /** The bilinear resize of the whole frame into the resized area (the cached tables of {@link #prepare}). */
+    private void resizeInto(byte[] bgr, int width, FloatBuffer dst, int base) {
+        int plane = inW * inH;
+        int rw = lb.resizedWidth();
+        int rh = lb.resizedHeight();
         int rowBytes = width * 3;
         int topRow = -1;
         int bottomRow = -1;
@@ -125,8 +182,6 @@ public final class Preprocessor {
             dst.put(o + plane, out1, 0, rw);
             dst.put(o + 2 * plane, out2, 0, rw);
         }
-        dst.position(base + 3 * plane);
-        return lb;
     }
 
     private void hinterp(byte[] bgr, int rowStart, float[] out, int rw) {

@@ -3,6 +3,11 @@ package io.vigil.video.image;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_COLOR_2;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_COLOR_4;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_COLOR_8;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_GRAYSCALE_8;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
@@ -11,6 +16,7 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * JPEG to and from {@link BgrImage} with OpenCV's codec. One instance per thread: it keeps its native
@@ -27,6 +33,7 @@ public final class JpegCodec implements AutoCloseable {
     private BytePointer input = new BytePointer(256 * 1024);
     private final BytePointer encoded = new BytePointer();
     private final Mat decoded = new Mat();
+    private final Mat resized = new Mat();
 
     /**
      * @throws ImageCodecException when the bytes are not a decodable image
@@ -46,6 +53,53 @@ public final class JpegCodec implements AutoCloseable {
             if (e instanceof ImageCodecException) throw e;
             throw new ImageCodecException("not a decodable image (" + jpeg.length + " bytes): " + e.getMessage());
         }
+    }
+
+    /**
+     * Decodes a JPEG straight to {@code width} x {@code height} BGR: libjpeg scales in the DCT to the largest 1/2, 1/4
+     * or 1/8 that is still at least that size (it never builds the full picture then), and OpenCV's SIMD bilinear
+     * resize (half-pixel centres, as {@code cv2.resize}) takes it the rest of the way. What a detector's input needs,
+     * at a fraction of a full decode and resize. The size is read from the JPEG's header first, so a picture over
+     * {@link #MAX_PIXELS} is refused before anything is allocated.
+     *
+     * @throws ImageCodecException when the bytes are not a decodable image
+     */
+    public BgrImage decodeResized(byte[] jpeg, int width, int height) {
+        return decodeResized(jpeg, width, height, null);
+    }
+
+    /** The same, writing the pixels into {@code into} when it is exactly {@code width * height * 3} bytes (a pooled array). */
+    public BgrImage decodeResized(byte[] jpeg, int width, int height, byte[] into) {
+        checkJpeg(jpeg);
+        JpegHeader h = JpegHeader.read(jpeg);
+        if (h.pixels() > MAX_PIXELS) throw new ImageCodecException("image " + h.width() + "x" + h.height() + " is larger than " + MAX_PIXELS + " pixels");
+        int scale = dctScale(h.width(), h.height(), width, height);
+        int flag = switch (scale) {
+            case 8 -> IMREAD_REDUCED_COLOR_8;
+            case 4 -> IMREAD_REDUCED_COLOR_4;
+            case 2 -> IMREAD_REDUCED_COLOR_2;
+            default -> IMREAD_COLOR;
+        };
+        input.position(0).put(jpeg, 0, jpeg.length);
+        try (Mat buf = new Mat(1, jpeg.length, CV_8UC1, input); Mat img = imdecode(buf, flag)) {
+            if (img == null || img.empty()) throw new ImageCodecException("not a decodable image (" + jpeg.length + " bytes)");
+            if (img.cols() == width && img.rows() == height) return copyOut(img, into);
+            try (Size size = new Size(width, height)) {
+                resize(img, resized, size, 0, 0, INTER_LINEAR);
+            }
+            return copyOut(resized, into);
+        } catch (RuntimeException e) {
+            if (e instanceof ImageCodecException) throw e;
+            throw new ImageCodecException("not a decodable image (" + jpeg.length + " bytes): " + e.getMessage());
+        }
+    }
+
+    /** The largest DCT scale (1, 2, 4 or 8) whose output, ceil(size / scale), still covers {@code w} x {@code h}. */
+    static int dctScale(int srcW, int srcH, int w, int h) {
+        for (int s = 8; s > 1; s /= 2) {
+            if ((srcW + s - 1) / s >= w && (srcH + s - 1) / s >= h) return s;
+        }
+        return 1;
     }
 
     /** A greyscale picture at a reduced size: [h*w] grey levels, row-major (pixels may be longer than w*h when reused). */
@@ -112,11 +166,15 @@ public final class JpegCodec implements AutoCloseable {
     }
 
     static BgrImage copyOut(Mat img) {
+        return copyOut(img, null);
+    }
+
+    static BgrImage copyOut(Mat img, byte[] into) {
         int w = img.cols();
         int h = img.rows();
         if ((long) w * h > MAX_PIXELS) throw new ImageCodecException("image " + w + "x" + h + " is larger than " + MAX_PIXELS + " pixels");
         if (img.type() != CV_8UC3) throw new ImageCodecException("expected 8-bit BGR, got OpenCV type " + img.type());
-        byte[] pixels = new byte[w * h * 3];
+        byte[] pixels = into != null && into.length == w * h * 3 ? into : new byte[w * h * 3];
         if (img.isContinuous()) {
             img.data().position(0).get(pixels);
         } else {
@@ -132,5 +190,6 @@ public final class JpegCodec implements AutoCloseable {
         input.close();
         encoded.close();
         decoded.close();
+        resized.close();
     }
 }

@@ -1,6 +1,7 @@
 package io.vigil.video.source;
 
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import io.vigil.video.image.BgrImage;
@@ -35,6 +36,7 @@ public final class VideoSource implements AutoCloseable {
     private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
     private final JpegCodec jpeg = new JpegCodec();
     private final Mat scaled = new Mat();
+    private final Mat resized = new Mat();
     private final double frameRate;
     private Mat current;
     private long index = -1;
@@ -159,6 +161,20 @@ public final class VideoSource implements AutoCloseable {
         return JpegCodecAccess.copyOut(requireCurrent());
     }
 
+    /**
+     * Copies the current picture out resized to exactly {@code width} x {@code height} (OpenCV's bilinear resize,
+     * half-pixel centres, as {@code cv2.resize}), without copying the full picture out first: what a detector's
+     * letterbox needs.
+     */
+    public BgrImage copyBgrResized(int width, int height) {
+        Mat img = requireCurrent();
+        if (img.cols() == width && img.rows() == height) return copyBgr();
+        try (Size size = new Size(width, height)) {
+            resize(img, resized, size, 0, 0, INTER_LINEAR);
+        }
+        return JpegCodecAccess.copyOut(resized);
+    }
+
     private Mat fitted(int maxWidth, int maxHeight) {
         Mat img = requireCurrent();
         int w = img.cols();
@@ -184,6 +200,7 @@ public final class VideoSource implements AutoCloseable {
         converter.close();
         jpeg.close();
         scaled.close();
+        resized.close();
     }
 
     private static volatile boolean devicesRegistered;

@@ -61,4 +61,60 @@ class JpegCodecTest {
             assertEquals(64, codec.decode(padded).width());
         }
     }
+
+    @Test
+    void theHeaderIsReadWithoutDecoding() {
+        try (JpegCodec codec = new JpegCodec()) {
+            byte[] jpeg = codec.encode(gradient(640, 480), 80);
+            assertEquals(new JpegHeader(640, 480, 3), JpegHeader.read(jpeg));
+            assertThrows(ImageCodecException.class, () -> JpegHeader.read(java.util.Arrays.copyOf(jpeg, 12)));
+        }
+    }
+
+    /** A small JPEG whose frame header claims 30000 x 30000 is refused from its header, before anything is allocated. */
+    @Test
+    void aHeaderClaimingAHugePictureIsRefusedBeforeDecoding() {
+        try (JpegCodec codec = new JpegCodec()) {
+            byte[] jpeg = codec.encode(gradient(64, 48), 80);
+            int sof = sofOffset(jpeg);
+            jpeg[sof + 5] = (byte) (30000 >> 8);
+            jpeg[sof + 6] = (byte) (30000 & 0xff);
+            jpeg[sof + 7] = (byte) (30000 >> 8);
+            jpeg[sof + 8] = (byte) (30000 & 0xff);
+            assertEquals(new JpegHeader(30000, 30000, 3), JpegHeader.read(jpeg));
+            ImageCodecException e = assertThrows(ImageCodecException.class, () -> codec.decodeResized(jpeg, 416, 416));
+            assertTrue(e.getMessage().contains("30000x30000 is larger than"), e.getMessage());
+        }
+    }
+
+    private static int sofOffset(byte[] jpeg) {
+        for (int i = 2; i + 1 < jpeg.length; i++) {
+            if ((jpeg[i] & 0xff) == 0xff && (jpeg[i + 1] & 0xff) == 0xc0) return i;
+        }
+        throw new AssertionError("no baseline frame header");
+    }
+
+    @Test
+    void decodeResizedScalesInTheDctThenResizes() {
+        assertEquals(1, JpegCodec.dctScale(768, 576, 416, 312), "half would be 384 wide, under 416");
+        assertEquals(2, JpegCodec.dctScale(1536, 1152, 416, 312));
+        assertEquals(4, JpegCodec.dctScale(1920, 1080, 416, 234), "1/4 is 480 x 270");
+        assertEquals(8, JpegCodec.dctScale(3840, 2160, 416, 234));
+        try (JpegCodec codec = new JpegCodec()) {
+            BgrImage src = gradient(1920, 1080);
+            byte[] jpeg = codec.encode(src, 90);
+            BgrImage small = codec.decodeResized(jpeg, 416, 234);
+            assertEquals(416, small.width());
+            assertEquals(234, small.height());
+            // the same picture: each pixel close to the source's at the same relative place
+            double err = 0;
+            for (int y = 0; y < 234; y++) {
+                for (int x = 0; x < 416; x++) {
+                    int sx = (int) ((x + 0.5) * 1920 / 416), sy = (int) ((y + 0.5) * 1080 / 234);
+                    for (int c = 0; c < 3; c++) err += Math.abs((small.pixels()[(y * 416 + x) * 3 + c] & 0xff) - (src.pixels()[(sy * 1920 + sx) * 3 + c] & 0xff));
+                }
+            }
+            assertTrue(err / (416 * 234 * 3) < 4, "mean abs error " + err / (416 * 234 * 3));
+        }
+    }
 }
