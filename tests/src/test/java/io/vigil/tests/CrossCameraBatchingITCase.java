@@ -69,14 +69,18 @@ class CrossCameraBatchingITCase {
             // before issue 15 this was 7.27: frames waited for seven others and then ran one after another anyway
             assertEquals(1.0, mean, 1e-9, "mean batch size at the Detect operator");
 
-            // batch size 1, here: the same JPEGs the gateway published, decoded and detected one at a time
+            // batch size 1, here: the same JPEGs the gateway published, decoded as the job's Detect decodes them (straight at
+            // the letterbox's size) and detected one at a time
             List<List<Detection>> alone = new ArrayList<>();
             try (VideoSource src = VideoSource.open(SourceSpec.parse(SampleMedia.require(SampleMedia.VTEST).toString()), 5_000_000);
                  JpegCodec jpeg = new JpegCodec();
                  Detector det = Detector.open(ModelBundle.load(TestPaths.model("yolox-nano")), DetectorOptions.defaults().withMaxBatch(1))) {
                 for (int i = 0; i < FRAMES && src.next(); i++) {
-                    BgrImage img = jpeg.decode(src.encodeJpeg(80, 0, 0).bytes());
-                    alone.add(det.detect(img.pixels(), img.width(), img.height()).detections());
+                    var published = src.encodeJpeg(80, 0, 0);
+                    int[] size = det.resizedSize(published.width(), published.height());
+                    BgrImage img = jpeg.decodeResized(published.bytes(), size[0], size[1]);
+                    alone.add(det.detectBatch(List.of(io.vigil.models.detect.FrameInput.resized(img.pixels(), size[0], size[1],
+                            published.width(), published.height()))).get(0).detections());
                 }
             }
             for (JsonNode e : events) {
