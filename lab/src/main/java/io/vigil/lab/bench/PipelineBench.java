@@ -187,8 +187,8 @@ public final class PipelineBench {
         long prefillFrom = System.currentTimeMillis();
         if (fast) {
             // "as fast as possible": the frames are in Kafka before the job starts, so the gateway does not compete for the
-            // CPU while the job is measured; enough for the whole measurement at up to 100 frames/s
-            int perCamera = (int) Math.ceil(100.0 * (o.seconds() + o.warmupSeconds()) / cameras);
+            // CPU while the job is measured; enough for the whole measurement at up to 200 frames/s
+            int perCamera = (int) Math.ceil(200.0 * (o.seconds() + o.warmupSeconds()) / cameras);
             try (CameraGateway pre = new CameraGateway(new KafkaFramePublisher(bs))) {
                 for (int i = 0; i < cameras; i++) {
                     pre.start(CameraConfig.builder().id(tag + i).source(o.video().toString()).loop(true).paced(false).maxFrames(perCamera).build());
@@ -256,8 +256,10 @@ public final class PipelineBench {
         private long frames0;
         private final Map<Long, Long> alloc0 = new java.util.HashMap<>();
         private final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        private final OsThreads os = new OsThreads();
 
         void begin() {
+            os.begin();
             cpu0 = CollectingReporter.counters("cpuNanos");
             wall0 = CollectingReporter.counters("wallNanos");
             frames0 = CollectingReporter.counters("framesOut").values().stream().mapToLong(Long::longValue).sum();
@@ -290,6 +292,11 @@ public final class PipelineBench {
                     shares.get("gateway") * perFrame, shares.get("kafka broker") * perFrame, shares.get("flink tasks") * perFrame, job,
                     (shares.get("native (ONNX Runtime workers) + GC/JIT") + shares.get("other JVM threads")) * perFrame, shares.get("process total") * perFrame));
             sb.append(String.format(Locale.ROOT, " | allocated %.0f KB per frame", alloc / 1024.0 / frames));
+            sb.append("\n    CPU ms per frame by OS thread name:");
+            int shown = 0;
+            for (Map.Entry<String, Double> e : os.end(frames).entrySet()) {
+                if (shown++ < 16 || e.getKey().startsWith("(")) sb.append(String.format(Locale.ROOT, " %s %.2f;", e.getKey(), e.getValue()));
+            }
             return sb.toString();
         }
     }

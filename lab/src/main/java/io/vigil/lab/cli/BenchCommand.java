@@ -132,7 +132,7 @@ final class BenchCommand implements Runnable {
         @Option(names = "--seconds", defaultValue = "20", description = "measured seconds per row (default ${DEFAULT-VALUE})")
         int seconds;
 
-        @Option(names = "--warmup", defaultValue = "10", description = "seconds before measuring (default ${DEFAULT-VALUE})")
+        @Option(names = "--warmup", defaultValue = "60", description = "seconds before measuring (default ${DEFAULT-VALUE}: the JIT compiles Kafka, Flink and the broker in one JVM for about a minute on two busy cores)")
         int warmup;
 
         @Option(names = "--model", description = "detector (default yolox-nano)")
