@@ -17,6 +17,7 @@ import io.vigil.video.gateway.CameraRegistry;
 import io.vigil.video.gateway.CameraSpec;
 import io.vigil.video.gateway.CameraStats;
 import io.vigil.video.gateway.GatewayOptions;
+import io.vigil.video.gateway.PublishSize;
 import io.vigil.video.gateway.KafkaFramePublisher;
 import io.vigil.video.gateway.KafkaStatusSink;
 import io.vigil.video.source.SampleMedia;
@@ -58,6 +59,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--fps", defaultValue = "0", description = "publish at most this many frames/s per camera (default: the source's rate)")
     double fps;
+
+    @picocli.CommandLine.Mixin
+    PublishSizeOption publish;
 
     @Option(names = "--port", defaultValue = "9092", description = "Kafka port; another free one is taken if busy (default ${DEFAULT-VALUE})")
     int port;
@@ -112,8 +116,12 @@ final class DemoCommand implements Callable<Integer> {
         long durationMs = duration == null ? 0 : Durations.parse("duration", duration).toMillis();
         Path modelPath = ModelLocator.resolve(model);
         ModelBundle bundle = ModelBundle.load(modelPath);
+        PublishSize publishSize;
         try (Detector probe = Detector.open(bundle, DetectorOptions.defaults().withThreads(1))) {
             say("model %s", probe.bundle().modelId());
+            // the gateway and the job share this process: publish what the model's letterbox uses, no more
+            int[] in = probe.inputSize();
+            publishSize = publish.orElse(new PublishSize(in[0], in[1]));
         }
         SourceSpec src = resolveSource();
         String sourceText = src.location();
@@ -123,7 +131,7 @@ final class DemoCommand implements Callable<Integer> {
             mediaDirs.add(Path.of(sourceText).toAbsolutePath().getParent());
         }
         policy = SourcePolicy.defaults().withMediaDirs(mediaDirs);
-        say("source %s as %d camera(s)", src.display(), cameras);
+        say("source %s as %d camera(s), published to fit %s", src.display(), cameras, publishSize);
 
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -164,7 +172,7 @@ final class DemoCommand implements Callable<Integer> {
                  LocalJob job = LocalJob.start(cfg, flinkMetrics(flinkReporterPort));
                  KafkaStatusSink status = new KafkaStatusSink(kafka.bootstrap(), new Properties());
                  CameraGateway gateway = new CameraGateway(new KafkaFramePublisher(kafka.bootstrap()), status,
-                         GatewayOptions.defaults().withSourcePolicy(policy));
+                         GatewayOptions.defaults().withSourcePolicy(policy).withPublishSize(publishSize));
                  CameraRegistry.Follower registry = CameraRegistry.follow(kafka.bootstrap(), gateway);
                  DashboardServer dashboard = startDashboard(kafka.bootstrap());
                  KafkaReachability reachable = new KafkaReachability(kafka.bootstrap(), new Properties(), java.time.Duration.ofSeconds(2));

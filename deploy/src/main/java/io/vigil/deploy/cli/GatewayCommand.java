@@ -10,6 +10,7 @@ import io.vigil.video.gateway.CameraGateway;
 import io.vigil.video.gateway.CameraRegistry;
 import io.vigil.video.gateway.CameraStats;
 import io.vigil.video.gateway.GatewayOptions;
+import io.vigil.video.gateway.PublishSize;
 import io.vigil.video.gateway.KafkaFramePublisher;
 import io.vigil.video.gateway.KafkaStatusSink;
 import io.vigil.video.kafka.Topics;
@@ -49,11 +50,15 @@ final class GatewayCommand implements Callable<Integer> {
     @Mixin
     SourcePolicyOptions sources;
 
+    @Mixin
+    PublishSizeOption publish;
+
     @Override
     public Integer call() throws Exception {
         Path seqs = seqDir != null ? seqDir : Path.of(System.getProperty("user.home"), ".vigil", "gateway");
         GatewayOptions opts = GatewayOptions.defaults().withSeqDir(seqs)
-                .withStallTimeout(Durations.parse("stall-timeout", stall)).withSourcePolicy(sources.policy());
+                .withStallTimeout(Durations.parse("stall-timeout", stall)).withSourcePolicy(sources.policy())
+                .withPublishSize(publish.orElse(PublishSize.DEFAULT));
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
         Properties client = kafka.clientProperties();

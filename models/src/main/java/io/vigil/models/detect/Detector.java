@@ -233,6 +233,11 @@ public final class Detector implements AutoCloseable {
         return pre.resizedSize(frameWidth, frameHeight);
     }
 
+    /** [2]: the model's input width and height (the letterbox every frame is fitted into). */
+    public int[] inputSize() {
+        return new int[] {pre.inputWidth(), pre.inputHeight()};
+    }
+
     /** Frames per session run: maxBatch for a dynamic batch axis, else 1. */
     public int batchCapacity() { return maxBatch; }
 

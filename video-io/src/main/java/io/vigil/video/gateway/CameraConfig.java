@@ -8,6 +8,8 @@ import java.util.Objects;
  * value and names the one that is wrong.
  */
 public final class CameraConfig {
+    /** maxWidth and maxHeight when the camera names no size: the gateway's default applies. */
+    public static final int GATEWAY_DEFAULT = -1;
     private final String id;
     private final SourceSpec source;
     private final double targetFps;
@@ -40,8 +42,17 @@ public final class CameraConfig {
     public SourceSpec source() { return source; }
     /** Frames per second to publish; 0 keeps every source frame. */
     public double targetFps() { return targetFps; }
+    /** The box to fit; {@link #GATEWAY_DEFAULT} (both sides) = the gateway's {@link GatewayOptions#publishSize}, 0 = no limit. */
     public int maxWidth() { return maxWidth; }
     public int maxHeight() { return maxHeight; }
+
+    /** Whether this camera leaves its size to the gateway's default. */
+    public boolean usesGatewaySize() { return maxWidth == GATEWAY_DEFAULT && maxHeight == GATEWAY_DEFAULT; }
+
+    /** The box this camera's frames fit, with the gateway's default where it names none. */
+    public PublishSize publishSize(PublishSize gatewayDefault) {
+        return usesGatewaySize() ? gatewayDefault : new PublishSize(Math.max(0, maxWidth), Math.max(0, maxHeight));
+    }
     public int jpegQuality() { return jpegQuality; }
     /** Files only: start again at the end (seq keeps increasing). */
     public boolean loop() { return loop; }
@@ -64,8 +75,8 @@ public final class CameraConfig {
         private String id;
         private SourceSpec source;
         private double targetFps = 0;
-        private int maxWidth = 0;
-        private int maxHeight = 0;
+        private int maxWidth = GATEWAY_DEFAULT;
+        private int maxHeight = GATEWAY_DEFAULT;
         private int jpegQuality = 80;
         private boolean loop = false;
         private boolean paced = true;
@@ -77,7 +88,10 @@ public final class CameraConfig {
         public Builder source(SourceSpec source) { this.source = source; return this; }
         public Builder source(String source) { this.source = SourceSpec.parse(source); return this; }
         public Builder targetFps(double fps) { this.targetFps = fps; return this; }
+        /** Fit width x height (0 = no limit on that side); not called: the gateway's default. */
         public Builder maxSize(int width, int height) { this.maxWidth = width; this.maxHeight = height; return this; }
+        /** The camera's own size, whatever the gateway's default. */
+        public Builder fullSize() { return maxSize(0, 0); }
         public Builder jpegQuality(int q) { this.jpegQuality = q; return this; }
         public Builder loop(boolean loop) { this.loop = loop; return this; }
         public Builder paced(boolean paced) { this.paced = paced; return this; }
@@ -92,7 +106,10 @@ public final class CameraConfig {
             }
             Objects.requireNonNull(source, "camera.source is missing for camera " + id);
             if (targetFps < 0 || Double.isNaN(targetFps)) throw new IllegalArgumentException("camera.targetFps must be >= 0 (0 = every frame): " + targetFps);
-            if (maxWidth < 0 || maxHeight < 0) throw new IllegalArgumentException("camera.maxWidth/maxHeight must be >= 0");
+            boolean inherit = maxWidth == GATEWAY_DEFAULT && maxHeight == GATEWAY_DEFAULT;
+            if (!inherit && (maxWidth < 0 || maxHeight < 0)) {
+                throw new IllegalArgumentException("camera.maxWidth/maxHeight must be >= 0 (0 = no limit), got " + maxWidth + "x" + maxHeight);
+            }
             if (jpegQuality < 1 || jpegQuality > 100) throw new IllegalArgumentException("camera.jpegQuality must be 1..100: " + jpegQuality);
             if (maxFrames < 0) throw new IllegalArgumentException("camera.maxFrames must be >= 0: " + maxFrames);
             return new CameraConfig(this);

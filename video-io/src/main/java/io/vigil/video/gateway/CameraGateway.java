@@ -319,6 +319,7 @@ public final class CameraGateway implements AutoCloseable {
             boolean isFile = spec.kind() == SourceSpec.Kind.FILE;
             // an unpaced file is a replay as fast as possible: wait for Kafka rather than drop; live sources keep the latest
             boolean keepEvery = isFile && !config.paced();
+            PublishSize size = config.publishSize(options.publishSize());
             Backoff backoff = new Backoff(options.backoffInitial().toMillis(), options.backoffMax().toMillis());
             long seq = nextSeq.getOrDefault(config.id(), seqs.start(config.id()));
             long sourceFrames = 0;
@@ -359,7 +360,7 @@ public final class CameraGateway implements AutoCloseable {
                             }
                             if (!sampler.keep(n)) continue;
                             long e0 = System.nanoTime();
-                            EncodedImage img = src.encodeJpeg(config.jpegQuality(), config.maxWidth(), config.maxHeight());
+                            EncodedImage img = src.encodeJpeg(config.jpegQuality(), size.maxWidth(), size.maxHeight());
                             encodeNanos.addAndGet(System.nanoTime() - e0);
                             if (img.bytes().length > options.maxFrameBytes()) {
                                 // the topic would refuse it: not sent, no seq used, said once a minute

@@ -24,8 +24,8 @@ import java.util.stream.Collectors;
  * @param id          camera id, also the record key
  * @param url         rtsp://, rtsps://, http(s)://, rtmp://, udp://, tcp://, srt://, file:// or a file path, or testsrc
  * @param fps         frames per second to publish; null or absent = the source's own rate
- * @param maxWidth    downscale (keeping aspect) to fit; null = no limit
- * @param maxHeight   downscale to fit; null = no limit
+ * @param maxWidth    downscale (keeping aspect) to fit; 0 = no limit; both null = the gateway's default publish size
+ * @param maxHeight   downscale to fit; 0 = no limit; both null = the gateway's default publish size
  * @param jpegQuality 1..100, default 80
  * @param enabled     false keeps the subscription but stops streaming
  * @param loop        files: start again at the end (default true)
@@ -118,8 +118,8 @@ public record CameraSpec(String id, String url, Double fps, Integer maxWidth, In
             throw new InvalidException("camera " + id + ": bad url: " + e.getMessage());
         }
         if (fps != null && !(fps > 0 && fps <= 1000)) throw new InvalidException("camera " + id + ": fps must be > 0 (and <= 1000), got " + fps);
-        if (maxWidth != null && maxWidth < 16) throw new InvalidException("camera " + id + ": maxWidth must be >= 16, got " + maxWidth);
-        if (maxHeight != null && maxHeight < 16) throw new InvalidException("camera " + id + ": maxHeight must be >= 16, got " + maxHeight);
+        if (maxWidth != null && maxWidth != 0 && maxWidth < 16) throw new InvalidException("camera " + id + ": maxWidth must be >= 16 (or 0 for no limit), got " + maxWidth);
+        if (maxHeight != null && maxHeight != 0 && maxHeight < 16) throw new InvalidException("camera " + id + ": maxHeight must be >= 16 (or 0 for no limit), got " + maxHeight);
         if (jpegQuality != null && (jpegQuality < 1 || jpegQuality > 100)) {
             throw new InvalidException("camera " + id + ": jpegQuality must be 1..100, got " + jpegQuality);
         }
@@ -167,8 +167,9 @@ public record CameraSpec(String id, String url, Double fps, Integer maxWidth, In
     @JsonIgnore
     public CameraConfig toConfig() {
         CameraConfig.Builder b = CameraConfig.builder().id(id).source(url).targetFps(fps == null ? 0 : fps)
-                .maxSize(maxWidth == null ? 0 : maxWidth, maxHeight == null ? 0 : maxHeight)
                 .jpegQuality(jpegQuality == null ? 80 : jpegQuality).loop(loop == null || loop).paced(true);
+        // one side named: that side fits, the other is free; neither: the gateway's default box
+        if (maxWidth != null || maxHeight != null) b.maxSize(maxWidth == null ? 0 : maxWidth, maxHeight == null ? 0 : maxHeight);
         if (detect != null) {
             if (detect.every() != null) b.frameHeader(FrameHeaders.DETECT_EVERY, Integer.toString(detect.every()));
             if (detect.weight() != null) b.frameHeader(FrameHeaders.DETECT_WEIGHT, Double.toString(detect.weight()));

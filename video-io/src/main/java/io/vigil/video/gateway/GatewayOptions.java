@@ -19,9 +19,12 @@ import java.time.Duration;
  * @param sourcePolicy     which sources a camera spec (vigil.cameras) may name; refused ones are reported failed
  * @param maxFrameBytes    a JPEG larger than this is not sent (the frames topic would refuse it): reported "frame too large"
  *                         at most once a minute per camera; default {@link Topics#MAX_FRAME_BYTES}
+ * @param publishSize      the size a camera's frames are downscaled to fit (keeping aspect) when its own spec names none;
+ *                         default {@link PublishSize#DEFAULT}, what the default detector's input needs
  */
 public record GatewayOptions(Duration stallTimeout, Duration backoffInitial, Duration backoffMax, int pending, int maxInFlight,
-                             Duration heartbeat, Duration netTimeout, Path seqDir, SourcePolicy sourcePolicy, int maxFrameBytes) {
+                             Duration heartbeat, Duration netTimeout, Path seqDir, SourcePolicy sourcePolicy, int maxFrameBytes,
+                             PublishSize publishSize) {
     public GatewayOptions {
         if (pending < 1) throw new IllegalArgumentException("pending must be >= 1");
         if (maxInFlight < 1) throw new IllegalArgumentException("maxInFlight must be >= 1");
@@ -29,34 +32,40 @@ public record GatewayOptions(Duration stallTimeout, Duration backoffInitial, Dur
         if (maxFrameBytes < 1024 || maxFrameBytes > Topics.MAX_FRAME_BYTES) {
             throw new IllegalArgumentException("maxFrameBytes must be 1024.." + Topics.MAX_FRAME_BYTES + " (the frames topic's limit), got " + maxFrameBytes);
         }
+        if (publishSize == null) throw new IllegalArgumentException("publishSize must be given (PublishSize.DEFAULT, or PublishSize.FULL)");
     }
 
     public static GatewayOptions defaults() {
         return new GatewayOptions(Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofSeconds(10), 2, 3,
-                Duration.ofSeconds(5), Duration.ofSeconds(5), null, SourcePolicy.defaults(), Topics.MAX_FRAME_BYTES);
+                Duration.ofSeconds(5), Duration.ofSeconds(5), null, SourcePolicy.defaults(), Topics.MAX_FRAME_BYTES,
+                PublishSize.DEFAULT);
     }
 
     public GatewayOptions withSeqDir(Path dir) {
-        return new GatewayOptions(stallTimeout, backoffInitial, backoffMax, pending, maxInFlight, heartbeat, netTimeout, dir, sourcePolicy, maxFrameBytes);
+        return new GatewayOptions(stallTimeout, backoffInitial, backoffMax, pending, maxInFlight, heartbeat, netTimeout, dir, sourcePolicy, maxFrameBytes, publishSize);
     }
 
     public GatewayOptions withHeartbeat(Duration d) {
-        return new GatewayOptions(stallTimeout, backoffInitial, backoffMax, pending, maxInFlight, d, netTimeout, seqDir, sourcePolicy, maxFrameBytes);
+        return new GatewayOptions(stallTimeout, backoffInitial, backoffMax, pending, maxInFlight, d, netTimeout, seqDir, sourcePolicy, maxFrameBytes, publishSize);
     }
 
     public GatewayOptions withStallTimeout(Duration d) {
-        return new GatewayOptions(d, backoffInitial, backoffMax, pending, maxInFlight, heartbeat, netTimeout, seqDir, sourcePolicy, maxFrameBytes);
+        return new GatewayOptions(d, backoffInitial, backoffMax, pending, maxInFlight, heartbeat, netTimeout, seqDir, sourcePolicy, maxFrameBytes, publishSize);
     }
 
     public GatewayOptions withBackoff(Duration initial, Duration max) {
-        return new GatewayOptions(stallTimeout, initial, max, pending, maxInFlight, heartbeat, netTimeout, seqDir, sourcePolicy, maxFrameBytes);
+        return new GatewayOptions(stallTimeout, initial, max, pending, maxInFlight, heartbeat, netTimeout, seqDir, sourcePolicy, maxFrameBytes, publishSize);
     }
 
     public GatewayOptions withSourcePolicy(SourcePolicy p) {
-        return new GatewayOptions(stallTimeout, backoffInitial, backoffMax, pending, maxInFlight, heartbeat, netTimeout, seqDir, p, maxFrameBytes);
+        return new GatewayOptions(stallTimeout, backoffInitial, backoffMax, pending, maxInFlight, heartbeat, netTimeout, seqDir, p, maxFrameBytes, publishSize);
     }
 
     public GatewayOptions withMaxFrameBytes(int bytes) {
-        return new GatewayOptions(stallTimeout, backoffInitial, backoffMax, pending, maxInFlight, heartbeat, netTimeout, seqDir, sourcePolicy, bytes);
+        return new GatewayOptions(stallTimeout, backoffInitial, backoffMax, pending, maxInFlight, heartbeat, netTimeout, seqDir, sourcePolicy, bytes, publishSize);
+    }
+
+    public GatewayOptions withPublishSize(PublishSize size) {
+        return new GatewayOptions(stallTimeout, backoffInitial, backoffMax, pending, maxInFlight, heartbeat, netTimeout, seqDir, sourcePolicy, maxFrameBytes, size);
     }
 }

@@ -33,7 +33,31 @@ class CameraGatewayTest {
         assertEquals(30, pub.frames.size());
         for (int i = 0; i < 30; i++) {
             assertEquals(i, pub.frames.get(i).seq());
-            assertEquals(768, pub.frames.get(i).width());
+            // the shipped default: 768x576 fitted into the default detector's 416x416 box
+            assertEquals(416, pub.frames.get(i).width());
+            assertEquals(312, pub.frames.get(i).height());
+        }
+    }
+
+    @Test
+    void aCameraOrTheGatewayCanAskForTheFullSize() throws Exception {
+        String vtest = SampleMedia.require(SampleMedia.VTEST).toString();
+        ListPublisher pub = new ListPublisher();
+        try (CameraGateway gw = new CameraGateway(pub)) {
+            gw.start(CameraConfig.builder().id("full").source(vtest).paced(false).maxFrames(3).fullSize().build());
+            assertTrue(gw.awaitFinished(Duration.ofSeconds(30)));
+        }
+        ListPublisher wide = new ListPublisher();
+        try (CameraGateway gw = new CameraGateway(wide, StatusSink.NONE, GatewayOptions.defaults().withPublishSize(PublishSize.parse("640x640")))) {
+            gw.start(CameraConfig.builder().id("wide").source(vtest).paced(false).maxFrames(3).build());
+            gw.start(CameraConfig.builder().id("own").source(vtest).paced(false).maxFrames(3).maxSize(192, 0).build());
+            assertTrue(gw.awaitFinished(Duration.ofSeconds(30)));
+        }
+        assertEquals(3, pub.frames.size());
+        for (var f : pub.frames) assertEquals(768, f.width(), "fullSize() keeps the camera's 768x576");
+        for (var f : wide.frames) {
+            if (f.camera().equals("wide")) assertEquals(640, f.width(), "the gateway's 640x640 box");
+            else assertEquals(192, f.width(), "the camera's own box wins over the gateway's");
         }
     }
 

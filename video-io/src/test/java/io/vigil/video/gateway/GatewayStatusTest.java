@@ -125,6 +125,6 @@ class GatewayStatusTest {
         List<io.vigil.video.kafka.FrameRecord> a = pub.frames.stream().filter(f -> f.camera().equals("a")).toList();
         for (int i = 1; i < a.size(); i++) assertTrue(a.get(i).seq() > a.get(i - 1).seq(), "seq keeps increasing at " + i);
         assertEquals(192, a.get(a.size() - 1).width());
-        assertEquals(768, a.get(0).width());
+        assertEquals(416, a.get(0).width(), "before the change: the gateway's default box");
     }
 }
