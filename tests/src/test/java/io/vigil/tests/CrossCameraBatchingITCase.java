@@ -76,7 +76,7 @@ class CrossCameraBatchingITCase {
                  JpegCodec jpeg = new JpegCodec();
                  Detector det = Detector.open(ModelBundle.load(TestPaths.model("yolox-nano")), DetectorOptions.defaults().withMaxBatch(1))) {
                 for (int i = 0; i < FRAMES && src.next(); i++) {
-                    var published = src.encodeJpeg(80, 0, 0);
+                    var published = src.encodeJpeg(80, io.vigil.video.gateway.PublishSize.DEFAULT.maxWidth(), io.vigil.video.gateway.PublishSize.DEFAULT.maxHeight()); // as the gateway publishes by default
                     int[] size = det.resizedSize(published.width(), published.height());
                     BgrImage img = jpeg.decodeResized(published.bytes(), size[0], size[1]);
                     alone.add(det.detectBatch(List.of(io.vigil.models.detect.FrameInput.resized(img.pixels(), size[0], size[1],

@@ -114,7 +114,8 @@ class DashboardITCase {
                     Duration.ofSeconds(120)), "the rule's count moves: " + tail(out));
             String ev = card + ".querySelector('li.event[data-rule=\"" + ruleId + "\"]')";
             String thumb = ev + ".querySelector('img.thumb')";
-            assertTrue(browser.await(ev + " !== null && " + thumb + " !== null && " + thumb + ".complete && " + thumb + ".naturalWidth === 768",
+            // the frame as published: the demo fits vtest.avi into its model's 416x416 input
+            assertTrue(browser.await(ev + " !== null && " + thumb + " !== null && " + thumb + ".complete && " + thumb + ".naturalWidth === 416",
                     Duration.ofSeconds(30)), "an analytics event with the thumbnail of its frame");
             browser.screenshot(shots.resolve("dashboard-rule.png"));
             // ... of its exact frame: the thumbnail's bytes are the record its frameRef names, and that record is the event's frame

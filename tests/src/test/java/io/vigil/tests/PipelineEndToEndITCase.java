@@ -55,7 +55,8 @@ class PipelineEndToEndITCase {
             gateway.start(CameraConfig.builder().id("e2e-cam").source(SampleMedia.require(SampleMedia.VTEST).toString())
                     .paced(false).maxFrames(FRAMES).build());
             // a 4K camera beside it: frames of several MB go through the topic (max.message.bytes = the gateway's limit)
-            gateway.start(CameraConfig.builder().id("e2e-4k").source("testsrc:3840x2160@5").jpegQuality(100).maxFrames(UHD_FRAMES).build());
+            // (its full size, asked for: the gateway's default box would publish it at 416x234)
+            gateway.start(CameraConfig.builder().id("e2e-4k").source("testsrc:3840x2160@5").jpegQuality(100).maxFrames(UHD_FRAMES).fullSize().build());
             assertTrue(gateway.awaitFinished(Duration.ofSeconds(60)), "gateway did not publish " + FRAMES + " frames");
             assertEquals(FRAMES, gateway.stats("e2e-cam").orElseThrow().published());
             assertEquals(UHD_FRAMES, gateway.stats("e2e-4k").orElseThrow().published(), "every 4K frame sent: " + gateway.stats("e2e-4k"));
@@ -81,8 +82,9 @@ class PipelineEndToEndITCase {
                 JsonNode e = cam.get(i);
                 assertEquals(i, e.path("frame").asLong(), "events in order, frame = source frame index");
                 assertEquals("vigil.detections/1", e.path("schema").asText());
-                assertEquals(768, e.path("width").asInt());
-                assertEquals(576, e.path("height").asInt());
+                // the gateway's default: vtest.avi's 768x576 fitted into the default detector's 416x416
+                assertEquals(416, e.path("width").asInt());
+                assertEquals(312, e.path("height").asInt());
                 assertTrue(e.path("model").asText().startsWith("yolox-nano@sha256:695e750a5d57"), e.path("model").asText());
                 assertTrue(e.path("ts").asLong() > 1_600_000_000_000L, "ts is epoch ms");
                 assertTrue(e.path("latencyMs").asLong() >= 0);
@@ -102,14 +104,14 @@ class PipelineEndToEndITCase {
         for (JsonNode o : event.path("objects")) {
             if (o.path("label").asText().equals("person") && o.path("score").asDouble() >= 0.3) persons.add(o);
             JsonNode n = o.path("boxNorm");
-            assertEquals(o.path("box").get(0).asDouble() / 768, n.get(0).asDouble(), 1e-3);
-            assertEquals(o.path("box").get(3).asDouble() / 576, n.get(3).asDouble(), 1e-3);
+            assertEquals(o.path("box").get(0).asDouble() / 416, n.get(0).asDouble(), 1e-3);
+            assertEquals(o.path("box").get(3).asDouble() / 312, n.get(3).asDouble(), 1e-3);
         }
         for (double[] truth : PERSONS_100) {
             JsonNode best = null;
             double bestIou = 0;
             for (JsonNode p : persons) {
-                double iou = iou(truth, p.path("box"));
+                double iou = iou(truth, p.path("boxNorm"));
                 if (iou > bestIou) {
                     bestIou = iou;
                     best = p;
@@ -121,8 +123,9 @@ class PipelineEndToEndITCase {
         }
     }
 
-    private static double iou(double[] a, JsonNode b) {
-        double bx1 = b.get(0).asDouble(), by1 = b.get(1).asDouble(), bx2 = b.get(2).asDouble(), by2 = b.get(3).asDouble();
+    /** IoU of a truth box in vtest.avi's own 768x576 pixels and a published box in 0..1 of the frame. */
+    private static double iou(double[] a, JsonNode norm) {
+        double bx1 = norm.get(0).asDouble() * 768, by1 = norm.get(1).asDouble() * 576, bx2 = norm.get(2).asDouble() * 768, by2 = norm.get(3).asDouble() * 576;
         double iw = Math.min(a[2], bx2) - Math.max(a[0], bx1);
         double ih = Math.min(a[3], by2) - Math.max(a[1], by1);
         if (iw <= 0 || ih <= 0) return 0;

@@ -41,7 +41,7 @@ class SlowKafkaITCase {
              CameraGateway gw = new CameraGateway(rec, StatusSink.NONE,
                      GatewayOptions.defaults().withSourcePolicy(SourcePolicy.defaults().withMediaDirs(List.of(SampleMedia.cacheDir()))))) {
             String cam = "slow-cam";
-            gw.apply(CameraSpec.of(cam, SampleMedia.require(SampleMedia.VTEST).toString())); // 10 fps, about 75 KB a frame
+            gw.apply(CameraSpec.of(cam, SampleMedia.require(SampleMedia.VTEST).toString())); // 10 fps, about 30 KB a frame at the default 416x312 (5x the quota below)
             Thread.sleep(5000);
             long heapBefore = heapAfterGc();
             long droppedBefore = gw.stats(cam).orElseThrow().dropped();

@@ -30,7 +30,8 @@ final class SsmReference {
         try (VideoSource src = VideoSource.open(SourceSpec.parse(SampleMedia.require(SampleMedia.VTEST).toString()), 5_000_000);
              JpegCodec jpeg = new JpegCodec()) {
             for (int i = 0; i < frames && src.next(); i++) {
-                var img = jpeg.decode(src.encodeJpeg(80, 0, 0).bytes()); // what the gateway published, as the job decodes it
+                // what the gateway published (its default box), as the job decodes it
+                var img = jpeg.decode(src.encodeJpeg(80, io.vigil.video.gateway.PublishSize.DEFAULT.maxWidth(), io.vigil.video.gateway.PublishSize.DEFAULT.maxHeight()).bytes());
                 FloatBuffer fb = FloatBuffer.allocate(3 * 16 * 16);
                 pre.apply(img.pixels(), img.width(), img.height(), fb);
                 tensors.add(fb.array());

@@ -183,8 +183,11 @@ public final class VideoSource implements AutoCloseable {
         if (maxWidth > 0 && w > maxWidth) r = Math.min(r, (double) maxWidth / w);
         if (maxHeight > 0 && h > maxHeight) r = Math.min(r, (double) maxHeight / h);
         if (r >= 1.0) return img;
+        // under 2x, bilinear: the published frame is then what a detector's own letterbox (cv2.resize INTER_LINEAR, as the
+        // models' MODEL.md preprocess) makes of the full frame, so fitting it to the detector changes no detection; from 2x
+        // on, area averaging (bilinear would skip pixels and alias), as the job's DCT-scaled decode of a full frame did
         try (Size size = new Size(Math.max(1, (int) Math.round(w * r)), Math.max(1, (int) Math.round(h * r)))) {
-            resize(img, scaled, size, 0, 0, INTER_AREA);
+            resize(img, scaled, size, 0, 0, r > 0.5 ? INTER_LINEAR : INTER_AREA);
         }
         return scaled;
     }
