@@ -174,16 +174,19 @@ class TrajectoryActionsITCase {
         assertEquals(27, visitFrames.get(1), 3, "the longer visit: " + visitFrames);
     }
 
-    /** track@frame -> box centre in pixels, for person tracks. */
+    /**
+     * track@frame -> box centre in vtest.avi's own pixels (768x576, what the labels were made on), for person tracks:
+     * from boxNorm, since the gateway publishes the clip fitted into the detector's 416x416 and box is in those pixels.
+     */
     private static Map<String, double[]> centres(List<JsonNode> detections) {
         Map<String, double[]> out = new HashMap<>();
         for (JsonNode e : detections) {
             for (JsonNode o : e.path("objects")) {
                 long t = o.path("track").asLong(-1);
                 if (t < 0) continue;
-                JsonNode b = o.path("box");
-                out.put(t + "@" + e.path("frame").asLong(), new double[] {(b.get(0).asDouble() + b.get(2).asDouble()) / 2,
-                        (b.get(1).asDouble() + b.get(3).asDouble()) / 2});
+                JsonNode b = o.path("boxNorm");
+                out.put(t + "@" + e.path("frame").asLong(), new double[] {(b.get(0).asDouble() + b.get(2).asDouble()) / 2 * 768,
+                        (b.get(1).asDouble() + b.get(3).asDouble()) / 2 * 576});
             }
         }
         return out;

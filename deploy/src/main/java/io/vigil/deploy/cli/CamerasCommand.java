@@ -38,7 +38,7 @@ final class CamerasCommand implements Runnable {
         @Option(names = "--fps", description = "frames per second to publish (default: the source's rate)")
         Double fps;
 
-        @Option(names = "--max-size", description = "WxH to downscale to, keeping aspect (e.g. 1280x720)")
+        @Option(names = "--max-size", description = "WxH to downscale to, keeping aspect (e.g. 1280x720), or full for the camera's own size (default: the gateway's --publish-size)")
         String maxSize;
 
         @Option(names = "--jpeg-quality", description = "1..100 (default 80)")
@@ -59,9 +59,12 @@ final class CamerasCommand implements Runnable {
         @Override
         public Integer call() {
             Integer w = null, h = null;
-            if (maxSize != null) {
+            if (maxSize != null && maxSize.trim().equalsIgnoreCase("full")) {
+                w = 0;
+                h = 0;
+            } else if (maxSize != null) {
                 Matcher m = Pattern.compile("(\\d+)x(\\d+)").matcher(maxSize.trim());
-                if (!m.matches()) throw new IllegalArgumentException("--max-size must be WxH, e.g. 1280x720; got '" + maxSize + "'");
+                if (!m.matches()) throw new IllegalArgumentException("--max-size must be WxH, e.g. 1280x720, or full; got '" + maxSize + "'");
                 w = Integer.parseInt(m.group(1));
                 h = Integer.parseInt(m.group(2));
             }
