@@ -40,6 +40,8 @@ public final class GatewayMetrics implements MultiCollector {
         out.metricSnapshot(counter(cams, "vigil_gateway_frames_published", "frames acknowledged by Kafka on vigil.frames", CameraStats::published));
         out.metricSnapshot(counter(cams, "vigil_gateway_frames_dropped", "frames dropped keeping the latest (Kafka slower than the camera)", CameraStats::dropped));
         out.metricSnapshot(counter(cams, "vigil_gateway_frames_failed", "frames that could not be published (too large, send errors)", CameraStats::failed));
+        out.metricSnapshot(counter(cams, "vigil_gateway_frames_as_captured", "frames published as the camera's own JPEG (MJPEG that fits): not decoded, not encoded",
+                CameraStats::asCaptured));
         out.metricSnapshot(counter(cams, "vigil_gateway_reconnects", "times the camera's source was opened again", CameraStats::reconnects));
         out.metricSnapshot(gauge(cams, "vigil_gateway_fps", "frames published per second over the last heartbeat", CameraStats::fps));
         out.metricSnapshot(gauge(cams, "vigil_gateway_frame_age_p95_ms", "95th percentile of capture-to-acknowledgement age, recent frames (ms)",

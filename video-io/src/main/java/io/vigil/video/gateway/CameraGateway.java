@@ -133,7 +133,7 @@ public final class CameraGateway implements AutoCloseable {
         List<CameraStats> out = new ArrayList<>();
         for (Worker w : workers.values()) out.add(w.stats());
         for (Map.Entry<String, String> r : rejected.entrySet()) {
-            if (!workers.containsKey(r.getKey())) out.add(new CameraStats(r.getKey(), CameraState.FAILED.wire(), 0, 0, 0, 0, 0, r.getValue(), 0, 0, 0, 0));
+            if (!workers.containsKey(r.getKey())) out.add(new CameraStats(r.getKey(), CameraState.FAILED.wire(), 0, 0, 0, 0, 0, r.getValue(), 0, 0, 0, 0, 0));
         }
         out.sort((a, b) -> a.camera().compareTo(b.camera()));
         return out;
@@ -207,6 +207,8 @@ public final class CameraGateway implements AutoCloseable {
         final AtomicLong lastTooLargeReport = new AtomicLong(); // System.nanoTime() of the last "frame too large" status, 0 = none
         final AtomicLong decodeNanos = new AtomicLong();
         final AtomicLong encodeNanos = new AtomicLong();
+        final AtomicLong asCaptured = new AtomicLong();
+        final AtomicLong notWholeJpegs = new AtomicLong();
         final long[] ages = new long[256]; // recent frame ages at acknowledgement, ms (ring)
         int ageCount;
         volatile CameraState state = CameraState.CONNECTING;
@@ -238,7 +240,7 @@ public final class CameraGateway implements AutoCloseable {
         CameraStats stats() {
             long g = Math.max(1, grabbed.get());
             return new CameraStats(config.id(), state.wire(), grabbed.get(), published.get(), pending.dropped(), failed.get(),
-                    reconnects.get(), lastError, fps, p95Age(), decodeNanos.get() / 1e6 / g, encodeNanos.get() / 1e6 / g);
+                    reconnects.get(), lastError, fps, p95Age(), decodeNanos.get() / 1e6 / g, encodeNanos.get() / 1e6 / g, asCaptured.get());
         }
 
         synchronized void recordAge(long ms) {
@@ -286,6 +288,14 @@ public final class CameraGateway implements AutoCloseable {
          * A frame the frames topic cannot take: counted as failed; the camera's status and the log say "frame too large"
          * at most once a minute, with how many so far, not once per frame.
          */
+        /** An MJPEG camera sent pictures that no decoder could read on its own: not published, counted as failed, said. */
+        void notWholeJpegs(long n) {
+            long total = notWholeJpegs.addAndGet(n);
+            failed.addAndGet(n);
+            lastError = total + " frame(s) from the camera were not whole JPEGs (cut short, or without Huffman tables): not published";
+            if (total == n || total / 100 != (total - n) / 100) LOG.warn("camera {}: {}", config.id(), lastError);
+        }
+
         void tooLarge(int bytes, int limit) {
             long n = failed.incrementAndGet();
             long count = tooLargeFrames.incrementAndGet();
@@ -329,7 +339,7 @@ public final class CameraGateway implements AutoCloseable {
             int attempt = 0;
             try {
                 while (running) {
-                    try (VideoSource src = VideoSource.open(spec, options.netTimeout().toNanos() / 1000)) {
+                    try (VideoSource src = VideoSource.openForJpeg(spec, options.netTimeout().toNanos() / 1000, size.maxWidth(), size.maxHeight())) {
                         if (sampler == null || !isFile) {
                             sampler = new FrameSampler(config.paceFps() > 0 ? config.paceFps() : src.frameRate(), config.targetFps());
                             startNanos = System.nanoTime();
@@ -337,12 +347,15 @@ public final class CameraGateway implements AutoCloseable {
                             sourceFrames = 0;
                         }
                         lastFrameNanos = System.nanoTime();
+                        long skipped = 0;
                         attempt = 0;
                         setState(CameraState.STREAMING, null);
                         while (running) {
                             long t0 = System.nanoTime();
                             if (!src.next()) break;
                             long t1 = System.nanoTime();
+                            if (src.skippedPackets() > skipped) notWholeJpegs(src.skippedPackets() - skipped);
+                            skipped = src.skippedPackets();
                             decodeNanos.addAndGet(t1 - t0);
                             grabbed.incrementAndGet();
                             lastFrameNanos = t1;
@@ -362,6 +375,7 @@ public final class CameraGateway implements AutoCloseable {
                             long e0 = System.nanoTime();
                             EncodedImage img = src.encodeJpeg(config.jpegQuality(), size.maxWidth(), size.maxHeight());
                             encodeNanos.addAndGet(System.nanoTime() - e0);
+                            if (img.asCaptured()) asCaptured.incrementAndGet();
                             if (img.bytes().length > options.maxFrameBytes()) {
                                 // the topic would refuse it: not sent, no seq used, said once a minute
                                 tooLarge(img.bytes().length, options.maxFrameBytes());

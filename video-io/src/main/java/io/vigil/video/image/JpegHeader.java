@@ -39,6 +39,44 @@ public record JpegHeader(int width, int height, int components) {
         throw new ImageCodecException("corrupt JPEG: no frame header (" + jpeg.length + " bytes)");
     }
 
+    /**
+     * Whether {@code jpeg} is a whole JPEG that any decoder can read on its own: start-of-image, a frame header, Huffman
+     * tables before the first scan when it is Huffman-coded (Motion-JPEG in AVI may leave them out and rely on the
+     * standard tables, which browsers do not), and an end-of-image marker (a few pad bytes after it are allowed).
+     * Reads the markers only.
+     */
+    public static boolean isComplete(byte[] jpeg) {
+        if (jpeg == null || jpeg.length < 4 || (jpeg[0] & 0xff) != 0xff || (jpeg[1] & 0xff) != 0xd8) return false;
+        int end = jpeg.length - 1;
+        while (end > 1 && jpeg.length - end <= 32 && jpeg[end] == 0) end--; // AVI pads a chunk to an even size
+        if ((jpeg[end] & 0xff) != 0xd9 || (jpeg[end - 1] & 0xff) != 0xff) return false;
+        boolean frame = false, huffman = false, tables = false;
+        int i = 2;
+        while (i + 3 < jpeg.length) {
+            if ((jpeg[i] & 0xff) != 0xff) return false;
+            int marker = jpeg[i + 1] & 0xff;
+            if (marker == 0xff) {
+                i++;
+                continue;
+            }
+            if (marker == 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+                i += 2;
+                continue;
+            }
+            if (marker == 0xd9) return false; // ended before any scan
+            if (marker == 0xda) return frame && (tables || !huffman);
+            int len = ((jpeg[i + 2] & 0xff) << 8) | (jpeg[i + 3] & 0xff);
+            if (len < 2 || i + 2 + len > jpeg.length) return false;
+            if (marker == 0xc4) tables = true;
+            else if (marker >= 0xc0 && marker <= 0xcf && marker != 0xc8 && marker != 0xcc) {
+                frame = true;
+                huffman = marker <= 0xc7; // 0xc9..0xcf are arithmetic-coded
+            }
+            i += 2 + len;
+        }
+        return false;
+    }
+
     public long pixels() {
         return (long) width * height;
     }

@@ -1,16 +1,20 @@
 package io.vigil.video.gateway;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.video.kafka.FrameRecord;
+import io.vigil.video.source.MjpegClips;
 import io.vigil.video.source.SampleMedia;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CameraGatewayTest {
     static final class ListPublisher implements FramePublisher {
@@ -37,6 +41,28 @@ class CameraGatewayTest {
             assertEquals(416, pub.frames.get(i).width());
             assertEquals(312, pub.frames.get(i).height());
         }
+    }
+
+    @Test
+    void anMjpegCameraThatFitsIsPublishedAsItsOwnJpegs(@TempDir Path dir) throws Exception {
+        Path small = MjpegClips.write(dir.resolve("small.avi"), 10, 416, 312);
+        Path big = MjpegClips.write(dir.resolve("big.avi"), 10, 768, 576);
+        List<byte[]> own = MjpegClips.packets(small);
+        ListPublisher pub = new ListPublisher();
+        try (CameraGateway gw = new CameraGateway(pub)) {
+            gw.start(CameraConfig.builder().id("fits").source(small.toString()).paced(false).build());
+            gw.start(CameraConfig.builder().id("big").source(big.toString()).paced(false).build());
+            assertTrue(gw.awaitFinished(Duration.ofSeconds(30)));
+            assertEquals(10, gw.stats("fits").orElseThrow().asCaptured(), "every frame of the 416x312 MJPEG as captured");
+            assertEquals(0, gw.stats("big").orElseThrow().asCaptured(), "768x576 does not fit the default 416x416: re-encoded");
+        }
+        List<FrameRecord> fits = pub.frames.stream().filter(f -> f.camera().equals("fits")).toList();
+        assertEquals(10, fits.size());
+        for (int i = 0; i < 10; i++) {
+            assertArrayEquals(own.get(i), fits.get(i).payload(), "frame " + i + " is the camera's own JPEG");
+            assertEquals(416, fits.get(i).width());
+        }
+        for (FrameRecord f : pub.frames) if (f.camera().equals("big")) assertEquals(416, f.width());
     }
 
     @Test
