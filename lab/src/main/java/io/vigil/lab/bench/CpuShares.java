@@ -51,7 +51,7 @@ final class CpuShares {
         return m;
     }
 
-    private static String stage(String name) {
+    static String stage(String name) {
         if (name.startsWith("vigil-camera-") || name.startsWith("vigil-send-") || name.startsWith("kafka-producer-network-thread | vigil-gateway")) return "gateway";
         if (name.contains("frames") || name.contains("detect") || name.contains("track") || name.contains("sink") || name.contains("Source:")) return "flink tasks";
         if (name.startsWith("data-plane") || name.startsWith("kafka-") || name.contains("broker") || name.contains("controller")

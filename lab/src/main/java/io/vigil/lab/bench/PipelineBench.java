@@ -272,8 +272,15 @@ public final class PipelineBench {
             long frames = CollectingReporter.counters("framesOut").values().stream().mapToLong(Long::longValue).sum() - frames0;
             long[] ids = threads.getAllThreadIds();
             long[] bytes = threads.getThreadAllocatedBytes(ids);
+            java.lang.management.ThreadInfo[] infos = threads.getThreadInfo(ids);
             long alloc = 0;
-            for (int i = 0; i < ids.length; i++) if (bytes[i] >= 0) alloc += bytes[i] - alloc0.getOrDefault(ids[i], 0L);
+            Map<String, Long> allocByStage = new java.util.TreeMap<>();
+            for (int i = 0; i < ids.length; i++) {
+                if (bytes[i] < 0) continue;
+                long d = bytes[i] - alloc0.getOrDefault(ids[i], 0L);
+                alloc += d;
+                allocByStage.merge(infos[i] == null ? "other JVM threads" : CpuShares.stage(infos[i].getThreadName()), d, Long::sum);
+            }
             if (frames <= 0) return "stages: no frames measured";
             StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "CPU ms per frame by stage (%d frames):", frames));
             double job = 0;
@@ -291,7 +298,10 @@ public final class PipelineBench {
             sb.append(String.format(Locale.ROOT, " | gateway %.2f, kafka broker %.2f, flink task threads %.2f (the stages above %.2f), native + GC/JIT %.2f, process %.2f",
                     shares.get("gateway") * perFrame, shares.get("kafka broker") * perFrame, shares.get("flink tasks") * perFrame, job,
                     (shares.get("native (ONNX Runtime workers) + GC/JIT") + shares.get("other JVM threads")) * perFrame, shares.get("process total") * perFrame));
-            sb.append(String.format(Locale.ROOT, " | allocated %.0f KB per frame", alloc / 1024.0 / frames));
+            sb.append(String.format(Locale.ROOT, " | allocated %.0f KB per frame (", alloc / 1024.0 / frames));
+            allocByStage.forEach((stage, b) -> sb.append(String.format(Locale.ROOT, "%s %.0f, ", stage, b / 1024.0 / frames)));
+            sb.setLength(sb.length() - 2);
+            sb.append(')');
             sb.append("\n    CPU ms per frame by OS thread name:");
             int shown = 0;
             for (Map.Entry<String, Double> e : os.end(frames).entrySet()) {
