@@ -24,14 +24,20 @@ import java.util.function.Consumer;
  * it ({@link CameraAnalyticsSerializer}).
  *
  * <p>Hysteresis: a change (inside/outside a zone, the side of a line) counts only once the object's anchor has been on
- * the new side for {@code minFrames} consecutive frames in which it was seen; the event is stamped with the frame that
- * confirmed it, and a visit's dwell counts from the first of those frames. An object that steps over a line and back
- * within fewer frames is never counted. A line is crossed only where it is drawn: the anchor must be between its end
- * points when the new side is confirmed.
+ * the new side for {@code minFrames} consecutive frames in which the detector saw it; the event is stamped with the
+ * frame that confirmed it, and a visit's dwell counts from the first of those frames. An object that steps over a line
+ * and back within fewer frames is never counted. A line is crossed only where it is drawn: the anchor must be between
+ * its end points when the new side is confirmed.
+ *
+ * <p>Only what was seen confirms: a {@code predicted} object (the tracker's guess for a frame the detector skipped)
+ * keeps its track's visits and sides alive and moves its speed, but it neither counts towards a change nor cancels
+ * one, and fires no loitering or speeding; those wait for the next frame the detector ran on. So a person carried
+ * over a line by the prediction, who had stopped short of it, is not counted.
  *
  * <p>Visits end cleanly: a track not seen for {@link #LOST_FRAMES} frames, or a camera reset (the job's
  * {@code ResetPolicy}), ends its open zone visits with a {@code zone-exit} that says why, and forgets its line sides,
- * so a track that comes back never makes a phantom crossing.
+ * so a track that comes back never makes a phantom crossing. The dwell of a visit ended by a loss stops at the last
+ * frame the detector saw the track in.
  */
 public final class CameraAnalytics {
     /** Frames a track may go unseen before its visits end (the tracker keeps a lost track 30 frames). */
@@ -40,10 +46,17 @@ public final class CameraAnalytics {
     static final long SPEED_SPAN_MICROS = 1_000_000;
     /** Positions kept per track for the speed. */
     static final int HISTORY = 32;
+    /**
+     * Samples closer in time than this replace the newest one instead of adding one, so the {@link #HISTORY} positions
+     * always span more than {@link #SPEED_SPAN_MICROS}, at 10 fps or at 60.
+     */
+    static final long SAMPLE_STEP_MICROS = 2 * SPEED_SPAN_MICROS / HISTORY;
 
     /** A track's recent anchors. */
     public static final class Motion {
         public long lastFrame;
+        /** capture time of the last frame the detector saw the track in (not a prediction) */
+        public long lastSeenMicros;
         public String label;
         public float[] box;
         /** ring of [tsMicros, x, y] in frame units 0..1 (anchor of the first rule's kind is not assumed: bottom-centre) */
@@ -54,7 +67,9 @@ public final class CameraAnalytics {
         public int head;
 
         void add(long t, double px, double py) {
-            head = (head + 1) % HISTORY;
+            // the newest sample is kept once it is a step after the one before it; until then a newer one replaces it
+            if (count < 2 || ts[head] - ts[Math.floorMod(head - 1, HISTORY)] >= SAMPLE_STEP_MICROS) head = (head + 1) % HISTORY;
+            else count--;
             ts[head] = t;
             x[head] = px;
             y[head] = py;
@@ -100,6 +115,7 @@ public final class CameraAnalytics {
             Motion m = tracks.computeIfAbsent(o.track, k -> new Motion());
             m.add(e.tsMicros, anchor[0], anchor[1]);
             m.lastFrame = e.frame;
+            if (!o.predicted) m.lastSeenMicros = e.tsMicros;
             m.label = o.label;
             m.box = o.box;
             double speed = speed(m, calibration, e.width, e.height);
@@ -136,6 +152,7 @@ public final class CameraAnalytics {
     }
 
     private void zone(Rule r, DetectionEvent e, DetectedObject o, Visit v, Consumer<AnalyticsEvent> events, String unit) {
+        if (o.predicted) return; // a guess neither confirms nor cancels a change (see the class comment)
         boolean in = Geometry.contains(r.points(), anchor[0], anchor[1]);
         if (in == v.inside) {
             v.pending = 0;
@@ -174,6 +191,7 @@ public final class CameraAnalytics {
     }
 
     private void line(Rule r, DetectionEvent e, DetectedObject o, Visit v, Consumer<AnalyticsEvent> events, String unit) {
+        if (o.predicted) return; // a guess neither confirms nor cancels a change (see the class comment)
         double[][] p = r.points();
         int s = Geometry.side(p[0][0], p[0][1], p[1][0], p[1][1], anchor[0], anchor[1]);
         if (s == 0) return; // on the line: wait for a side
@@ -236,7 +254,9 @@ public final class CameraAnalytics {
             x.track = track;
             x.label = m == null ? null : m.label;
             x.box = m == null || m.box == null ? null : m.box.clone();
-            x.dwellSeconds = Math.max(0, (e.tsMicros - v.enteredMicros) / 1e6);
+            // a loss ends the visit where the track was last seen, not LOST_FRAMES later
+            long endedMicros = reason.equals("track lost") && m != null && m.lastSeenMicros > 0 ? m.lastSeenMicros : e.tsMicros;
+            x.dwellSeconds = Math.max(0, (endedMicros - v.enteredMicros) / 1e6);
             x.reason = reason;
             events.accept(x);
         }
@@ -288,10 +308,10 @@ public final class CameraAnalytics {
     }
 
     private static final int MAGIC = 0x56414E31; // "VAN1"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     /**
-     * The state's versioned bytes: magic, version, the tracks (id, last frame, label, box, the speed ring), then per rule
+     * The state's versioned bytes: magic, version, the tracks (id, last frame, last seen (v2), label, box, the speed ring), then per rule
      * its visits (track, inside, side, pending, pending since, entered, loitered, speeding).
      */
     public byte[] toBytes() {
@@ -304,6 +324,7 @@ public final class CameraAnalytics {
                 Motion m = t.getValue();
                 o.writeLong(t.getKey());
                 o.writeLong(m.lastFrame);
+                o.writeLong(m.lastSeenMicros);
                 o.writeUTF(m.label == null ? "" : m.label);
                 o.writeBoolean(m.box != null);
                 if (m.box != null) for (int i = 0; i < 4; i++) o.writeFloat(m.box[i]);
@@ -344,12 +365,13 @@ public final class CameraAnalytics {
         try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(b))) {
             if (in.readInt() != MAGIC) throw new IllegalArgumentException("analytics state: not VAN1 bytes");
             int version = in.readInt();
-            if (version != VERSION) throw new IllegalArgumentException("analytics state: version " + version + ", this job reads " + VERSION);
+            if (version != 1 && version != VERSION) throw new IllegalArgumentException("analytics state: version " + version + ", this job reads 1 and " + VERSION);
             int n = in.readInt();
             for (int i = 0; i < n; i++) {
                 Motion m = new Motion();
                 long id = in.readLong();
                 m.lastFrame = in.readLong();
+                m.lastSeenMicros = version >= 2 ? in.readLong() : -1; // v1: unknown, set from the ring below
                 String label = in.readUTF();
                 m.label = label.isEmpty() ? null : label;
                 if (in.readBoolean()) m.box = new float[] {in.readFloat(), in.readFloat(), in.readFloat(), in.readFloat()};
@@ -360,6 +382,7 @@ public final class CameraAnalytics {
                     m.x[k] = in.readDouble();
                     m.y[k] = in.readDouble();
                 }
+                if (m.lastSeenMicros < 0) m.lastSeenMicros = m.count > 0 ? m.ts[m.head] : 0;
                 a.tracks.put(id, m);
             }
             int rules = in.readInt();

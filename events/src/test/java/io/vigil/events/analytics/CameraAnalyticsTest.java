@@ -144,4 +144,109 @@ public class CameraAnalyticsTest {
         assertEquals(1.0, events.get(1).dwellSeconds, 1e-9);
         assertEquals(a.toBytes().length, CameraAnalytics.fromBytes(a.toBytes()).toBytes().length);
     }
+
+    /** The frame with every object marked as the tracker's prediction (the detector skipped it). */
+    static DetectionEvent predicted(DetectionEvent e) {
+        for (DetectedObject o : e.objects) o.predicted = true;
+        return e;
+    }
+
+    @Test
+    void aPredictionCarriedOverTheLineIsNoCrossing() throws Exception {
+        RuleSet rules = RuleSet.of(List.of(rule(LINE)));
+        CameraAnalytics a = new CameraAnalytics();
+        // detected walking down at 0.02 a frame up to 0.48, the detector then skips 4 frames, and the prediction goes on
+        // walking (0.50 .. 0.56) while the person has stopped at 0.48, as the next detected frames show
+        long seq = 0;
+        for (int k = 0; k < 5; k++) run(a, rules, frame(seq++, 7, 0.5, 0.40 + 0.02 * k));
+        for (int k = 1; k <= 4; k++) run(a, rules, predicted(frame(seq++, 7, 0.5, 0.48 + 0.02 * k)));
+        for (int k = 0; k < 10; k++) run(a, rules, frame(seq++, 7, 0.5, 0.48));
+        for (int k = 1; k <= 4; k++) run(a, rules, predicted(frame(seq++, 7, 0.5, 0.48 + 0.02 * k)));
+        run(a, rules, frame(seq++, 7, 0.5, 0.48));
+        assertEquals(List.of(), events, "guesses alone confirm nothing");
+    }
+
+    @Test
+    void aRealCrossingIsConfirmedByDetectedFramesWithPredictionsBetween() throws Exception {
+        RuleSet rules = RuleSet.of(List.of(rule(LINE)));
+        CameraAnalytics a = new CameraAnalytics();
+        long seq = 0;
+        // interval 3: detected on frames 0, 3, 6, ...; predicted between; the person walks 0.40 -> 0.70 at 0.02 a frame
+        for (int k = 0; k < 16; k++) {
+            DetectionEvent e = frame(seq++, 7, 0.5, 0.40 + 0.02 * k);
+            run(a, rules, k % 3 == 0 ? e : predicted(e));
+        }
+        // past the line (0.5) detected at frames 6 (0.52), 9 (0.58), 12 (0.64): the third is the confirming one
+        assertEquals(List.of("line-cross in 7@12"), events.stream().map(x -> x.type + " " + x.direction + " " + x.track + "@" + x.frame).toList());
+    }
+
+    @Test
+    void predictedFramesInsideAZoneNeitherEnterNorLoiter() throws Exception {
+        RuleSet rules = RuleSet.of(List.of(rule(ZONE)));
+        CameraAnalytics a = new CameraAnalytics();
+        long seq = 0;
+        for (int i = 0; i < 3; i++) run(a, rules, frame(seq++, 1, 0.3, 0.5));
+        for (int i = 0; i < 5; i++) run(a, rules, predicted(frame(seq++, 1, 0.5, 0.5)));
+        run(a, rules, frame(seq++, 1, 0.3, 0.5));
+        assertEquals(List.of(), events, "5 predicted frames inside: no entry");
+        for (int i = 0; i < 3; i++) run(a, rules, frame(seq++, 1, 0.5, 0.5)); // frames 9-11: seen inside 3 times
+        for (int i = 0; i < 30; i++) run(a, rules, predicted(frame(seq++, 1, 0.5, 0.5))); // dwell passes 2 s on guesses
+        assertEquals(List.of("zone-enter@11"), events.stream().map(x -> x.type + "@" + x.frame).toList());
+        run(a, rules, frame(seq++, 1, 0.5, 0.5));
+        assertEquals(List.of("zone-enter@11", "loitering@42"), events.stream().map(x -> x.type + "@" + x.frame).toList(),
+                "loitering waits for a frame the detector saw");
+    }
+
+    @Test
+    void aVisitEndedByALossDwellsUntilTheTrackWasLastSeen() throws Exception {
+        RuleSet rules = RuleSet.of(List.of(rule(ZONE)));
+        CameraAnalytics a = new CameraAnalytics();
+        long seq = 0;
+        for (int i = 0; i < 10; i++) run(a, rules, frame(seq++, 1, 0.5, 0.5)); // seen inside frames 0-9, entered at 0
+        for (int i = 0; i < 5; i++) run(a, rules, predicted(frame(seq++, 1, 0.5, 0.5))); // 10-14 guessed
+        for (int i = 0; i < CameraAnalytics.LOST_FRAMES + 1; i++) run(a, rules, frame(seq++)); // gone
+        AnalyticsEvent exit = events.get(events.size() - 1);
+        assertEquals("zone-exit track lost", exit.type + " " + exit.reason);
+        assertEquals(0.9, exit.dwellSeconds, 1e-9, "frame 0 to frame 9, the last one the detector saw it in");
+    }
+
+    @Test
+    void speedWorksAtSixtyFramesASecond() throws Exception {
+        RuleSet rules = RuleSet.of(List.of(rule("{\"id\":\"yard\",\"camera\":\"cam-1\",\"kind\":\"zone\",\"points\":[[0,0],[1,0],[1,1],[0,1]]}")));
+        CameraAnalytics a = new CameraAnalytics();
+        DetectionEvent last = null;
+        for (int i = 0; i < 120; i++) { // 2 s at 60 fps, 2 px a frame: 120 px/s
+            DetectionEvent e = frame(i, 3, 0.1 + 0.002 * i, 0.5);
+            e.tsMicros = 1_000_000_000L + i * 1_000_000L / 60;
+            run(a, rules, last = e);
+            if (i == 50) assertEquals(null, e.objects[0].speedUnit, "under 1 s of track: no speed yet");
+        }
+        assertEquals("px/s", last.objects[0].speedUnit, "a 60 fps camera gets a speed (HISTORY samples used to span 0.53 s)");
+        assertEquals(120, last.objects[0].speed, 0.5);
+    }
+
+    @Test
+    void readsVersion1State() throws Exception {
+        java.io.ByteArrayOutputStream bo = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream o = new java.io.DataOutputStream(bo)) {
+            o.writeInt(0x56414E31);
+            o.writeInt(1);
+            o.writeInt(1); // one track, v1 layout: id, last frame, label, box, ring
+            o.writeLong(5);
+            o.writeLong(40);
+            o.writeUTF("person");
+            o.writeBoolean(false);
+            o.writeInt(1);
+            o.writeInt(0);
+            for (int i = 0; i < CameraAnalytics.HISTORY; i++) {
+                o.writeLong(i == 0 ? 4_000_000L : 0);
+                o.writeDouble(0.5);
+                o.writeDouble(0.5);
+            }
+            o.writeInt(0);
+        }
+        CameraAnalytics a = CameraAnalytics.fromBytes(bo.toByteArray());
+        assertEquals(40, a.tracks.get(5L).lastFrame);
+        assertEquals(4_000_000L, a.tracks.get(5L).lastSeenMicros, "v1 had no last-seen time: the newest sample's");
+    }
 }

@@ -212,6 +212,7 @@ public class DetectOperator extends FlushingOperator<FrameEnvelope, DetectedFram
                 int[] size = resizedSize(f.width, f.height);
                 long c = StageCpu.now();
                 byte[] pixels = freePixels.poll();
+                if (pixels == null || pixels.length != size[0] * size[1] * 3) pixelArrays++;
                 BgrImage small = jpeg.decodeResized(f.payload, size[0], size[1], pixels);
                 metrics.cpuJpegDecode.since(c);
                 input = FrameInput.resized(small.pixels(), size[0], size[1], f.width, f.height);
@@ -342,12 +343,26 @@ public class DetectOperator extends FlushingOperator<FrameEnvelope, DetectedFram
         else output.collect(SideOutputs.DEADLETTER, new StreamRecord<>(d));
     }
 
-    /** A finished run's pixel arrays go back to the pool (a bounded one: cameras of other sizes just allocate). */
+    /**
+     * A finished run's pixel arrays go back to the pool (a bounded one: cameras of other sizes just allocate). Without
+     * the spatiotemporal stage every input was decoded into such an array, whether or not the letterbox resized it: a
+     * frame published at the letterbox's size (the gateway's default) is not "resized", and was once left to the GC,
+     * 389 KB a frame.
+     */
     private void recycle(DetectorPool.Run run) {
-        for (FrameInput in : run.inputs) {
-            if (in.isResized() && freePixels.size() < 4 * batchCapacity * pool.concurrency() + 4) freePixels.add(in.bgr());
+        if (tensorPre == null) {
+            for (FrameInput in : run.inputs) {
+                if (freePixels.size() < 4 * batchCapacity * pool.concurrency() + 4) freePixels.add(in.bgr());
+            }
         }
         run.inputs = null;
+    }
+
+    private transient long pixelArrays; // pixel arrays allocated for decoding (the pool had none of the size)
+
+    /** Pixel arrays the decode had to allocate: one per run in flight at a camera size once the pool is warm. */
+    long pixelArraysAllocated() {
+        return pixelArrays;
     }
 
     private transient int sizedW, sizedH; // 0 until the first frame: no frame is 0 wide

@@ -72,6 +72,25 @@ class DetectOperatorTest {
     }
 
     @Test
+    void pixelArraysAreReusedWhetherOrNotTheLetterboxResizes() throws Exception {
+        List<byte[]> full = TestFrames.vtestJpegs(100, 110);
+        List<byte[]> published = new ArrayList<>(); // as the gateway publishes vtest.avi by default: 416x312, the letterbox's own size
+        try (io.vigil.video.image.JpegCodec codec = new io.vigil.video.image.JpegCodec()) {
+            for (byte[] j : full) published.add(codec.encode(codec.decodeResized(j, 416, 312), 80));
+        }
+        try (var h = harness(1, gate(1, false, Duration.ZERO))) {
+            h.open();
+            DetectOperator op = (DetectOperator) h.getOperator();
+            for (int i = 0; i < 10; i++) h.processElement(new StreamRecord<>(TestFrames.frame("small", i, published.get(i), 416, 312), i));
+            assertEquals(10, h.extractOutputValues().size());
+            assertEquals(1, op.pixelArraysAllocated(), "one array, reused by every run: 416x312 needs no resize");
+            for (int i = 0; i < 10; i++) h.processElement(new StreamRecord<>(TestFrames.frame("full", i, full.get(i), 768, 576), 10 + i));
+            assertEquals(20, h.extractOutputValues().size());
+            assertEquals(1, op.pixelArraysAllocated(), "768x576 is decoded to the same 416x312: the same array");
+        }
+    }
+
+    @Test
     void runsOnTwoWorkersLeaveInArrivalOrderWithTheSameDetections() throws Exception {
         List<byte[]> jpegs = TestFrames.vtestJpegs(100, 108);
         List<List<String>> got = new ArrayList<>();
