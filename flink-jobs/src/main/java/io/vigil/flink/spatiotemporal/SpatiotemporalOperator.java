@@ -139,10 +139,11 @@ public class SpatiotemporalOperator extends MicroBatchOperator<DetectedFrame, De
             DetectionEvent e = f.event;
             setCurrentKey(e.camera);
             Long prev = lastSeq.value();
-            if (f.tensor == null || policy.isReplay(prev, e.frame)) continue;
+            Long prevTs = lastTs.value();
+            if (f.tensor == null || policy.isReplay(prev, prevTs, e.frame, e.tsMicros)) continue;
             StreamState st = state.value();
             if (st == null) st = model.newState();
-            String why = policy.resetReason(prev, lastTs.value(), e.frame, e.tsMicros);
+            String why = policy.resetReason(prev, prevTs, e.frame, e.tsMicros);
             if (why != null) {
                 st.reset();
                 resets.inc();

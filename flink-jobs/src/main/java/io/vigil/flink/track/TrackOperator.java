@@ -40,9 +40,10 @@ import org.apache.flink.util.Collector;
  * ({@code track.motion: ssm}), the selective scan, whose per-track states ride in the tracker's bytes. The tracker lives in keyed state as an object with a versioned
  * serializer ({@link TrackerSerializer}; savepoints that hold it as {@code byte[]} still restore).
  *
- * <p>Order and gaps follow the job's {@link ResetPolicy}: a replayed frame (a duplicate or regressing seq) goes to the
- * dead letters with why and changes no state; a seq jump or a pause restarts the camera's tracks and their action
- * history, and the event says why in {@code reset}.
+ * <p>Order and gaps follow the job's {@link ResetPolicy}: a replayed frame (a duplicate or regressing seq with an older
+ * capture time) goes to the dead letters with why and changes no state; a seq jump, a pause or a restarted seq (lower,
+ * with a newer capture time) restarts the camera's tracks and their action history, and the event says why in
+ * {@code reset}.
  */
 public class TrackOperator extends KeyedProcessFunction<String, DetectedFrame, DetectedFrame> {
     private static final long serialVersionUID = 1L;
@@ -112,7 +113,8 @@ public class TrackOperator extends KeyedProcessFunction<String, DetectedFrame, D
         DetectionEvent e = f.event;
         latency.update(Math.max(0, System.currentTimeMillis() - e.tsMicros / 1000));
         Long prevSeq = lastSeq.value();
-        if (policy.isReplay(prevSeq, e.frame)) {
+        Long prevTs = lastTs.value();
+        if (policy.isReplay(prevSeq, prevTs, e.frame, e.tsMicros)) {
             // a duplicate or a frame older than one already published: a second event for it would break "one event per
             // frame", so it goes to the dead letters with why, and no state changes
             late.inc();
@@ -121,7 +123,6 @@ public class TrackOperator extends KeyedProcessFunction<String, DetectedFrame, D
             cpu.since(c);
             return;
         }
-        Long prevTs = lastTs.value();
         ByteTracker t = tracker.value();
         String reason = policy.resetReason(prevSeq, prevTs, e.frame, e.tsMicros);
         if (t == null || reason != null) {

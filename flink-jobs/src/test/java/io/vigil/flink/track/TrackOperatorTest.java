@@ -160,6 +160,35 @@ class TrackOperatorTest {
     }
 
     @Test
+    void aSeqThatStartsAgainWithNewerFramesIsARestartNotAnHourOfReplays() throws Exception {
+        try (var h = harness(NO_ACTIONS)) {
+            for (long f = 500; f < 510; f++) h.processElement(new StreamRecord<>(frame("a", f), f));
+            // the gateway lost its seq store: seq 0, 1, 2 ... captured after frame 509
+            long after = frame("a", 509).event.tsMicros;
+            for (long f = 0; f < 5; f++) {
+                DetectedFrame d = frame("a", f);
+                d.event.tsMicros = after + (f + 1) * 100_000;
+                h.processElement(new StreamRecord<>(d, 600 + f));
+            }
+            DetectedFrame dup = frame("a", 4); // the same frame 4 again: a duplicate, still refused
+            dup.event.tsMicros = after + 5 * 100_000;
+            h.processElement(new StreamRecord<>(dup, 605));
+            DetectedFrame old = frame("a", 2); // and a real replay (its old capture time): refused
+            old.event.tsMicros = after + 3 * 100_000;
+            h.processElement(new StreamRecord<>(old, 606));
+            List<DetectionEvent> out = events(h);
+            assertEquals(List.of(500L, 501L, 502L, 503L, 504L, 505L, 506L, 507L, 508L, 509L, 0L, 1L, 2L, 3L, 4L),
+                    out.stream().map(e -> e.frame).toList(), "the restarted frames are processed, the duplicate and the replay are not");
+            DetectionEvent restart = out.get(10);
+            assertNotNull(restart.reset);
+            assertTrue(restart.reset.contains("seq restarted: 0 after 509"), restart.reset);
+            assertEquals(1, out.stream().filter(e -> e.reset != null).count(), "one reset, at the restart");
+            List<DeadLetter> dl = h.getSideOutput(SideOutputs.DEADLETTER).stream().map(StreamRecord::getValue).toList();
+            assertEquals(List.of(4L, 2L), dl.stream().map(d -> d.frame).toList());
+        }
+    }
+
+    @Test
     void snapshotRestoreContinueEqualsUninterrupted() throws Exception {
         JobConfig.Actions s = actions(TestFrames.model("gesture-point-history") + "/point_history_classifier_lstm.onnx");
         List<String> straight = new ArrayList<>();
