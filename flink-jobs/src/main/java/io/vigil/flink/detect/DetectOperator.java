@@ -10,6 +10,7 @@ import io.vigil.flink.event.DetectedFrame;
 import io.vigil.flink.event.FrameEnvelope;
 import io.vigil.flink.event.SideOutputs;
 import io.vigil.flink.failure.Unrecoverable;
+import io.vigil.flink.gate.FrameAge;
 import io.vigil.flink.gate.GateState;
 import io.vigil.flink.metrics.StageCpu;
 import io.vigil.models.bundle.ModelBundle;
@@ -167,7 +168,8 @@ public class DetectOperator extends FlushingOperator<FrameEnvelope, DetectedFram
         GateState s = gateState.value();
         if (s == null) s = new GateState();
         long now = System.currentTimeMillis();
-        long age = Math.max(0, now - f.tsMicros / 1000);
+        // on the job's clock alone: a gateway whose clock is off changes no decision (FrameAge)
+        long age = FrameAge.observe(s, now, f.tsMicros / 1000, gateSettings.maxFrameAge().toMillis());
         metrics.frameAgeMs.update(age);
         boolean moving = false;
         DetectMetrics.Camera m = metrics.camera(f.camera);

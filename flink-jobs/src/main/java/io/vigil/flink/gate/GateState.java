@@ -24,5 +24,13 @@ public class GateState {
     /** The motion detector's background, or null before the first frame. */
     public MotionDetector.State motion;
 
+    /** {@link FrameAge}: the lowest (arrival on the job's clock - capture on the gateway's) seen, ms, once known. */
+    public long leastDelayMs;
+    public boolean delayKnown;
+    /** {@link FrameAge}'s window for a clock that stepped back: where it began (job clock, capture clock) and its lowest delay. */
+    public long windowStartMs;
+    public long windowStartCaptureMs;
+    public long windowLeastDelayMs;
+
     public GateState() {}
 }

@@ -182,12 +182,35 @@ class DetectOperatorTest {
         List<byte[]> jpegs = TestFrames.vtestJpegs(0, 1);
         try (var h = harness(1, gate(1, false, Duration.ofSeconds(1)))) {
             h.open();
-            FrameEnvelope old = TestFrames.frame("cam", 0, jpegs.get(0), 768, 576); // captured in 2023
-            h.processElement(new StreamRecord<>(old, 0));
-            h.processElement(new StreamRecord<>(fresh("cam", 1, jpegs.get(0)), 1));
+            // the age is measured against the camera's quickest frame (FrameAge): a frame that waited 5 s more is stale
+            h.processElement(new StreamRecord<>(fresh("cam", 0, jpegs.get(0)), 0));
+            FrameEnvelope old = fresh("cam", 1, jpegs.get(0));
+            old.tsMicros -= 5_000_000;
+            h.processElement(new StreamRecord<>(old, 1));
             h.processElement(new StreamRecord<>(fresh("cam", 2, jpegs.get(0)), 2));
+            h.processElement(new StreamRecord<>(fresh("cam", 3, jpegs.get(0)), 3));
             List<String> got = events(h).stream().map(e -> e.frame + ":" + e.inference).toList();
-            assertEquals(List.of("0:overload", "1:full", "2:full"), got, "a stale frame is skipped; fresh ones run (the budget has no rate for the camera yet)");
+            assertEquals(List.of("0:full", "1:overload", "2:full", "3:full"), got, "a stale frame is skipped; fresh ones run (the budget has no rate for the camera yet)");
+        }
+    }
+
+    @Test
+    void aGatewayClockThirtySecondsBehindOrAheadChangesNoDecision() throws Exception {
+        List<byte[]> jpegs = TestFrames.vtestJpegs(0, 1);
+        for (long skew : new long[] {-30_000_000L, 30_000_000L}) {
+            try (var h = harness(1, gate(1, false, Duration.ofSeconds(1)))) {
+                h.open();
+                for (int i = 0; i < 5; i++) {
+                    FrameEnvelope f = fresh("cam", i, jpegs.get(0));
+                    f.tsMicros += skew;
+                    h.processElement(new StreamRecord<>(f, i));
+                }
+                FrameEnvelope late = fresh("cam", 5, jpegs.get(0)); // and one that really waited 3 s
+                late.tsMicros += skew - 3_000_000L;
+                h.processElement(new StreamRecord<>(late, 5));
+                List<String> got = events(h).stream().map(e -> e.frame + ":" + e.inference).toList();
+                assertEquals(List.of("0:full", "1:full", "2:full", "3:full", "4:full", "5:overload"), got, "gateway clock off by " + skew / 1_000_000 + " s");
+            }
         }
     }
 
