@@ -100,7 +100,9 @@ public record JobConfig(Kafka kafka, Job job, Gate gate, Detect detect, Track tr
             @Setting(flag = "--motion-threshold", label = "N", doc = "grey levels (1..254) a pixel must change by to be moving") int motionThreshold,
             @Setting(flag = "--motion-min-area", label = "X", doc = "fraction of the frame a moving region must cover") double motionMinArea,
             @Setting(flag = "--motion-refresh", label = "N", doc = "with motion gating: still detect one frame in N, so objects that stand still are seen again")
-            int motionRefresh)
+            int motionRefresh,
+            @Setting(flag = "--catch-up-age", label = "DUR", doc = "a frame older than maxFrameAge but not than this (a backlog after a restore or a lag) is still detected, one in 3 of the camera's frames, so its tracks live on (0 = never)")
+            Duration catchUpAge)
             implements Serializable {}
 
     public record Track(
@@ -213,6 +215,7 @@ public record JobConfig(Kafka kafka, Job job, Gate gate, Detect detect, Track tr
         if (detect.batchSize() < 1 || detect.batchSize() > 256) fail("detect.batchSize", "must be 1..256, got " + detect.batchSize());
         if (gate.every() < 1 || gate.every() > 1000) fail("gate.every", "must be 1..1000, got " + gate.every());
         if (gate.maxFrameAge().isNegative()) fail("gate.maxFrameAge", "must be >= 0");
+        if (gate.catchUpAge() == null || gate.catchUpAge().isNegative()) fail("gate.catchUpAge", "must be >= 0");
         if (gate.motionThreshold() < 1 || gate.motionThreshold() > 254) fail("gate.motionThreshold", "must be 1..254, got " + gate.motionThreshold());
         if (!(gate.motionMinArea() > 0 && gate.motionMinArea() < 1)) fail("gate.motionMinArea", "must be in (0, 1), got " + gate.motionMinArea());
         if (gate.motionRefresh() < 1) fail("gate.motionRefresh", "must be at least 1, got " + gate.motionRefresh());

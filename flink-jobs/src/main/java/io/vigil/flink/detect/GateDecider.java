@@ -19,7 +19,8 @@ final class GateDecider {
 
     GateDecider(JobConfig.Gate settings, int parallelRuns) {
         this.settings = settings;
-        this.gate = new DetectGate(new DetectGate.Settings(settings.every(), settings.motion(), settings.maxFrameAge().toMillis(), settings.motionRefresh()));
+        this.gate = new DetectGate(new DetectGate.Settings(settings.every(), settings.motion(), settings.maxFrameAge().toMillis(), settings.motionRefresh(),
+                settings.catchUpAge().toMillis()));
         budget.parallelRuns(parallelRuns);
     }
 

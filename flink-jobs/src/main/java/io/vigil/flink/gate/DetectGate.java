@@ -6,7 +6,10 @@ import io.vigil.events.Inference;
 /**
  * Which frames of a camera run the detector. In order, for each frame:
  * <ol>
- *   <li><b>overload</b>: a frame older than {@code maxFrameAgeMs} when it reaches the detector is never detected;</li>
+ *   <li><b>overload</b>: a frame older than {@code maxFrameAgeMs} when it reaches the detector is not detected, with one
+ *       exception, <b>catch-up</b>: while it is not older than {@code catchUpAgeMs} (a restore's backlog, a lag the
+ *       budget is shedding), one in {@link #CATCH_UP_EVERY} of the camera's frames (or its interval, when longer) still
+ *       runs, oldest first as they come, so its tracks live on between them and its analytics stay right;</li>
  *   <li><b>motion</b> (when on): no motion in the picture and no object moved between the last two detections: skipped,
  *       except one frame every {@code motionRefresh} frames so objects that stand still are seen again;</li>
  *   <li><b>interval / share</b>: the frame earns the camera's share of a detector run and runs once it has earned a
@@ -21,14 +24,26 @@ public final class DetectGate {
      * @param motion         skip frames without motion
      * @param maxFrameAgeMs  older frames are not detected; 0 = no limit
      * @param motionRefresh  with motion gating: still detect one frame in this many
+     * @param catchUpAgeMs   frames older than maxFrameAgeMs but not than this are caught up (see the class comment); 0 = never
      */
-    public record Settings(int every, boolean motion, long maxFrameAgeMs, int motionRefresh) {
+    public record Settings(int every, boolean motion, long maxFrameAgeMs, int motionRefresh, long catchUpAgeMs) {
+        public Settings(int every, boolean motion, long maxFrameAgeMs, int motionRefresh) {
+            this(every, motion, maxFrameAgeMs, motionRefresh, 0);
+        }
+
         public Settings {
+            if (catchUpAgeMs < 0) throw new IllegalArgumentException("catchUpAge: >= 0, got " + catchUpAgeMs);
             if (every < 1) throw new IllegalArgumentException("every: at least 1, got " + every);
             if (maxFrameAgeMs < 0) throw new IllegalArgumentException("maxFrameAge: >= 0, got " + maxFrameAgeMs);
             if (motionRefresh < 1) throw new IllegalArgumentException("motionRefresh: at least 1, got " + motionRefresh);
         }
     }
+
+    /**
+     * Catch-up detects one frame in this many: the tracker keeps a track through 30 unseen frames, and analytics confirm
+     * a change on {@code minFrames} (3) detected frames, so a crossing is still counted, at most 6 frames late.
+     */
+    public static final int CATCH_UP_EVERY = 3;
 
     private final Settings settings;
 
@@ -50,6 +65,11 @@ public final class DetectGate {
      */
     public Inference decide(GateState s, long seq, int every, double allowed, long ageMs, boolean motion) {
         if (settings.maxFrameAgeMs() > 0 && ageMs > settings.maxFrameAgeMs()) {
+            if (ageMs <= settings.catchUpAgeMs() && s.sinceDetect + 1 >= Math.max(every, CATCH_UP_EVERY)) {
+                s.sinceDetect = 0;
+                s.credit = Math.min(s.credit, 1); // no runs banked for when it is fresh again
+                return DetectionEvent.FULL;
+            }
             s.sinceDetect++;
             return DetectionEvent.OVERLOAD;
         }

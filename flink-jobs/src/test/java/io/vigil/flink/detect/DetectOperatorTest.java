@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 class DetectOperatorTest {
     private static JobConfig.Gate gate(int every, boolean motion, Duration maxAge) {
-        return new JobConfig.Gate(every, motion, "mog2", maxAge, 20, 0.001, 50);
+        return new JobConfig.Gate(every, motion, "mog2", maxAge, 20, 0.001, 50, Duration.ofSeconds(60)); // catch-up as shipped
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, FrameEnvelope, DetectedFrame> harness(int batch, JobConfig.Gate gate) throws Exception {
@@ -301,7 +301,7 @@ class DetectOperatorTest {
     @Test
     void aCheckpointOfTheReleaseBeforeTheSplitRestores() throws Exception {
         List<byte[]> jpegs = TestFrames.vtestJpegs(100, 109);
-        JobConfig.Gate g = new JobConfig.Gate(3, true, "average", Duration.ZERO, 20, 0.001, 50);
+        JobConfig.Gate g = new JobConfig.Gate(3, true, "average", Duration.ZERO, 20, 0.001, 50, Duration.ZERO);
         List<String> straight;
         try (var h = harness(1, g)) {
             h.open();
