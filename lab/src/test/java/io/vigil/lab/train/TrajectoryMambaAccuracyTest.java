@@ -39,10 +39,14 @@ class TrajectoryMambaAccuracyTest {
         double recorded = Double.parseDouble(m.metadata().get("held_out_accuracy"));
         assertEquals(recorded, mamba, 0.005, "the float32 streaming path gives the accuracy training recorded");
         assertTrue(mamba >= MIN_ACCURACY, "held-out accuracy " + mamba);
+        // measured 2026-12-07: 97.57 % against the LSTM's 97.99 % and the MLP's 96.32 % on the same 1441 rows (which
+        // upstream trained on in part, so the comparison favours them)
+        double lstm = s.get("upstream LSTM").accuracy();
+        assertTrue(mamba >= lstm - 0.01, "within 1 point of the upstream LSTM: " + mamba + " against " + lstm);
     }
 
-    /** Below the measured held-out accuracy (models/trained/trajectory-mamba/README.md) by a margin, well above chance (0.25). */
-    static final double MIN_ACCURACY = 0.80;
+    /** Below the measured held-out accuracy (0.9757, models/trained/trajectory-mamba/README.md) by a margin. */
+    static final double MIN_ACCURACY = 0.95;
 
     @Test
     void theScoreCountsAndConfuses() {
