@@ -60,7 +60,8 @@ class AnalyticsITCase {
     static final int FRAMES = 570; // 10 s of the empty lawn after the last person, so every 5 s count window closes
 
     /** What one run of the clip through the job gave. */
-    record Outcome(String camera, Path clip, List<JsonNode> events, List<JsonNode> counts, long bayWrittenAtFrame, long restarts) {}
+    record Outcome(String camera, Path clip, List<JsonNode> events, List<JsonNode> counts, long bayWrittenAtFrame, long restarts,
+                   Map<String, Long> inference) {}
 
     static void rule(String bs, String json) throws Exception {
         RuleRegistry.put(bs, null, json.getBytes(StandardCharsets.UTF_8));
@@ -120,13 +121,15 @@ class AnalyticsITCase {
             }
             assertTrue(gw.awaitFinished(Duration.ofSeconds(120)));
             int before = seen.size();
-            det.collect(e -> e.path("camera").asText().equals(camera), got -> got.size() + before >= FRAMES, Duration.ofSeconds(180));
+            seen.addAll(det.collect(e -> e.path("camera").asText().equals(camera), got -> got.size() + before >= FRAMES, Duration.ofSeconds(180)));
+            Map<String, Long> inference = seen.stream().collect(Collectors.groupingBy(e -> e.path("inference").asText(), java.util.TreeMap::new, Collectors.counting()));
+            System.out.println(tag + ": inference over the clip " + inference);
             List<JsonNode> events = an.collect(e -> e.path("camera").asText().equals(camera), got -> false, Duration.ofSeconds(8));
             List<JsonNode> counts = co.collect(e -> e.path("camera").asText().equals(camera), got -> false, Duration.ofSeconds(3));
             job.checkAlive();
             long restarts = reporter.findMetrics(job.client().getJobID(), "numRestarts").values().stream()
                     .mapToLong(m -> ((Number) ((org.apache.flink.metrics.Gauge<?>) m).getValue()).longValue()).max().orElse(-1);
-            return new Outcome(camera, clip, events, counts, writtenAt, restarts);
+            return new Outcome(camera, clip, events, counts, writtenAt, restarts, inference);
         }
     }
 
@@ -160,6 +163,7 @@ class AnalyticsITCase {
     void theSameAnswersAcrossTwoInjectedFailuresWithTheShippedGate() throws Exception {
         Outcome o = run("lawn-gate", 0, true, "--fail-after-frames", "200,230");
         assertTrue(o.restarts() >= 2, "the job restarted after each injected failure: numRestarts " + o.restarts());
+        assertTrue(o.inference().getOrDefault("overload", 0L) > 0, "the frames replayed after a restore were older than maxFrameAge: " + o.inference());
         assertMatchesTheScript(o);
     }
 
