@@ -38,10 +38,20 @@ import java.util.function.Consumer;
  * {@code ResetPolicy}), ends its open zone visits with a {@code zone-exit} that says why, and forgets its line sides,
  * so a track that comes back never makes a phantom crossing. The dwell of a visit ended by a loss stops at the last
  * frame the detector saw the track in.
+ *
+ * <p>Identity across short losses: the tracker may give a person a new id after an occlusion (behind a post, a missed
+ * detection run). A track first seen within {@link #RELINK_FRAMES} frames and {@link #RELINK_DISTANCE} of where a
+ * track now missing was last seen takes that track's history over (its visits, line sides and speed samples; the
+ * nearest such track when several qualify), so the crossing made while hidden is counted once and a visit goes on
+ * with its dwell instead of ending "track lost" and starting again.
  */
 public final class CameraAnalytics {
     /** Frames a track may go unseen before its visits end (the tracker keeps a lost track 30 frames). */
     public static final int LOST_FRAMES = 30;
+    /** A new track first seen within this many frames of where a lost one was last seen takes over its visits and sides. */
+    public static final int RELINK_FRAMES = 20;
+    /** ... and within this distance of it, in frame units (0..1) of the anchor. */
+    public static final double RELINK_DISTANCE = 0.08;
     /** Speed is measured over at least this much capture time (shorter spans are mostly box jitter). */
     static final long SPEED_SPAN_MICROS = 1_000_000;
     /** Positions kept per track for the speed. */
@@ -112,6 +122,7 @@ public final class CameraAnalytics {
         for (DetectedObject o : e.objects) {
             if (o.track < 0) continue;
             Rule.Anchor.BOTTOM_CENTRE.of(o.box, e.width, e.height, anchor);
+            if (!o.predicted && !tracks.containsKey(o.track)) relink(o.track, e, anchor[0], anchor[1]);
             Motion m = tracks.computeIfAbsent(o.track, k -> new Motion());
             m.add(e.tsMicros, anchor[0], anchor[1]);
             m.lastFrame = e.frame;
@@ -222,6 +233,33 @@ public final class CameraAnalytics {
             sp.speedUnit = unit;
             events.accept(sp);
         }
+    }
+
+    /** Gives a new track the history of the nearest track missing from this frame, lost recently and close by, if any. */
+    private void relink(long track, DetectionEvent e, double x, double y) {
+        long best = -1;
+        double bestD = RELINK_DISTANCE;
+        for (Map.Entry<Long, Motion> t : tracks.entrySet()) {
+            Motion m = t.getValue();
+            long gap = e.frame - m.lastFrame;
+            if (gap < 1 || gap > RELINK_FRAMES || m.count == 0 || present(e, t.getKey())) continue;
+            double d = Math.hypot(m.x[m.head] - x, m.y[m.head] - y);
+            if (d <= bestD) {
+                bestD = d;
+                best = t.getKey();
+            }
+        }
+        if (best < 0) return;
+        tracks.put(track, tracks.remove(best));
+        for (Map<Long, Visit> byTrack : visits.values()) {
+            Visit v = byTrack.remove(best);
+            if (v != null) byTrack.put(track, v);
+        }
+    }
+
+    private static boolean present(DetectionEvent e, long track) {
+        for (DetectedObject o : e.objects) if (o.track == track) return true;
+        return false;
     }
 
     /** Ends the visits of tracks unseen for {@link #LOST_FRAMES} frames. */

@@ -249,4 +249,41 @@ public class CameraAnalyticsTest {
         assertEquals(40, a.tracks.get(5L).lastFrame);
         assertEquals(4_000_000L, a.tracks.get(5L).lastSeenMicros, "v1 had no last-seen time: the newest sample's");
     }
+
+    @Test
+    void aNewIdAfterAShortLossTakesTheLostTracksSideAndTheHiddenCrossingCountsOnce() throws Exception {
+        RuleSet rules = RuleSet.of(List.of(rule(LINE)));
+        CameraAnalytics a = new CameraAnalytics();
+        long seq = 0;
+        for (int k = 0; k < 10; k++) run(a, rules, frame(seq++, 7, 0.5, 0.40 + 0.01 * k)); // track 7 above the line, to 0.49
+        for (int k = 0; k < 4; k++) run(a, rules, frame(seq++));                             // hidden 10-13, crossing meanwhile
+        for (int k = 0; k < 6; k++) run(a, rules, frame(seq++, 9, 0.5, 0.54 + 0.01 * k));   // back as track 9, below it
+        assertEquals(List.of("line-cross in 9@16"), events.stream().map(x -> x.type + " " + x.direction + " " + x.track + "@" + x.frame).toList(),
+                "track 9 carries track 7's side: the crossing made while hidden, once, on the 3rd frame past the line");
+    }
+
+    @Test
+    void aVisitGoesOnUnderTheNewIdWithItsDwell() throws Exception {
+        RuleSet rules = RuleSet.of(List.of(rule(ZONE)));
+        CameraAnalytics a = new CameraAnalytics();
+        long seq = 0;
+        for (int i = 0; i < 20; i++) run(a, rules, frame(seq++, 1, 0.5, 0.5));  // inside from frame 0 (entry at 2)
+        for (int i = 0; i < 5; i++) run(a, rules, frame(seq++));                // lost 20-24
+        for (int i = 0; i < 10; i++) run(a, rules, frame(seq++, 2, 0.52, 0.5)); // found again as track 2, 25-34
+        for (int i = 0; i < 3; i++) run(a, rules, frame(seq++, 2, 0.8, 0.5));   // out at 35
+        List<String> got = events.stream().map(x -> x.type + " " + x.track + "@" + x.frame).toList();
+        assertEquals(List.of("zone-enter 1@2", "loitering 2@25", "zone-exit 2@37"), got, "one visit: no 'track lost', no second entry");
+        assertEquals(3.5, events.get(2).dwellSeconds, 1e-9, "from the first frame inside (0) to the first outside (35)");
+    }
+
+    @Test
+    void aNewTrackFarFromTheLostOneStartsItsOwnHistory() throws Exception {
+        RuleSet rules = RuleSet.of(List.of(rule(LINE)));
+        CameraAnalytics a = new CameraAnalytics();
+        long seq = 0;
+        for (int k = 0; k < 10; k++) run(a, rules, frame(seq++, 7, 0.3, 0.40 + 0.01 * k));
+        for (int k = 0; k < 3; k++) run(a, rules, frame(seq++));
+        for (int k = 0; k < 6; k++) run(a, rules, frame(seq++, 9, 0.6, 0.54 + 0.01 * k)); // 0.3 away: someone else
+        assertEquals(List.of(), events, "its first sighting is its starting side, no crossing");
+    }
 }
