@@ -51,6 +51,7 @@ class ClusterFailoverITCase {
              EventReader actions = new EventReader(bs, Topics.ACTIONS)) {
             cluster.start(Duration.ofSeconds(90));
             long start = System.currentTimeMillis();
+            // --max-frame-age 0: the track ids are compared with an uninterrupted run frame for frame, which needs every frame detected whatever the failover delayed (the shipped gate across failures: AnalyticsITCase, ExactlyOnceITCase)
             jobId = cluster.submit(home.resolve("flink-jobs/target/vigil-job.jar"), "io.vigil.flink.VideoAnalyticsJob", List.of(
                     "--bootstrap", bs, "--model", TestPaths.model("yolox-nano").toString(), "--max-frame-age", "0", "--group", "cl-" + start,
                     "--parallelism", "2", "--checkpoint-interval", "1s", "--delivery", "exactly-once",

@@ -45,6 +45,7 @@ class CrossCameraBatchingITCase {
         EmbeddedKafka kafka = SharedStack.kafka();
         String bs = kafka.bootstrap();
         InMemoryReporter reporter = InMemoryReporter.createWithRetainedMetrics();
+        // --max-frame-age 0: every camera's detections are compared with running the detector on each frame alone, so every frame must run
         JobConfig config = JobConfig.fromArgs(new String[] {"--bootstrap", bs, "--model", TestPaths.model("yolox-nano").toString(), "--max-frame-age", "0",
                 "--group", "batch-" + System.nanoTime(), "--checkpoint-interval", "1s", "--start-from", "latest",
                 "--batch-size", "8", "--batch-timeout", "100ms", "--parallelism", "1"});

@@ -45,6 +45,7 @@ class PipelineEndToEndITCase {
     @Test
     void everyFrameGetsOneEventInOrderAndFrame100HasTheSixPersons() throws Exception {
         EmbeddedKafka kafka = SharedStack.kafka();
+        // --max-frame-age 0: frame 100's boxes are compared with MODEL.md's, so frame 100 must be detected whatever the machine's speed
         String[] args = {"--bootstrap", kafka.bootstrap(), "--model", TestPaths.model("yolox-nano").toString(), "--max-frame-age", "0",
                 "--group", "e2e-" + System.nanoTime(), "--checkpoint-interval", "2s", "--start-from", "earliest"};
         JobConfig config = JobConfig.fromArgs(args);

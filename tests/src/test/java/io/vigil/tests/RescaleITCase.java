@@ -77,6 +77,7 @@ class RescaleITCase {
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bs, "acks", "all"),
                      new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int phase = 0; phase < parallelism.length; phase++) {
+                // --max-frame-age 0: track ids, velocities and labels are compared with an uninterrupted run frame for frame, so every frame must be detected however long the rescale took
                 JobConfig config = JobConfig.fromArgs(new String[] {"--bootstrap", bs, "--model", TestPaths.model("yolox-nano").toString(), "--max-frame-age", "0",
                         "--group", group, "--checkpoint-interval", "1s", "--start-from", "latest", "--parallelism", Integer.toString(parallelism[phase]),
                         "--spatiotemporal-model", ssm.toString(), "--spatiotemporal-kernel", "scalar", "--job-name", prefix + "-" + phase,

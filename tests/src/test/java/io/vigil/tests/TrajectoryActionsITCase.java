@@ -49,6 +49,7 @@ class TrajectoryActionsITCase {
         io.vigil.events.rules.RuleRegistry.put(bs, null, ("{\"id\":\"" + CAMERA + "-left\",\"camera\":\"" + CAMERA + "\",\"kind\":\"zone\","
                 + "\"name\":\"left\",\"points\":[[0.10,0.26],[0.30,0.26],[0.30,0.60],[0.10,0.60]]}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         long start = System.currentTimeMillis();
+        // --max-frame-age 0: the clip is replayed unpaced and scored track-frame by track-frame against hand labels and the LSTM, so every frame must be detected
         JobConfig config = JobConfig.fromArgs(new String[] {"--bootstrap", bs, "--model", TestPaths.model("yolox-nano").toString(), "--max-frame-age", "0",
                 "--group", "traj-" + start, "--checkpoint-interval", "1s", "--start-timestamp", Long.toString(start),
                 "--action-model", model.toString()});
