@@ -27,7 +27,7 @@ public final class JpegCodec implements AutoCloseable {
         NativeInit.pointer(); // before OpenCV's libraries load: see NativeInit
     }
 
-    /** Largest picture decode accepts; a header claiming more is treated as corrupt, not allocated. */
+    /** Largest picture any decode accepts; a frame header declaring more is refused from its bytes, before decoding. */
     public static final long MAX_PIXELS = 64L * 1024 * 1024;
 
     private BytePointer input = new BytePointer(256 * 1024);
@@ -72,7 +72,6 @@ public final class JpegCodec implements AutoCloseable {
     public BgrImage decodeResized(byte[] jpeg, int width, int height, byte[] into) {
         checkJpeg(jpeg);
         JpegHeader h = JpegHeader.read(jpeg);
-        if (h.pixels() > MAX_PIXELS) throw new ImageCodecException("image " + h.width() + "x" + h.height() + " is larger than " + MAX_PIXELS + " pixels");
         int scale = dctScale(h.width(), h.height(), width, height);
         int flag = switch (scale) {
             case 8 -> IMREAD_REDUCED_COLOR_8;
@@ -128,7 +127,11 @@ public final class JpegCodec implements AutoCloseable {
         }
     }
 
-    /** The checks every decode makes first; leaves the input buffer large enough for the bytes. */
+    /**
+     * The checks every decode makes first, on the bytes alone: a JPEG, whole, and a frame header within {@link #MAX_PIXELS}
+     * (a few hundred bytes can declare 30000 x 30000, which libjpeg would try to allocate as 2.7 GB before finding the
+     * data missing). Leaves the input buffer large enough for the bytes.
+     */
     private void checkJpeg(byte[] jpeg) {
         if (jpeg == null || jpeg.length == 0) throw new ImageCodecException("image bytes are empty");
         if (jpeg.length < 4 || (jpeg[0] & 0xff) != 0xff || (jpeg[1] & 0xff) != 0xd8) {
@@ -139,6 +142,10 @@ public final class JpegCodec implements AutoCloseable {
         if ((jpeg[end - 2] & 0xff) != 0xff || (jpeg[end - 1] & 0xff) != 0xd9) {
             // libjpeg would fill the missing rows with grey and call it a picture
             throw new ImageCodecException("truncated JPEG (" + jpeg.length + " bytes, no end-of-image marker)");
+        }
+        JpegHeader h = JpegHeader.read(jpeg);
+        if (h.pixels() > MAX_PIXELS) {
+            throw new ImageCodecException("JPEG declares " + h.width() + "x" + h.height() + ", over the limit of " + MAX_PIXELS + " pixels: not decoded");
         }
         if (input.capacity() < jpeg.length) {
             input.close();

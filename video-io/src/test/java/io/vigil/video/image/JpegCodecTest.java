@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class JpegCodecTest {
@@ -82,8 +83,12 @@ class JpegCodecTest {
             jpeg[sof + 7] = (byte) (30000 >> 8);
             jpeg[sof + 8] = (byte) (30000 & 0xff);
             assertEquals(new JpegHeader(30000, 30000, 3), JpegHeader.read(jpeg));
-            ImageCodecException e = assertThrows(ImageCodecException.class, () -> codec.decodeResized(jpeg, 416, 416));
-            assertTrue(e.getMessage().contains("30000x30000 is larger than"), e.getMessage());
+            // every decode, not only the detector's: the full decode (the spatiotemporal stage) and the 1/8 grey one (motion)
+            for (org.junit.jupiter.api.function.Executable decode : List.<org.junit.jupiter.api.function.Executable>of(
+                    () -> codec.decodeResized(jpeg, 416, 416), () -> codec.decode(jpeg), () -> codec.decodeGreyEighth(jpeg, null))) {
+                ImageCodecException e = assertThrows(ImageCodecException.class, decode);
+                assertTrue(e.getMessage().contains("declares 30000x30000, over the limit"), e.getMessage());
+            }
         }
     }
 
