@@ -208,6 +208,13 @@ public final class DashboardServer implements AutoCloseable {
         try {
             String path = ex.getRequestURI().getPath();
             String method = ex.getRequestMethod();
+            String host = ex.getRequestHeaders().getFirst("Host");
+            if (!auth.required() && !isLoopbackHost(host)) {
+                // DNS rebinding: a web page elsewhere points its own name at 127.0.0.1; the browser then sends that name
+                LOG.warn("dashboard: {} {} for Host '{}' refused: without logins only localhost names are served", method, path, host);
+                Http.text(ex, 403, "Host '" + host + "' is not this dashboard: without logins it answers to localhost, 127.0.0.1 and [::1] only");
+                return;
+            }
             Route open = find(publicRoutes, method, path);
             if (open != null) {
                 open.handler().handle(ex, null);
@@ -259,7 +266,8 @@ public final class DashboardServer implements AutoCloseable {
         switch (r) {
             case OK -> {
                 LOG.info("dashboard: {} logged in from {}", user, client);
-                ex.getResponseHeaders().add("Set-Cookie", DashboardAuth.COOKIE + "=" + session[0] + "; Path=/; HttpOnly; SameSite=Strict");
+                ex.getResponseHeaders().add("Set-Cookie", DashboardAuth.COOKIE + "=" + session[0] + "; Path=/; HttpOnly; SameSite=Strict"
+                        + (behindTls(ex) ? "; Secure" : ""));
                 Http.redirect(ex, "/");
             }
             case WRONG -> {
@@ -275,13 +283,38 @@ public final class DashboardServer implements AutoCloseable {
         }
     }
 
-    /** Browsers send Origin on cross-site writes; only this server's own page may subscribe or remove cameras. */
+    /**
+     * Browsers send Origin on cross-site writes; only this server's own page may subscribe or remove cameras. The page's
+     * origin is http://HOST, or https://HOST behind a TLS proxy (the README's advice), so the scheme is not compared.
+     * A request without Origin is not a browser's cross-site write (API clients with a token, curl).
+     */
     private boolean sameOrigin(HttpExchange ex) throws IOException {
         String origin = ex.getRequestHeaders().getFirst("Origin");
         String host = ex.getRequestHeaders().getFirst("Host");
-        if (origin == null || (host != null && (origin.equals("http://" + host)))) return true;
+        if (origin == null || (host != null && (origin.equalsIgnoreCase("http://" + host) || origin.equalsIgnoreCase("https://" + host)))) return true;
         Http.send(ex, 403, "text/plain; charset=utf-8", ("cross-origin write refused from " + origin).getBytes(StandardCharsets.UTF_8));
         return false;
+    }
+
+    /** The browser reached us over TLS through a proxy: it says so in X-Forwarded-Proto, or its Origin is https. */
+    static boolean behindTls(HttpExchange ex) {
+        String proto = ex.getRequestHeaders().getFirst("X-Forwarded-Proto");
+        String origin = ex.getRequestHeaders().getFirst("Origin");
+        return "https".equalsIgnoreCase(proto) || (origin != null && origin.regionMatches(true, 0, "https://", 0, 8));
+    }
+
+    /** localhost, 127.x.x.x or [::1], with or without a port; null (an HTTP/1.0 client, never a browser) passes. */
+    static boolean isLoopbackHost(String host) {
+        if (host == null) return true;
+        String h = host.trim().toLowerCase(java.util.Locale.ROOT);
+        if (h.startsWith("[")) {
+            int end = h.indexOf(']');
+            return end > 0 && h.substring(1, end).equals("::1") && (end == h.length() - 1 || h.charAt(end + 1) == ':');
+        }
+        int colon = h.indexOf(':');
+        if (colon >= 0) h = h.substring(0, colon);
+        if (h.equals("localhost") || h.equals("localhost.")) return true;
+        return h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     }
 
     @Override

@@ -66,6 +66,50 @@ class DashboardServerTest {
         }
     }
 
+    /** One raw HTTP/1.1 GET with the Host header a browser would send for {@code host} (HttpClient will not set Host). */
+    private static String rawGet(DashboardServer d, String host, String path) throws Exception {
+        URI u = URI.create(d.url());
+        try (java.net.Socket s = new java.net.Socket(u.getHost(), u.getPort())) {
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void withoutLoginsOnlyLocalhostNamesAreServedSoARebindingPageGetsNothing() throws Exception {
+        try (DashboardServer d = withoutBroker()) {
+            int port = URI.create(d.url()).getPort();
+            String rebound = rawGet(d, "evil.example:" + port, "/api/status");
+            assertTrue(rebound.startsWith("HTTP/1.1 403"), rebound);
+            assertTrue(rebound.contains("Host 'evil.example:" + port + "' is not this dashboard"), rebound);
+            assertTrue(rawGet(d, "evil.example:" + port, "/").startsWith("HTTP/1.1 403"), "not even the page");
+            for (String ok : new String[] {"127.0.0.1:" + port, "localhost:" + port, "localhost"}) {
+                assertTrue(rawGet(d, ok, "/").startsWith("HTTP/1.1 200"), ok);
+            }
+        }
+        for (String h : new String[] {"localhost", "LOCALHOST:80", "127.0.0.1", "127.1.2.3:9", "[::1]", "[::1]:8080"}) {
+            assertTrue(DashboardServer.isLoopbackHost(h), h);
+        }
+        for (String h : new String[] {"evil.example", "127.0.0.1.evil.example", "localhost.evil.example", "10.0.0.1", "[::2]", "0x7f000001"}) {
+            assertTrue(!DashboardServer.isLoopbackHost(h), h);
+        }
+    }
+
+    @Test
+    void behindATlsProxyThePagesHttpsOriginMayWrite() throws Exception {
+        try (DashboardServer d = withoutBroker()) {
+            String host = URI.create(d.url()).getAuthority();
+            HttpResponse<String> viaTls = send(HttpRequest.newBuilder(URI.create(d.url() + "api/cameras"))
+                    .header("Origin", "https://" + host)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"lobby\",\"url\":\"rtsp://a/b\",\"fps\":-3}")));
+            assertEquals(400, viaTls.statusCode(), "past the origin check to the spec's own error: " + viaTls.body());
+            HttpResponse<String> other = send(HttpRequest.newBuilder(URI.create(d.url() + "api/cameras/lobby"))
+                    .header("Origin", "https://evil.example").DELETE());
+            assertEquals(403, other.statusCode());
+        }
+    }
+
     /**
      * The probes answer without a login; readiness needs Kafka and both feeds: with no broker it says kafka, and a feed
      * that stops (here: interrupted while waiting for its topics) is named until the dashboard is restarted.
