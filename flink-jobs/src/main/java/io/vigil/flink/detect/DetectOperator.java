@@ -135,6 +135,7 @@ public class DetectOperator extends FlushingOperator<FrameEnvelope, DetectedFram
         mapper = new DetectionMapper(modelId);
         batchCapacity = Math.max(1, Math.min(settings.batchSize(), detector.batchCapacity()));
         jpeg = new JpegCodec();
+        openedAtMs = System.currentTimeMillis();
         gate = new GateDecider(gateSettings, concurrency);
         motion = new MotionSensor(gateSettings);
         gateState = getPartitionedState(new ValueStateDescriptor<>("gate", TypeInformation.of(GateState.class)));
@@ -185,7 +186,9 @@ public class DetectOperator extends FlushingOperator<FrameEnvelope, DetectedFram
             m.frames++;
             if (moving) m.moving++;
         }
-        Inference inference = gate.decide(f, s, now, age, moving);
+        // the backlog a restart left: frames that would have reached us, at the camera's quickest, before this instance opened
+        boolean backlog = f.tsMicros / 1000 + s.leastDelayMs < openedAtMs;
+        Inference inference = gate.decide(f, s, now, age, moving, backlog);
         gateState.update(s);
         m.share = s.share;
         m.count(inference);
@@ -360,6 +363,7 @@ public class DetectOperator extends FlushingOperator<FrameEnvelope, DetectedFram
         run.inputs = null;
     }
 
+    private transient long openedAtMs; // when this instance opened (a start, a restore), on the job's clock
     private transient long pixelArrays; // pixel arrays allocated for decoding (the pool had none of the size)
 
     /** Pixel arrays the decode had to allocate: one per run in flight at a camera size once the pool is warm. */

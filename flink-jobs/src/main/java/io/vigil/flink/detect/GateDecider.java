@@ -31,7 +31,7 @@ final class GateDecider {
     }
 
     /** full | interval | motion | overload; the camera's gate state in {@code s} moves on. */
-    Inference decide(FrameEnvelope f, GateState s, long nowMs, long ageMs, boolean moving) {
+    Inference decide(FrameEnvelope f, GateState s, long nowMs, long ageMs, boolean moving, boolean backlog) {
         int every = f.detectEvery > 0 ? f.detectEvery : settings.every();
         double weight = f.detectWeight > 0 ? f.detectWeight : 1;
         long maxAge = settings.maxFrameAge().toMillis();
@@ -42,7 +42,7 @@ final class GateDecider {
             budget.observeAge(ageMs, maxAge / 2, nowMs);
             allowed = budget.share(f.camera, nowMs);
         }
-        return gate.decide(s, f.seq, every, allowed, ageMs, moving);
+        return gate.decide(s, f.seq, every, allowed, ageMs, moving, backlog);
     }
 
     /** A detector run's cost, per frame, for the budget. */

@@ -7,9 +7,12 @@ import io.vigil.events.Inference;
  * Which frames of a camera run the detector. In order, for each frame:
  * <ol>
  *   <li><b>overload</b>: a frame older than {@code maxFrameAgeMs} when it reaches the detector is not detected, with one
- *       exception, <b>catch-up</b>: while it is not older than {@code catchUpAgeMs} (a restore's backlog, a lag the
- *       budget is shedding), one in {@link #CATCH_UP_EVERY} of the camera's frames (or its interval, when longer) still
- *       runs, oldest first as they come, so its tracks live on between them and its analytics stay right;</li>
+ *       exception, <b>catch-up</b>: a frame of the backlog (captured before this Detect instance opened: what a restore
+ *       replays and what arrived while the job was down) that is not older than {@code catchUpAgeMs} still runs, one in
+ *       {@link #CATCH_UP_EVERY} of the camera's frames (or its interval, when longer), oldest first as they come, so its
+ *       tracks live on between them and its analytics stay right. Frames that grow old under a sustained overload are
+ *       not the backlog: the budget sheds them, or catching them up would hold the detector at a third of the offered
+ *       frames and the lag would grow without bound;</li>
  *   <li><b>motion</b> (when on): no motion in the picture and no object moved between the last two detections: skipped,
  *       except one frame every {@code motionRefresh} frames so objects that stand still are seen again;</li>
  *   <li><b>interval / share</b>: the frame earns the camera's share of a detector run and runs once it has earned a
@@ -64,8 +67,13 @@ public final class DetectGate {
      * @param motion  whether the motion detector saw motion (ignored unless motion gating is on)
      */
     public Inference decide(GateState s, long seq, int every, double allowed, long ageMs, boolean motion) {
+        return decide(s, seq, every, allowed, ageMs, motion, false);
+    }
+
+    /** The same, for a frame that is ({@code backlog}) or is not part of the backlog a restart left (see the class comment). */
+    public Inference decide(GateState s, long seq, int every, double allowed, long ageMs, boolean motion, boolean backlog) {
         if (settings.maxFrameAgeMs() > 0 && ageMs > settings.maxFrameAgeMs()) {
-            if (ageMs <= settings.catchUpAgeMs() && s.sinceDetect + 1 >= Math.max(every, CATCH_UP_EVERY)) {
+            if (backlog && ageMs <= settings.catchUpAgeMs() && s.sinceDetect + 1 >= Math.max(every, CATCH_UP_EVERY)) {
                 s.sinceDetect = 0;
                 s.credit = Math.min(s.credit, 1); // no runs banked for when it is fresh again
                 return DetectionEvent.FULL;

@@ -18,18 +18,22 @@ class DetectGateTest {
         DetectGate g = new DetectGate(new DetectGate.Settings(1, false, 1000, 10, 60_000));
         GateState s = new GateState();
         List<String> got = new ArrayList<>();
-        for (int seq = 0; seq < 7; seq++) got.add(g.decide(s, seq, 1, 1, 8_000, false).wire()); // a restore's backlog, 8 s old
+        for (int seq = 0; seq < 7; seq++) got.add(g.decide(s, seq, 1, 1, 8_000, false, true).wire()); // a restore's backlog, 8 s old
         assertEquals(List.of("overload", "overload", "full", "overload", "overload", "full", "overload"), got);
         got.clear();
-        for (int seq = 7; seq < 10; seq++) got.add(g.decide(s, seq, 1, 1, 20, false).wire()); // the live edge: fresh again
+        for (int seq = 7; seq < 10; seq++) got.add(g.decide(s, seq, 1, 1, 20, false, true).wire()); // the live edge: fresh again
         assertEquals(List.of("full", "full", "full"), got, "no runs banked while catching up, none lost after");
         got.clear();
-        for (int seq = 10; seq < 16; seq++) got.add(g.decide(s, seq, 1, 1, 61_000, false).wire()); // older than the catch-up age
+        for (int seq = 10; seq < 16; seq++) got.add(g.decide(s, seq, 1, 1, 61_000, false, true).wire()); // older than the catch-up age
         assertEquals(List.of("overload", "overload", "overload", "overload", "overload", "overload"), got);
         GateState five = new GateState();
         got.clear();
-        for (int seq = 0; seq < 10; seq++) got.add(g.decide(five, seq, 5, 1, 8_000, false).wire()); // a camera at interval 5 keeps it
+        for (int seq = 0; seq < 10; seq++) got.add(g.decide(five, seq, 5, 1, 8_000, false, true).wire()); // a camera at interval 5 keeps it
         assertEquals(2, got.stream().filter("full"::equals).count(), got.toString());
+        GateState live = new GateState();
+        got.clear();
+        for (int seq = 0; seq < 9; seq++) got.add(g.decide(live, seq, 1, 1, 8_000, false, false).wire()); // old under a sustained overload
+        assertEquals(List.of("overload"), got.stream().distinct().toList(), "not the backlog: shed, not caught up");
     }
 
     @Test
