@@ -43,7 +43,7 @@ class ExactlyOnceITCase {
         String bs = kafka.bootstrap();
         java.nio.file.Path ssm = io.vigil.flink.spatiotemporal.SsmFixture.write(java.nio.file.Files.createTempDirectory("ssm"));
         // the gate as shipped (maxFrameAge 1 s, adaptive, catch-up): the cameras are replayed as fast as they decode, so
-        // most frames wait longer than a second and are caught up one in 3; the events stay exactly one per frame
+        // most frames wait longer than a second and are shed, each restore's backlog caught up; events stay one per frame
         JobConfig config = JobConfig.fromArgs(new String[] {"--bootstrap", bs, "--model", TestPaths.model("yolox-nano").toString(),
                 "--group", "eo-" + System.nanoTime(), "--checkpoint-interval", "1s", "--start-from", "latest",
                 "--delivery", "exactly-once", "--action-model", "gesture-point-history-lstm",
@@ -91,8 +91,17 @@ class ExactlyOnceITCase {
             Map<String, Long> inference = events.stream().collect(java.util.stream.Collectors.groupingBy(e -> e.path("inference").asText(),
                     java.util.stream.Collectors.counting()));
             System.out.println("inference over the replay: " + inference);
-            // catch-up: at least one frame in 3 of each camera detected although the replay runs far ahead of the detector
-            assertTrue(inference.getOrDefault("full", 0L) >= CAMERAS * FRAMES / 3 - CAMERAS * 3, "caught up one in 3: " + inference);
+            // the replay runs far ahead of the detector, so the gate sheds (overload) and catches up each restore's backlog;
+            // every camera is still detected all along its 300 frames, in each third of them
+            for (int c = 0; c < CAMERAS; c++) {
+                String cam = "eo-" + c;
+                for (int third = 0; third < 3; third++) {
+                    long lo = third * FRAMES / 3, hi = (third + 1) * FRAMES / 3;
+                    long full = events.stream().filter(e -> e.path("camera").asText().equals(cam) && e.path("frame").asLong() >= lo
+                            && e.path("frame").asLong() < hi && e.path("inference").asText().equals("full")).count();
+                    assertTrue(full >= 10, cam + " frames " + lo + "-" + (hi - 1) + ": " + full + " detected (" + inference + ")");
+                }
+            }
             assertTrue(events.stream().allMatch(e -> e.path("saliency").path("values").size() == 16), "a 4x4 patch saliency map per frame");
 
             List<JsonNode> dl = dead.collect(d -> d.path("camera").asText().equals("eo-bad"), got -> got.size() >= badReasons.size(),

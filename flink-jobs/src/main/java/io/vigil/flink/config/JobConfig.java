@@ -101,7 +101,7 @@ public record JobConfig(Kafka kafka, Job job, Gate gate, Detect detect, Track tr
             @Setting(flag = "--motion-min-area", label = "X", doc = "fraction of the frame a moving region must cover") double motionMinArea,
             @Setting(flag = "--motion-refresh", label = "N", doc = "with motion gating: still detect one frame in N, so objects that stand still are seen again")
             int motionRefresh,
-            @Setting(flag = "--catch-up-age", label = "DUR", doc = "a frame older than maxFrameAge but not than this (a backlog after a restore or a lag) is still detected, one in 3 of the camera's frames, so its tracks live on (0 = never)")
+            @Setting(flag = "--catch-up-age", label = "DUR", doc = "a frame of a restart's backlog older than maxFrameAge but not than this is still detected, one in 3 of the camera's frames, so its tracks live on (0 = never)")
             Duration catchUpAge)
             implements Serializable {}
 
