@@ -129,22 +129,59 @@ public record SourcePolicy(Set<String> schemes, List<Path> mediaDirs, List<Strin
         return "source policy: " + abs + (real.equals(abs) ? "" : " (really " + real + ")") + " is outside the media directories " + mediaDirs;
     }
 
-    private String hostRefusal(String host) {
-        for (String d : denyHosts) if (matches(host, d)) return "source policy: host " + host + " is denied (" + d + ")";
+    private String hostRefusal(String rawHost) {
+        String host = canonical(rawHost);
+        if (NUMERIC.matcher(host).matches() && !DOTTED_QUAD.matcher(host).matches()) {
+            // 0x7f000001, 2130706433, 127.1, 0177.0.0.1: the system resolver reads these as addresses Java's rules never see
+            return "source policy: host " + rawHost + " is a numeric address not written as a dotted quad (refused: write it a.b.c.d)";
+        }
+        String unknown = null;
+        for (String d : denyHosts) {
+            Boolean m = matchesOrUnknown(host, d);
+            if (m == null && unknown == null) unknown = d;
+            if (Boolean.TRUE.equals(m)) return "source policy: host " + rawHost + " is denied (" + d + ")";
+        }
+        if (unknown != null) return "source policy: host " + rawHost + " cannot be resolved to check the deny rule " + unknown + " (refused: a deny rule fails closed)";
         if (allowHosts.isEmpty()) return null;
-        for (String a : allowHosts) if (matches(host, a)) return null;
-        return "source policy: host " + host + " is not in the allowed hosts " + allowHosts;
+        for (String a : allowHosts) if (Boolean.TRUE.equals(matchesOrUnknown(host, a))) return null;
+        return "source policy: host " + rawHost + " is not in the allowed hosts " + allowHosts;
+    }
+
+    private static final Pattern NUMERIC = Pattern.compile("(?i)[0-9a-fx.]+") ;
+    private static final Pattern DOTTED_QUAD = Pattern.compile("((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
+
+    /** Lower case, without the trailing dot of a fully qualified name. */
+    static String canonical(String host) {
+        String h = host.trim().toLowerCase(Locale.ROOT);
+        while (h.endsWith(".")) h = h.substring(0, h.length() - 1);
+        return h;
     }
 
     /** Host name (case-insensitive), IP literal, or IPv4 CIDR block {@code a.b.c.d/n}, which also matches names resolving into it. */
     static boolean matches(String host, String rule) {
-        if (rule.equalsIgnoreCase(host)) return true;
+        return Boolean.TRUE.equals(matchesOrUnknown(canonical(host), rule));
+    }
+
+    /**
+     * As {@link #matches}; null when the answer needs the host's addresses and it does not resolve. An IP literal rule
+     * is its own /32 (or /128), so another name for the address matches it too.
+     */
+    private static Boolean matchesOrUnknown(String host, String rawRule) {
+        String rule = canonical(rawRule);
+        if (rule.equals(host)) return true;
         int slash = rule.indexOf('/');
-        if (slash < 0) return false;
+        boolean literal = slash < 0 && (DOTTED_QUAD.matcher(rule).matches() || rule.contains(":"));
+        if (slash < 0 && !literal) return false;
         try {
-            byte[] net = InetAddress.getByName(rule.substring(0, slash)).getAddress();
-            int bits = Integer.parseInt(rule.substring(slash + 1));
-            for (InetAddress a : InetAddress.getAllByName(host)) {
+            byte[] net = InetAddress.getByName(slash < 0 ? rule : rule.substring(0, slash)).getAddress();
+            int bits = slash < 0 ? net.length * 8 : Integer.parseInt(rule.substring(slash + 1));
+            InetAddress[] addresses;
+            try {
+                addresses = InetAddress.getAllByName(host);
+            } catch (UnknownHostException e) {
+                return null;
+            }
+            for (InetAddress a : addresses) {
                 byte[] ip = a.getAddress();
                 if (ip.length != net.length) continue;
                 boolean in = true;
@@ -152,7 +189,7 @@ public record SourcePolicy(Set<String> schemes, List<Path> mediaDirs, List<Strin
                 if (in) return true;
             }
         } catch (UnknownHostException | NumberFormatException e) {
-            return false;
+            return false; // the rule itself is not an address: it matches by name only
         }
         return false;
     }

@@ -58,11 +58,30 @@ class SourcePolicyTest {
         refused(p, "tcp://127.0.0.1:9999?listen", "listens");
         refused(p, "tcp://0.0.0.0:9999?listen=1&timeout=5", "listens");
         assertNull(p.refusal("tcp://10.1.2.3:9999"));
-        SourcePolicy hosts = SourcePolicy.defaults().withHosts(List.of("cam.example", "10.20.0.0/16"), List.of("169.254.0.0/16"));
-        assertNull(hosts.refusal("rtsp://cam.example/s"));
+        SourcePolicy hosts = SourcePolicy.defaults().withHosts(List.of("cam.example", "localhost", "10.20.0.0/16"), List.of("169.254.0.0/16"));
+        assertNull(hosts.refusal("rtsp://localhost/s"));
+        // cam.example does not resolve here: whether it is in 169.254.0.0/16 cannot be told, so the deny rule refuses it
+        refused(hosts, "rtsp://cam.example/s", "cannot be resolved to check the deny rule 169.254.0.0/16");
         assertNull(hosts.refusal("rtsp://10.20.3.4/s"));
         refused(hosts, "http://169.254.169.254/latest/meta-data", "is denied (169.254.0.0/16)");
         refused(hosts, "rtsp://10.21.0.1/s", "not in the allowed hosts");
         refused(hosts, "rtsp://[::1]/s", "not in the allowed hosts");
+    }
+
+    @Test
+    void otherSpellingsAndOtherNamesOfADeniedAddressAreRefused() {
+        SourcePolicy p = SourcePolicy.defaults().withHosts(List.of(), List.of("127.0.0.1", "169.254.169.254", "metadata.internal"));
+        refused(p, "http://127.0.0.1/x", "is denied (127.0.0.1)");
+        refused(p, "http://localhost/x", "is denied (127.0.0.1)"); // another name for it
+        refused(p, "http://169.254.169.254./latest", "source policy: "); // a dotted quad with a trailing dot: no host Java will name
+        refused(p, "http://METADATA.internal./x", "is denied (metadata.internal)");
+        for (String numeric : new String[] {"0x7f000001", "2130706433", "127.1", "0177.0.0.1", "0xa9.254.169.254", "169.254.43518"}) {
+            // refused either as a numeric spelling or because java.net.URI names no host in it; never let through
+            String why = p.refusal("http://" + numeric + "/x");
+            assertTrue(why != null && (why.contains("not written as a dotted quad") || why.contains("names no host")), numeric + ": " + why);
+        }
+        refused(p, "http://0x7f000001/x", "not written as a dotted quad");
+        assertNull(p.refusal("rtsp://10.1.2.3/s"));
+        assertNull(SourcePolicy.defaults().refusal("rtsp://cam.example/s"), "no rules: no resolving, nothing refused");
     }
 }
