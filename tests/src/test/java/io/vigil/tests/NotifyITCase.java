@@ -157,6 +157,8 @@ class NotifyITCase {
         assertEquals(2, hook.stalled.get(), "the injected stalls happened");
         JsonNode dead = deadLetterOf(kafka.bootstrap(), refusedId, Duration.ofSeconds(30));
         assertTrue(dead.path("reason").asText().contains("HTTP 400") && dead.path("reason").asText().contains("not retried"), dead.toString());
+        // the webhook's path is where Slack and Home Assistant keep their secret: not in the dead letter
+        assertTrue(!dead.path("reason").asText().contains("/hook") && dead.path("reason").asText().contains("/***"), dead.toString());
         assertEquals(camera, dead.path("camera").asText());
     }
 

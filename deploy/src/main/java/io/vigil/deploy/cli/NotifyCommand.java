@@ -90,7 +90,7 @@ final class NotifyCommand implements Callable<Integer> {
         try (Notifier n = new Notifier(s)) {
             Thread t = new Thread(n, "vigil-notify");
             t.start();
-            System.out.println("vigil notify: " + s.topics() + " -> " + webhooks + (System.getenv(secretEnv) == null ? " (unsigned)" : " (signed)")
+            System.out.println("vigil notify: " + s.topics() + " -> " + s.webhooks().stream().map(io.vigil.deploy.notify.Webhook::display).toList() + (System.getenv(secretEnv) == null ? " (unsigned)" : " (signed)")
                     + "; Ctrl-C to stop");
             while (!stop.await(30, java.util.concurrent.TimeUnit.SECONDS) && t.isAlive()) {
                 System.out.printf("delivered %d, retries %d, dead-lettered %d, filtered out %d%n", n.delivered(), n.retries(), n.deadLettered(), n.filteredOut());

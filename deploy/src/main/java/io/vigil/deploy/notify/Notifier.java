@@ -161,7 +161,7 @@ public final class Notifier implements Runnable, AutoCloseable {
         for (Webhook w : s.webhooks()) {
             String failed = deliver(w, id, body);
             if (failed == null && !running) return false;
-            if (failed != null && !deadLetter(r, event, "webhook " + w.url() + ": " + failed)) return false;
+            if (failed != null && !deadLetter(r, event, "webhook " + w.display() + ": " + failed)) return false;
         }
         delivered.incrementAndGet();
         return true;
@@ -184,7 +184,7 @@ public final class Notifier implements Runnable, AutoCloseable {
             }
             if (attempt == s.maxAttempts()) break;
             retries.incrementAndGet();
-            LOG.warn("notify: {} for event {} failed ({}), attempt {} of {}; retrying in {} ms", w.url(), id, a.detail(), attempt, s.maxAttempts(), backoff);
+            LOG.warn("notify: {} for event {} failed ({}), attempt {} of {}; retrying in {} ms", w.display(), id, a.detail(), attempt, s.maxAttempts(), backoff);
             sleep(backoff + ThreadLocalRandom.current().nextLong(backoff / 4 + 1));
             backoff = Math.min(s.maxBackoff().toMillis(), Math.max(1, backoff * 2));
         }

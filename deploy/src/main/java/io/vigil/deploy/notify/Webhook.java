@@ -36,7 +36,7 @@ public final class Webhook {
     /** @param secret the HMAC key, null for unsigned requests */
     public Webhook(URI url, String secret, Duration timeout) {
         if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
-            throw new IllegalArgumentException("--webhook " + url + ": only http and https URLs");
+            throw new IllegalArgumentException("--webhook " + display(url) + ": only http and https URLs");
         }
         this.url = url;
         this.secret = secret == null || secret.isEmpty() ? null : secret.getBytes(StandardCharsets.UTF_8);
@@ -46,6 +46,25 @@ public final class Webhook {
 
     public URI url() {
         return url;
+    }
+
+    /**
+     * The URL as logs, dead letters and the console may show it: scheme, host and port, and the path's first segment;
+     * the rest of the path, the query and any user info left out. Slack, Home Assistant and most incoming webhooks keep
+     * their secret in the path, and whoever reads a log or the dead-letter topic must not be able to post with it.
+     */
+    public String display() {
+        return display(url);
+    }
+
+    public static String display(URI u) {
+        StringBuilder b = new StringBuilder().append(u.getScheme()).append("://").append(u.getHost());
+        if (u.getPort() >= 0) b.append(':').append(u.getPort());
+        String path = u.getRawPath() == null ? "" : u.getRawPath();
+        int second = path.indexOf('/', 1);
+        if (path.length() > 1) b.append(second > 0 ? path.substring(0, second) + "/***" : "/***");
+        if (u.getRawQuery() != null) b.append("?***");
+        return b.toString();
     }
 
     public Attempt post(String eventId, byte[] body) throws InterruptedException {

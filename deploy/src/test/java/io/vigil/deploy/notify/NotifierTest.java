@@ -60,4 +60,13 @@ class NotifierTest {
         return new Notifier.Settings("127.0.0.1:1", new Properties(), topics, "g", EventFilter.ALL, hooks, Notifier.Format.RAW, attempts,
                 Duration.ofMillis(10), Duration.ofSeconds(1));
     }
+
+    @Test
+    void logsAndDeadLettersShowTheWebhookWithoutItsSecretPath() {
+        assertEquals("https://hooks.slack.com/services/***",
+                Webhook.display(java.net.URI.create("https://hooks.slack.com/services/T0001/B0002/XXXXXXXXXXXXXXXX")));
+        assertEquals("http://ha.local:8123/api/***", Webhook.display(java.net.URI.create("http://ha.local:8123/api/webhook/s3cr3t-id")));
+        assertEquals("https://x.example/***?***", Webhook.display(java.net.URI.create("https://user:pw@x.example/hook?token=abc")));
+        assertEquals("https://x.example", Webhook.display(java.net.URI.create("https://x.example")));
+    }
 }
