@@ -15,13 +15,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * Who may use the dashboard. Off (everyone is an admin, as before) only while the server binds a loopback address and
  * no users file is given; otherwise every request needs a session (from the login page: an {@code HttpOnly},
  * {@code SameSite=Strict} cookie) or an API token ({@code Authorization: Bearer}). Writes need the {@code admin} role,
- * and with a session the page's CSRF token in {@code X-CSRF-Token} too. Failed logins are limited per user name and per
- * client address: after {@value #MAX_FAILURES} within {@link #FAILURE_WINDOW}, that name or address is refused for
- * {@link #LOCKOUT}.
+ * and with a session the page's CSRF token in {@code X-CSRF-Token} too.
+ *
+ * <p>Failed logins are limited per (user name, client address): after {@value #MAX_FAILURES} within
+ * {@link #FAILURE_WINDOW} that pair is refused for {@link #LOCKOUT}, so a stranger guessing the admin's password locks
+ * out only their own address, never the admin; and per client address over all names ({@value #MAX_ADDRESS_FAILURES}).
+ * An attempt counts before its password hash is computed (600,000 PBKDF2 rounds), so a burst of parallel guesses is
+ * refused after the limit, and at most {@value #HASHING_AT_ONCE} hashes run at once: the others are refused, not
+ * queued. The limiter tracks at most {@value #MAX_TRACKED} pairs and addresses; expired ones are dropped first, and
+ * when it is full of live ones new ones are refused until some expire.
  */
 public final class DashboardAuth {
     static final String COOKIE = "vigil_session";
     static final int MAX_FAILURES = 5;
+    static final int MAX_ADDRESS_FAILURES = 20;
+    static final int HASHING_AT_ONCE = 2;
+    static final int MAX_TRACKED = 10_000;
+    private final java.util.concurrent.Semaphore hashing = new java.util.concurrent.Semaphore(HASHING_AT_ONCE);
     static final Duration FAILURE_WINDOW = Duration.ofMinutes(10);
     static final Duration LOCKOUT = Duration.ofMinutes(5);
     static final Duration SESSION_IDLE = Duration.ofHours(12);
@@ -37,9 +47,21 @@ public final class DashboardAuth {
     /** Why a login was refused. */
     enum LoginResult { OK, WRONG, LIMITED }
 
+    private final int maxTracked;
+
     private DashboardAuth(DashboardUsers users, boolean required) {
+        this(users, required, MAX_TRACKED);
+    }
+
+    private DashboardAuth(DashboardUsers users, boolean required, int maxTracked) {
         this.users = users;
         this.required = required;
+        this.maxTracked = maxTracked;
+    }
+
+    /** With a smaller limiter, for its test. */
+    static DashboardAuth with(DashboardUsers users, int maxTracked) {
+        return new DashboardAuth(users, true, maxTracked);
     }
 
     /** No authentication: only for a server bound to loopback without a users file. */
@@ -97,14 +119,27 @@ public final class DashboardAuth {
     /** Checks a login; on success returns the new session's id through {@code sessionOut[0]}. */
     LoginResult login(String name, char[] password, String client, String[] sessionOut) {
         long now = System.currentTimeMillis();
-        if (limited("user:" + name, now) || limited("addr:" + client, now)) return LoginResult.LIMITED;
-        Optional<Principal> p = users.login(name, password);
-        if (p.isEmpty()) {
-            fail("user:" + name, now);
-            fail("addr:" + client, now);
-            return LoginResult.WRONG;
+        String pair = "pair:" + name + "\u0000" + client, addr = "addr:" + client;
+        synchronized (failures) {
+            if (limited(pair, MAX_FAILURES, now) || limited(addr, MAX_ADDRESS_FAILURES, now)) return LoginResult.LIMITED;
+            if (!room(2, now)) return LoginResult.LIMITED;
+            fail(pair, now); // counted now, before the hash: parallel guesses see it
+            fail(addr, now);
         }
-        failures.remove("user:" + name);
+        if (!hashing.tryAcquire()) {
+            forgive(pair);
+            forgive(addr);
+            return LoginResult.LIMITED;
+        }
+        Optional<Principal> p;
+        try {
+            p = users.login(name, password);
+        } finally {
+            hashing.release();
+        }
+        if (p.isEmpty()) return LoginResult.WRONG;
+        failures.remove(pair);
+        forgive(addr);
         String id = PasswordHash.randomToken(32);
         sessions.put(id, new Session(p.get(), PasswordHash.randomToken(32), new long[] {now}));
         sessionOut[0] = id;
@@ -116,12 +151,12 @@ public final class DashboardAuth {
         if (id != null) sessions.remove(id);
     }
 
-    private boolean limited(String key, long now) {
+    private boolean limited(String key, int max, long now) {
         Deque<Long> d = failures.get(key);
         if (d == null) return false;
         synchronized (d) {
             while (!d.isEmpty() && now - d.peekFirst() > FAILURE_WINDOW.toMillis()) d.pollFirst();
-            return d.size() >= MAX_FAILURES && now - d.peekLast() < LOCKOUT.toMillis();
+            return d.size() >= max && now - d.peekLast() < LOCKOUT.toMillis();
         }
     }
 
@@ -129,8 +164,34 @@ public final class DashboardAuth {
         Deque<Long> d = failures.computeIfAbsent(key, k -> new ArrayDeque<>());
         synchronized (d) {
             d.addLast(now);
-            while (d.size() > 4 * MAX_FAILURES) d.pollFirst();
+            while (d.size() > 4 * MAX_ADDRESS_FAILURES) d.pollFirst();
         }
+    }
+
+    /** Takes back the newest attempt of {@code key}: it was not a failure (the right password, or not tried). */
+    private void forgive(String key) {
+        Deque<Long> d = failures.get(key);
+        if (d == null) return;
+        synchronized (d) {
+            d.pollLast();
+        }
+    }
+
+    /** Whether {@code keys} more can be tracked, after dropping those whose attempts all expired and lockout ended. */
+    private boolean room(int keys, long now) {
+        if (failures.size() + keys <= maxTracked) return true;
+        long horizon = Math.max(FAILURE_WINDOW.toMillis(), LOCKOUT.toMillis());
+        failures.entrySet().removeIf(e -> {
+            synchronized (e.getValue()) {
+                return e.getValue().isEmpty() || now - e.getValue().peekLast() > horizon;
+            }
+        });
+        return failures.size() + keys <= maxTracked;
+    }
+
+    /** Pairs and addresses the limiter tracks now. */
+    int trackedKeys() {
+        return failures.size();
     }
 
     static String cookie(HttpExchange ex, String name) {
