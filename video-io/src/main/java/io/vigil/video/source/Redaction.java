@@ -13,7 +13,7 @@ public final class Redaction {
     /** scheme://user:ANYTHING-WITHOUT-SPACES-UP-TO-THE-LAST-@ of the token. */
     private static final Pattern USERINFO = Pattern.compile("(?<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?<user>[^:@/\\s\"']*):[^\\s\"']*@");
     private static final Pattern QUERY_SECRET = Pattern.compile(
-            "(?i)(?<key>[?&;](?:password|passwd|pwd|pass|secret|token|access_token|api_?key|apikey|auth|key|sig|signature)=)[^&#\\s\"']*");
+            "(?i)(?<key>[?&;](?:password|passwd|pwd|pass|passphrase|secret|token|access_token|api_?key|apikey|auth|key|sig|signature|streamid)=)[^&#\\s\"']*");
 
     private Redaction() {}
 

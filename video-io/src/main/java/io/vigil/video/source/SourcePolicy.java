@@ -36,7 +36,8 @@ public record SourcePolicy(Set<String> schemes, List<Path> mediaDirs, List<Strin
     /** What a policy may allow on top: raw sockets and files. */
     public static final Set<String> KNOWN_SCHEMES = Set.of("rtsp", "rtsps", "http", "https", "rtmp", "srt", "testsrc", "udp", "tcp", "file");
     private static final Pattern PROTOCOL_PREFIX = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:(?!//).*");
-    private static final Pattern LISTEN = Pattern.compile("(?i)[?&]listen(=|&|$)");
+    /** FFmpeg's listen option, and SRT's listener and rendezvous modes (which wait for a peer instead of calling one). */
+    private static final Pattern LISTEN = Pattern.compile("(?i)[?&](listen(=|&|$)|mode=(listener|rendezvous|server)(&|$))");
 
     public SourcePolicy {
         schemes = Set.copyOf(schemes);

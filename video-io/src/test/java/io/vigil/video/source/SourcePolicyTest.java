@@ -1,5 +1,6 @@
 package io.vigil.video.source;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -83,5 +84,14 @@ class SourcePolicyTest {
         refused(p, "http://0x7f000001/x", "not written as a dotted quad");
         assertNull(p.refusal("rtsp://10.1.2.3/s"));
         assertNull(SourcePolicy.defaults().refusal("rtsp://cam.example/s"), "no rules: no resolving, nothing refused");
+    }
+
+    @Test
+    void srtListenerAndRendezvousModesListenAndItsPassphraseIsRedacted() {
+        SourcePolicy p = SourcePolicy.defaults();
+        refused(p, "srt://0.0.0.0:9000?mode=listener", "listens");
+        refused(p, "srt://10.1.2.3:9000?latency=200&mode=rendezvous", "listens");
+        assertNull(p.refusal("srt://10.1.2.3:9000?mode=caller"));
+        assertEquals("srt://10.1.2.3:9000?mode=caller&passphrase=***", Redaction.redact("srt://10.1.2.3:9000?mode=caller&passphrase=s3cretphrase"));
     }
 }
