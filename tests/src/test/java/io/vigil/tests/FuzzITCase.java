@@ -69,8 +69,10 @@ class FuzzITCase {
         }
         Configuration flink = new Configuration();
         flink.setString("metrics.reporter.vigil.factory.class", CollectingReporter.Factory.class.getName());
-        // the gate as shipped: this test counts events, one per frame, which every frame gets detected or not
-        JobConfig cfg = JobConfig.fromArgs("--bootstrap", bs, "--model", TestPaths.model("yolox-nano").toString(), "--group", jobName,
+        // --max-frame-age 0: a broken JPEG is found by decoding it, and the gate does not decode a frame it skips (that frame
+        // gets its event, inference overload and no objects: nothing lost); this test holds every broken record to a dead
+        // letter, so every frame must reach the decoder (run with the shipped gate on 2026-12-07: a skipped bad frame got an event)
+        JobConfig cfg = JobConfig.fromArgs("--bootstrap", bs, "--model", TestPaths.model("yolox-nano").toString(), "--max-frame-age", "0", "--group", jobName,
                 "--job-name", jobName, "--checkpoint-interval", "1s", "--start-timestamp", Long.toString(t0));
         Set<String> badAt = new HashSet<>();         // partition:offset of every broken record
         Map<String, Integer> kinds = new TreeMap<>();
