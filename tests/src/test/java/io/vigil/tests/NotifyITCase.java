@@ -76,7 +76,8 @@ class NotifyITCase {
                 byte[] body = ex.getRequestBody().readAllBytes();
                 String id = ex.getRequestHeaders().getFirst("Idempotency-Key");
                 String sig = ex.getRequestHeaders().getFirst("X-Vigil-Signature-256");
-                if (!("sha256=" + Webhook.sign(SECRET.getBytes(StandardCharsets.UTF_8), body)).equals(sig)) badSignatures.incrementAndGet();
+                if (!Webhook.verify(SECRET.getBytes(StandardCharsets.UTF_8), ex.getRequestHeaders().getFirst("X-Vigil-Timestamp"), id, body, sig,
+                        System.currentTimeMillis() / 1000, Webhook.TOLERANCE)) badSignatures.incrementAndGet();
                 int status = 200;
                 if (n <= 3) {
                     status = 500;
@@ -152,7 +153,7 @@ class NotifyITCase {
         for (Map.Entry<String, List<String>> e : hook.bodiesById.entrySet()) {
             assertEquals(1, new HashSet<>(e.getValue()).size(), "a repeat of " + e.getKey() + " is the same event");
         }
-        assertEquals(0, hook.badSignatures.get(), "every request carries the body's HMAC");
+        assertEquals(0, hook.badSignatures.get(), "every request carries the HMAC of its timestamp, event id and body");
         assertEquals(3, hook.failed500.get(), "the injected 500s happened");
         assertEquals(2, hook.stalled.get(), "the injected stalls happened");
         JsonNode dead = deadLetterOf(kafka.bootstrap(), refusedId, Duration.ofSeconds(30));

@@ -19,8 +19,11 @@ import javax.crypto.spec.SecretKeySpec;
  * <pre>
  * Content-Type: application/json
  * Idempotency-Key / X-Vigil-Event-Id: topic:partition:offset   the same on every retry and redelivery
- * X-Vigil-Signature-256: sha256=HEX                              HMAC-SHA256 of the body with the shared secret (when one is set)
+ * X-Vigil-Timestamp: SECONDS                                    when this attempt was sent (Unix time)
+ * X-Vigil-Signature-256: sha256=HEX                              HMAC-SHA256 of "SECONDS.EVENT-ID.BODY" with the shared secret
  * </pre>
+ * The signature covers the timestamp and the event id as well as the body (as Stripe and Slack sign theirs), so a
+ * captured request cannot be replayed later or under another id: {@link #verify} is the receiver's check.
  */
 public final class Webhook {
     /** What one attempt came to: delivered, worth retrying (network, timeout, 408, 429, 5xx), or refused for good (other 4xx). */
@@ -71,7 +74,10 @@ public final class Webhook {
         HttpRequest.Builder r = HttpRequest.newBuilder(url).timeout(timeout).header("Content-Type", "application/json")
                 .header("Idempotency-Key", eventId).header("X-Vigil-Event-Id", eventId).header("User-Agent", "vigil-notify")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (secret != null) r.header("X-Vigil-Signature-256", "sha256=" + sign(secret, body));
+        if (secret != null) {
+            long ts = System.currentTimeMillis() / 1000;
+            r.header("X-Vigil-Timestamp", Long.toString(ts)).header("X-Vigil-Signature-256", "sha256=" + sign(secret, signed(ts, eventId, body)));
+        }
         try {
             int status = http.send(r.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
             if (status >= 200 && status < 300) return new Attempt(Outcome.DELIVERED, "HTTP " + status);
@@ -84,7 +90,37 @@ public final class Webhook {
         }
     }
 
-    /** Hex HMAC-SHA256 of {@code body}: what a receiver recomputes with the shared secret to check the signature header. */
+    /** The bytes the signature covers: {@code SECONDS.EVENT-ID.} followed by the body. */
+    public static byte[] signed(long timestampSeconds, String eventId, byte[] body) {
+        byte[] head = (timestampSeconds + "." + eventId + ".").getBytes(StandardCharsets.UTF_8);
+        byte[] out = java.util.Arrays.copyOf(head, head.length + body.length);
+        System.arraycopy(body, 0, out, head.length, body.length);
+        return out;
+    }
+
+    /** How far a receiver should let X-Vigil-Timestamp be from its own clock. */
+    public static final Duration TOLERANCE = Duration.ofMinutes(5);
+
+    /**
+     * The receiver's check: the timestamp within {@code tolerance} of {@code nowSeconds} and the signature header equal
+     * (in constant time) to the HMAC of {@code SECONDS.EVENT-ID.BODY}. A receiver remembers the event ids it has handled
+     * for the tolerance window to refuse a replay inside it too (the id is the same on every retry of one event).
+     */
+    public static boolean verify(byte[] secret, String timestampHeader, String eventId, byte[] body, String signatureHeader,
+                                 long nowSeconds, Duration tolerance) {
+        if (timestampHeader == null || eventId == null || signatureHeader == null || !signatureHeader.startsWith("sha256=")) return false;
+        long ts;
+        try {
+            ts = Long.parseLong(timestampHeader.trim());
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        if (Math.abs(nowSeconds - ts) > tolerance.toSeconds()) return false;
+        byte[] want = ("sha256=" + sign(secret, signed(ts, eventId, body))).getBytes(StandardCharsets.UTF_8);
+        return java.security.MessageDigest.isEqual(want, signatureHeader.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Hex HMAC-SHA256 of {@code data} with {@code secret}. */
     public static String sign(byte[] secret, byte[] body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

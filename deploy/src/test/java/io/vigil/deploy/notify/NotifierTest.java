@@ -69,4 +69,20 @@ class NotifierTest {
         assertEquals("https://x.example/***?***", Webhook.display(java.net.URI.create("https://user:pw@x.example/hook?token=abc")));
         assertEquals("https://x.example", Webhook.display(java.net.URI.create("https://x.example")));
     }
+
+    @Test
+    void theSignatureCoversTheTimestampAndTheEventIdSoACapturedRequestCannotBeReplayed() {
+        byte[] secret = "s3cret".getBytes(StandardCharsets.UTF_8);
+        byte[] body = "{\"camera\":\"door\"}".getBytes(StandardCharsets.UTF_8);
+        long now = 1_800_000_000L;
+        String sig = "sha256=" + Webhook.sign(secret, Webhook.signed(now, "vigil.analytics:0:42", body));
+        assertTrue(Webhook.verify(secret, Long.toString(now), "vigil.analytics:0:42", body, sig, now + 30, Webhook.TOLERANCE));
+        assertFalse(Webhook.verify(secret, Long.toString(now), "vigil.analytics:0:42", body, sig, now + 3600, Webhook.TOLERANCE), "an hour later: a replay");
+        assertFalse(Webhook.verify(secret, Long.toString(now + 3600), "vigil.analytics:0:42", body, sig, now + 3600, Webhook.TOLERANCE),
+                "a fresh timestamp on an old signature");
+        assertFalse(Webhook.verify(secret, Long.toString(now), "vigil.analytics:0:43", body, sig, now, Webhook.TOLERANCE), "another event id");
+        assertFalse(Webhook.verify(secret, Long.toString(now), "vigil.analytics:0:42", "{}".getBytes(StandardCharsets.UTF_8), sig, now, Webhook.TOLERANCE),
+                "another body");
+        assertFalse(Webhook.verify("other".getBytes(StandardCharsets.UTF_8), Long.toString(now), "vigil.analytics:0:42", body, sig, now, Webhook.TOLERANCE));
+    }
 }
