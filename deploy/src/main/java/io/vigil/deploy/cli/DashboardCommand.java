@@ -44,7 +44,7 @@ final class DashboardCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Properties client = kafka.clientProperties();
-        DashboardAuth auth = users == null ? DashboardAuth.off() : DashboardAuth.with(DashboardUsers.load(users));
+        DashboardAuth auth = users == null ? DashboardAuth.off() : DashboardAuth.watching(users);
         CountDownLatch stop = new CountDownLatch(1);
         try (DashboardServer server = DashboardServer.start(kafka.bootstrap(), client, bind, port, auth, sources.policy())) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));

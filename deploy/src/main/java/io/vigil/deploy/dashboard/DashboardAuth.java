@@ -36,7 +36,11 @@ public final class DashboardAuth {
     static final Duration LOCKOUT = Duration.ofMinutes(5);
     static final Duration SESSION_IDLE = Duration.ofHours(12);
 
-    private final DashboardUsers users;
+    private volatile DashboardUsers users;
+    /** The users file, re-read when it changes (null: the users were given, not read from a file). */
+    private final java.nio.file.Path file;
+    private volatile long fileStamp;
+    private volatile long checkedAtMs;
     private final boolean required;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Map<String, Deque<Long>> failures = new ConcurrentHashMap<>();
@@ -54,9 +58,55 @@ public final class DashboardAuth {
     }
 
     private DashboardAuth(DashboardUsers users, boolean required, int maxTracked) {
+        this(users, null, required, maxTracked);
+    }
+
+    private DashboardAuth(DashboardUsers users, java.nio.file.Path file, boolean required, int maxTracked) {
         this.users = users;
+        this.file = file;
         this.required = required;
         this.maxTracked = maxTracked;
+        this.fileStamp = stamp(file);
+    }
+
+    /**
+     * With the users of {@code file}, re-read within a second of a change to it (`vigil dashboard user remove`, `token
+     * remove`, a new password or role): a removed token stops working at once, and the sessions of a removed user, or of
+     * one whose role changed, end.
+     */
+    public static DashboardAuth watching(java.nio.file.Path file) {
+        DashboardUsers u = DashboardUsers.load(file);
+        if (u.isEmpty()) throw new IllegalArgumentException("the dashboard's users file has no user and no token: add one with vigil dashboard user add NAME");
+        return new DashboardAuth(u, file, true, MAX_TRACKED);
+    }
+
+    private static long stamp(java.nio.file.Path f) {
+        if (f == null) return 0;
+        try {
+            var a = java.nio.file.Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class);
+            return a.lastModifiedTime().toMillis() * 31 + a.size();
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
+    /** Re-reads the users file when it changed (checked at most once a second); a file that cannot be read keeps the last users. */
+    void refresh() {
+        if (file == null) return;
+        long now = System.currentTimeMillis();
+        if (now - checkedAtMs < 1000) return;
+        checkedAtMs = now;
+        long s = stamp(file);
+        if (s == fileStamp || s == -1) return;
+        DashboardUsers u;
+        try {
+            u = DashboardUsers.load(file);
+        } catch (RuntimeException e) {
+            return; // half written, or broken: the next check tries again, the users stay as they were
+        }
+        fileStamp = s;
+        users = u;
+        sessions.values().removeIf(x -> !u.roleOf(x.who().name()).map(r -> r == x.who().role()).orElse(false));
     }
 
     /** With a smaller limiter, for its test. */
@@ -82,9 +132,21 @@ public final class DashboardAuth {
     /** The request's principal: its session cookie or bearer token; an admin nobody when authentication is off. */
     Optional<Principal> who(HttpExchange ex) {
         if (!required) return Optional.of(new Principal("local", DashboardUsers.Role.ADMIN, false));
+        refresh();
         String auth = ex.getRequestHeaders().getFirst("Authorization");
-        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) return users.token(auth.substring(7).trim());
+        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) return bearer(auth.substring(7).trim());
         return session(ex).map(Session::who);
+    }
+
+    /** The principal of an API token, as the users file says now. */
+    Optional<Principal> bearer(String token) {
+        refresh();
+        return users.token(token);
+    }
+
+    /** Sessions open now. */
+    int sessionCount() {
+        return sessions.size();
     }
 
     Optional<Session> session(HttpExchange ex) {
@@ -118,6 +180,7 @@ public final class DashboardAuth {
 
     /** Checks a login; on success returns the new session's id through {@code sessionOut[0]}. */
     LoginResult login(String name, char[] password, String client, String[] sessionOut) {
+        refresh();
         long now = System.currentTimeMillis();
         String pair = "pair:" + name + "\u0000" + client, addr = "addr:" + client;
         synchronized (failures) {

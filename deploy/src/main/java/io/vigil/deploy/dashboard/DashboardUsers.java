@@ -148,6 +148,11 @@ public final class DashboardUsers {
         return ok && u != null ? Optional.of(new Principal(u.name(), Role.parse(u.role()), false)) : Optional.empty();
     }
 
+    /** The role a user has now, or empty when there is no such user (for sessions opened before the file changed). */
+    Optional<Role> roleOf(String name) {
+        return users.stream().filter(x -> x.name().equals(name)).findFirst().map(u -> Role.parse(u.role()));
+    }
+
     Optional<Principal> token(String token) {
         if (token == null || token.isBlank()) return Optional.empty();
         byte[] h = HexFormat.of().parseHex(sha256(token));

@@ -70,4 +70,27 @@ class DashboardAuthTest {
         assertEquals(List.of("WRONG", "WRONG", "WRONG", "WRONG", "WRONG", "LIMITED", "LIMITED", "LIMITED"), got.stream().map(Enum::name).toList(),
                 "once full of live entries, new addresses are refused (not remembered without bound)");
     }
+
+    @Test
+    void aRemovedTokenOrUserStopsWorkingWithoutARestart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("users.json");
+        DashboardUsers u = DashboardUsers.empty();
+        u.putUser("ada", DashboardUsers.Role.ADMIN, "correct horse battery".toCharArray());
+        u.putUser("vic", DashboardUsers.Role.VIEWER, "a viewer's password".toCharArray());
+        String token = u.addToken("ci", DashboardUsers.Role.VIEWER);
+        u.save(file);
+        DashboardAuth a = DashboardAuth.watching(file);
+        assertEquals(DashboardAuth.LoginResult.OK, login(a, "ada", "correct horse battery", "192.0.2.1"));
+        assertEquals(DashboardAuth.LoginResult.OK, login(a, "vic", "a viewer's password", "192.0.2.1"));
+        assertEquals(2, a.sessionCount());
+        assertTrue(a.bearer(token).isPresent());
+
+        DashboardUsers changed = DashboardUsers.load(file); // as `vigil dashboard token remove ci` and `user remove ada` do
+        assertTrue(changed.remove("ci") && changed.remove("ada"));
+        changed.save(file);
+        Thread.sleep(1100); // the file is looked at once a second at most
+        assertTrue(a.bearer(token).isEmpty(), "the removed token no longer opens anything");
+        assertEquals(1, a.sessionCount(), "ada's session ended with her; vic's goes on");
+        assertEquals(DashboardAuth.LoginResult.WRONG, login(a, "ada", "correct horse battery", "192.0.2.1"));
+    }
 }
