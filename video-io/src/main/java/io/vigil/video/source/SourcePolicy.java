@@ -78,7 +78,8 @@ public record SourcePolicy(Set<String> schemes, List<Path> mediaDirs, List<Strin
         if (source == null || source.isBlank()) return "the source is empty";
         String s = source.trim();
         String lower = s.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("testsrc")) return schemes.contains("testsrc") ? null : "source policy: scheme 'testsrc' is not allowed";
+        // the test pattern only in its exact syntax: "testsrc../x" or "testsrc.mp4" is a file path, judged as one below
+        if (SourceSpec.isTestPattern(s)) return schemes.contains("testsrc") ? null : "source policy: scheme 'testsrc' is not allowed";
         int sep = s.indexOf("://");
         if (sep < 0 && PROTOCOL_PREFIX.matcher(s).matches() && !looksLikeWindowsDrive(s)) {
             return "source policy: '" + s.substring(0, s.indexOf(':') + 1) + "' is an FFmpeg protocol, not a camera source (refused)";

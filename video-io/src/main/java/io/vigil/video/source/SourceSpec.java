@@ -14,6 +14,11 @@ import java.util.regex.Pattern;
 public record SourceSpec(Kind kind, String location, int testWidth, int testHeight, double testFps) {
     public enum Kind { FILE, URL, TESTSRC }
 
+    /** Whether {@code s} is the test pattern as {@link #parse} reads it (anything else starting with "testsrc" is a path). */
+    public static boolean isTestPattern(String s) {
+        return s != null && TESTSRC.matcher(s.trim().toLowerCase(Locale.ROOT)).matches();
+    }
+
     private static final Pattern TESTSRC = Pattern.compile("testsrc(?::(\\d+)x(\\d+)(?:@(\\d+(?:\\.\\d+)?))?)?");
 
     public static SourceSpec parse(String text) {

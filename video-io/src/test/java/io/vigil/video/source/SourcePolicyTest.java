@@ -94,4 +94,13 @@ class SourcePolicyTest {
         assertNull(p.refusal("srt://10.1.2.3:9000?mode=caller"));
         assertEquals("srt://10.1.2.3:9000?mode=caller&passphrase=***", Redaction.redact("srt://10.1.2.3:9000?mode=caller&passphrase=s3cretphrase"));
     }
+
+    @Test
+    void onlyTheTestPatternsOwnSyntaxIsTheTestPattern() {
+        SourcePolicy p = SourcePolicy.defaults();
+        assertNull(p.refusal("testsrc"));
+        assertNull(p.refusal("testsrc:640x480@10"));
+        refused(p, "testsrc/../../etc/passwd", "files are not allowed");
+        refused(p, "testsrc.mp4", "files are not allowed");
+    }
 }
