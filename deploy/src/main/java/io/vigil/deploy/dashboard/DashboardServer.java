@@ -159,6 +159,11 @@ public final class DashboardServer implements AutoCloseable {
     }
 
     /** Routes answered before any login: the probes, and with users the login page and form. */
+    /** Every route that needs a login: the user routes the public ones (probes, the login form and its assets) do not answer. */
+    List<Route> routesNeedingALogin() {
+        return userRoutes.stream().filter(u -> find(publicRoutes, u.method(), u.path().endsWith("/") && u.path().length() > 1 ? u.path() + "x" : u.path()) == null).toList();
+    }
+
     private List<Route> publicRoutes() {
         List<Route> r = new ArrayList<>();
         for (String probe : List.of("/healthz", "/readyz")) {

@@ -110,6 +110,34 @@ class DashboardServerTest {
         }
     }
 
+    @Test
+    void withLoginsEveryRouteButTheProbesAndTheLoginFormNeedsOne() throws Exception {
+        int unused;
+        try (ServerSocket s = new ServerSocket(0)) {
+            unused = s.getLocalPort();
+        }
+        Properties p = new Properties();
+        p.put("request.timeout.ms", "1000");
+        p.put("default.api.timeout.ms", "1000");
+        DashboardUsers users = DashboardUsers.empty();
+        users.putUser("ada", DashboardUsers.Role.ADMIN, "correct horse battery".toCharArray());
+        try (DashboardServer d = DashboardServer.start("127.0.0.1:" + unused, p, "127.0.0.1", 0, DashboardAuth.with(users),
+                io.vigil.video.source.SourcePolicy.defaults())) {
+            java.util.List<Route> routes = d.routesNeedingALogin();
+            assertTrue(routes.size() >= 10, "the table: " + routes.size());
+            for (Route r : routes) {
+                String path = r.path().length() > 1 && r.path().endsWith("/") ? r.path() + "x" : r.path();
+                HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(d.url() + path.substring(1)))
+                        .method(r.method(), r.write() ? HttpRequest.BodyPublishers.ofString("{}") : HttpRequest.BodyPublishers.noBody());
+                HttpResponse<String> got = send(b);
+                boolean page = r.method().equals("GET") && !r.path().startsWith("/api/");
+                if (page) assertEquals(303, got.statusCode(), r.method() + " " + path + " sends the browser to the login form");
+                else assertEquals(401, got.statusCode(), r.method() + " " + path + " without a login: " + got.body());
+            }
+            assertEquals(200, send(HttpRequest.newBuilder(URI.create(d.url() + "healthz"))).statusCode(), "the probes need none");
+        }
+    }
+
     /**
      * The probes answer without a login; readiness needs Kafka and both feeds: with no broker it says kafka, and a feed
      * that stops (here: interrupted while waiting for its topics) is named until the dashboard is restarted.
