@@ -33,6 +33,13 @@ public final class Preprocessor {
     private final float[] out1; // [inW]
     private final float[] out2; // [inW]
     private final float[] padRow; // [inW]
+    /**
+     * The padding last written into {@link #paddedDst}, per frame slot of it (the position / one frame's floats): the
+     * resized area's padX, padY, width and height packed in a long, or 0. Only this preprocessor writes the detector's
+     * input buffer and only inside the resized area, so a slot padded for a geometry stays padded for it.
+     */
+    private FloatBuffer paddedDst;
+    private long[] paddedAt = new long[0]; // [slots]
 
     public Preprocessor(int inputWidth, int inputHeight, ResizeMode mode, boolean rgb, int pad, float scale,
                         float[] mean, float[] std) {
@@ -71,7 +78,9 @@ public final class Preprocessor {
         prepare(width, height);
         int base = dst.position();
         pad(lb, dst, base);
-        resizeInto(bgr, width, dst, base);
+        // a frame published at the letterbox's own size (the gateway's default) needs no resize, only the conversion
+        if (lb.resizedWidth() == width && lb.resizedHeight() == height) convertInto(bgr, lb, dst, base);
+        else resizeInto(bgr, width, dst, base);
         dst.position(base + 3 * inW * inH);
         return lb;
     }
@@ -105,12 +114,13 @@ public final class Preprocessor {
         int plane = inW * inH;
         int rw = g.resizedWidth();
         float m0 = mul[0], m1 = mul[1], m2 = mul[2], a0 = add[0], a1 = add[1], a2 = add[2];
+        // the channel swap picks the source offsets once, so the inner loop has no branch
+        int c0 = rgb ? 2 : 0, c2 = rgb ? 0 : 2;
         for (int oy = 0, k = 0; oy < g.resizedHeight(); oy++) {
             for (int ox = 0; ox < rw; ox++, k += 3) {
-                float b = bgr[k] & 0xff, gr = bgr[k + 1] & 0xff, r = bgr[k + 2] & 0xff;
-                out0[ox] = (rgb ? r : b) * m0 + a0;
-                out1[ox] = gr * m1 + a1;
-                out2[ox] = (rgb ? b : r) * m2 + a2;
+                out0[ox] = (bgr[k + c0] & 0xff) * m0 + a0;
+                out1[ox] = (bgr[k + 1] & 0xff) * m1 + a1;
+                out2[ox] = (bgr[k + c2] & 0xff) * m2 + a2;
             }
             int o = base + (oy + g.padY()) * inW + g.padX();
             dst.put(o, out0, 0, rw);
@@ -119,12 +129,23 @@ public final class Preprocessor {
         }
     }
 
-    /** The padding around the resized area, in bulk row writes. */
+    /** The padding around the resized area, in bulk row writes; none when this slot of dst is padded for g already. */
     private void pad(Letterbox g, FloatBuffer dst, int base) {
         int plane = inW * inH;
         int rw = g.resizedWidth();
         int rh = g.resizedHeight();
         if (rw < inW || rh < inH) {
+            long key = ((long) g.padX() << 48) | ((long) g.padY() << 32) | ((long) rw << 16) | rh | (1L << 63);
+            int slot = base / (3 * plane);
+            if (dst != paddedDst || base % (3 * plane) != 0) {
+                paddedDst = dst;
+                Arrays.fill(paddedAt, 0);
+            }
+            if (base % (3 * plane) == 0) {
+                if (slot >= paddedAt.length) paddedAt = Arrays.copyOf(paddedAt, slot + 1);
+                if (paddedAt[slot] == key) return;
+                paddedAt[slot] = key;
+            }
             for (int c = 0; c < 3; c++) {
                 Arrays.fill(padRow, padValue * mul[c] + add[c]);
                 for (int y = 0; y < inH; y++) {
