@@ -126,6 +126,8 @@ public final class VideoAnalyticsJob {
                 .setGroupId(k.group())
                 .setStartingOffsets(start)
                 .setDeserializer(new FrameDeserializer())
+                // a gateway group publishes in transactions: only committed frames, so a fenced gateway's late ones never count
+                .setProperty("isolation.level", "read_committed")
                 .setProperties(clientProps)
                 .setProperty("partition.discovery.interval.ms", "10000")
                 .setProperty("commit.offsets.on.checkpoint", "true")

@@ -9,11 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.deploy.demo.LocalJob;
 import io.vigil.deploy.kafka.EmbeddedKafka;
 import io.vigil.flink.config.JobConfig;
-import io.vigil.video.gateway.CameraGateway;
+import io.vigil.video.gateway.group.GatewayGroup;
 import io.vigil.video.gateway.CameraRegistry;
 import io.vigil.video.gateway.CameraSpec;
 import io.vigil.video.gateway.GatewayOptions;
-import io.vigil.video.gateway.KafkaFramePublisher;
 import io.vigil.video.gateway.KafkaStatusSink;
 import io.vigil.video.kafka.Topics;
 import io.vigil.video.source.SampleMedia;
@@ -91,9 +90,9 @@ class KafkaSecurityITCase {
             Properties operator = kafka.clientProperties("admin", adminPw);
             try (LocalJob job = LocalJob.start(JobConfig.fromArgs("--config", yaml.toString()));
                  KafkaStatusSink status = new KafkaStatusSink(bs, gateway);
-                 CameraGateway gw = new CameraGateway(new KafkaFramePublisher(bs, Topics.FRAMES, gateway), status,
-                         GatewayOptions.defaults().withSourcePolicy(SourcePolicy.defaults().withMediaDirs(List.of(SampleMedia.cacheDir()))));
-                 AutoCloseable follow = CameraRegistry.follow(bs, gateway, gw);
+                 // the gateway as `vigil gateway` runs it by default: a member of the group vigil-gateways
+                 GatewayGroup gw = new GatewayGroup(bs, gateway, "vigil-gateways", "sec-gw", GatewayOptions.defaults()
+                         .withSourcePolicy(SourcePolicy.defaults().withMediaDirs(List.of(SampleMedia.cacheDir()))), status);
                  EventReader detections = new EventReader(bs, Topics.DETECTIONS, reader, "vigil-reader-sec")) {
                 CameraRegistry.put(bs, operator, CameraSpec.of(camera, SampleMedia.require(SampleMedia.VTEST).toString()).withFps(25.0));
                 List<JsonNode> events = detections.collect(e -> e.path("camera").asText().equals(camera), got -> got.size() >= FRAMES,
@@ -140,6 +139,11 @@ class KafkaSecurityITCase {
         allow(a, "gateway", ResourceType.TOPIC, Topics.CAMERA_STATUS, PatternType.LITERAL, AclOperation.WRITE);
         allow(a, "gateway", ResourceType.TOPIC, Topics.CAMERAS, PatternType.LITERAL, AclOperation.READ);
         allow(a, "gateway", ResourceType.GROUP, "vigil-registry-", PatternType.PREFIXED, AclOperation.READ);
+        // the gateway group (the default): its consumer group, its seq topic, a transactional producer per slot
+        allow(a, "gateway", ResourceType.GROUP, "vigil-gateways", PatternType.PREFIXED, AclOperation.READ);
+        allow(a, "gateway", ResourceType.TOPIC, Topics.GATEWAY_SEQ, PatternType.LITERAL, AclOperation.READ);
+        allow(a, "gateway", ResourceType.TOPIC, Topics.GATEWAY_SEQ, PatternType.LITERAL, AclOperation.WRITE);
+        allow(a, "gateway", ResourceType.TRANSACTIONAL_ID, "vigil-gateways.", PatternType.PREFIXED, AclOperation.WRITE);
         allow(a, "job", ResourceType.TOPIC, Topics.FRAMES, PatternType.LITERAL, AclOperation.READ);
         allow(a, "job", ResourceType.TOPIC, Topics.RULES, PatternType.LITERAL, AclOperation.READ);
         allow(a, "job", ResourceType.GROUP, "vigil-job", PatternType.PREFIXED, AclOperation.READ);

@@ -13,6 +13,7 @@ import io.vigil.video.gateway.GatewayOptions;
 import io.vigil.video.gateway.PublishSize;
 import io.vigil.video.gateway.KafkaFramePublisher;
 import io.vigil.video.gateway.KafkaStatusSink;
+import io.vigil.video.gateway.group.GatewayGroup;
 import io.vigil.video.kafka.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,13 +29,25 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "gateway", description = {"Run the camera gateway: it follows vigil.cameras and streams every subscribed camera",
-        "to vigil.frames, reporting to vigil.camera-status. Ctrl-C stops it."})
+@Command(name = "gateway", description = {"Run a camera gateway: a member of a gateway group (--group) that shares the cameras of",
+        "vigil.cameras with the group's other members and takes over theirs when one stops, streaming its own to",
+        "vigil.frames and reporting to vigil.camera-status; or, with --standalone, one gateway that streams every camera.",
+        "Ctrl-C stops it (its cameras are handed over to the group)."},
+        subcommands = GatewayStatusCommand.class)
 final class GatewayCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--seq-dir", description = "where seq numbers persist across restarts (default ~/.vigil/gateway)")
+    @Option(names = "--group", defaultValue = "vigil-gateways", description = "the gateway group to join (default ${DEFAULT-VALUE}); its members share the cameras")
+    String group;
+
+    @Option(names = "--member", description = "this gateway's name in the group and in vigil.camera-status (default HOST-PID)")
+    String member;
+
+    @Option(names = "--standalone", description = "no group: stream every camera of vigil.cameras, the seqs kept in --seq-dir")
+    boolean standalone;
+
+    @Option(names = "--seq-dir", description = "with --standalone: where seq numbers persist across restarts (default ~/.vigil/gateway)")
     Path seqDir;
 
     @Option(names = "--stall-timeout", defaultValue = "5s", description = "no frame for this long = stalled (default ${DEFAULT-VALUE})")
@@ -63,6 +76,7 @@ final class GatewayCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
         Properties client = kafka.clientProperties();
         String bootstrap = kafka.bootstrap();
+        if (!standalone) return group(opts, bootstrap, client, stop);
         AtomicReference<CameraRegistry.Follower> follower = new AtomicReference<>();
         try (KafkaStatusSink status = new KafkaStatusSink(bootstrap, client);
              CameraGateway gw = new CameraGateway(new KafkaFramePublisher(bootstrap, Topics.FRAMES, client), status, opts);
@@ -91,6 +105,58 @@ final class GatewayCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** A member of the group: the endpoints first, then the group joined (retried until Kafka answers), then a stats line every 10 s. */
+    private int group(GatewayOptions opts, String bootstrap, Properties client, CountDownLatch stop) throws Exception {
+        String name = member != null ? member : defaultMember();
+        AtomicReference<GatewayGroup> joined = new AtomicReference<>();
+        try (KafkaStatusSink status = new KafkaStatusSink(bootstrap, client, name);
+             KafkaReachability reachable = new KafkaReachability(bootstrap, client, Duration.ofSeconds(2));
+             OpsServer ops = httpPort < 0 ? null : new OpsServer(httpBind, httpPort, groupRegistry(joined), new Health().check("kafka", reachable)
+                     .check("cameras", () -> joined.get() == null ? "not following " + Topics.CAMERAS + " yet" : joined.get().registryProblem())
+                     .check("group", () -> joined.get() == null ? "not in group " + group + " yet" : joined.get().problem()))) {
+            if (ops != null) System.out.printf("vigil gateway: metrics on http://%s:%d/metrics, health on /healthz and /readyz%n", httpBind, ops.port());
+            while (joined.get() == null) {
+                try {
+                    joined.set(new GatewayGroup(bootstrap, client, group, name, opts, status));
+                } catch (RuntimeException e) {
+                    System.out.println("vigil gateway: cannot join group " + group + " on " + bootstrap + " yet (" + e + "); retrying");
+                    if (stop.await(5, TimeUnit.SECONDS)) return 0;
+                }
+            }
+            GatewayGroup g = joined.get();
+            System.out.println("vigil gateway: member " + name + " of group " + group + " on " + bootstrap + " (" + g.slotCount() + " slots)"
+                    + (client.isEmpty() ? "" : " with client settings " + client.stringPropertyNames()) + "; Ctrl-C to stop");
+            try {
+                while (!stop.await(10, TimeUnit.SECONDS)) {
+                    System.out.println("vigil gateway: member " + name + " owns slots " + g.slots() + ", " + g.gateway().stats().size() + " camera(s)");
+                    for (CameraStats s : g.gateway().stats()) {
+                        System.out.printf(Locale.ROOT, "%-20s %-12s published %7d  dropped %5d  reconnects %3d  %5.1f fps%n",
+                                s.camera(), s.state(), s.published(), s.dropped(), s.reconnects(), s.fps());
+                    }
+                }
+            } finally {
+                g.close();
+            }
+        }
+        return 0;
+    }
+
+    static String defaultMember() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "gateway";
+        }
+        return host + "-" + ProcessHandle.current().pid();
+    }
+
+    private static PrometheusRegistry groupRegistry(AtomicReference<GatewayGroup> joined) {
+        PrometheusRegistry r = new PrometheusRegistry();
+        r.register(new GatewayMetrics(() -> joined.get() == null ? java.util.List.of() : joined.get().gateway().stats()));
+        return r;
     }
 
     static PrometheusRegistry registry(CameraGateway gw) {

@@ -250,6 +250,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         topics.add(new NewTopic(Topics.RULES, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
         topics.add(new NewTopic(Topics.ANALYTICS, partitions, (short) 1));
         topics.add(new NewTopic(Topics.COUNTS, partitions, (short) 1));
+        topics.add(new NewTopic(Topics.GATEWAY_SEQ, Topics.GATEWAY_SLOTS, (short) 1).configs(Map.of("cleanup.policy", "compact")));
         Properties ap = new Properties();
         ap.putAll(client);
         ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

@@ -26,15 +26,20 @@ public final class GatewayMetrics implements MultiCollector {
             "vigil_gateway_fps", "vigil_gateway_frame_age_p95_ms", "vigil_gateway_decode_ms", "vigil_gateway_encode_ms",
             "vigil_gateway_camera_state");
 
-    private final CameraGateway gateway;
+    private final java.util.function.Supplier<List<CameraStats>> stats;
 
     public GatewayMetrics(CameraGateway gateway) {
-        this.gateway = gateway;
+        this(gateway::stats);
+    }
+
+    /** The cameras {@code stats} gives at each scrape (a group member's change as slots move). */
+    public GatewayMetrics(java.util.function.Supplier<List<CameraStats>> stats) {
+        this.stats = stats;
     }
 
     @Override
     public MetricSnapshots collect() {
-        List<CameraStats> cams = gateway.stats();
+        List<CameraStats> cams = stats.get();
         MetricSnapshots.Builder out = MetricSnapshots.builder();
         out.metricSnapshot(counter(cams, "vigil_gateway_frames_grabbed", "frames grabbed and decoded from the camera", CameraStats::grabbed));
         out.metricSnapshot(counter(cams, "vigil_gateway_frames_published", "frames acknowledged by Kafka on vigil.frames", CameraStats::published));

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,11 +39,10 @@ public final class CameraGateway implements AutoCloseable {
     private final FramePublisher publisher;
     private final StatusSink status;
     private final GatewayOptions options;
-    private final SeqStore seqs;
+    private final SeqSource seqs;
     private final Map<String, Worker> workers = new ConcurrentHashMap<>();
     /** Cameras whose spec was refused (nothing opened): id -> why, until a new spec or an unsubscribe. */
     private final Map<String, String> rejected = new ConcurrentHashMap<>();
-    private final Map<String, Long> nextSeq = new ConcurrentHashMap<>();
     private final AtomicLong watchdogErrors = new AtomicLong();
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "vigil-gateway-watchdog");
@@ -55,10 +55,15 @@ public final class CameraGateway implements AutoCloseable {
     }
 
     public CameraGateway(FramePublisher publisher, StatusSink status, GatewayOptions options) {
+        this(publisher, status, options, new SeqStore(options.seqDir()));
+    }
+
+    /** With the seqs kept elsewhere than the options' directory (a gateway group keeps them in Kafka). */
+    public CameraGateway(FramePublisher publisher, StatusSink status, GatewayOptions options, SeqSource seqs) {
         this.publisher = publisher;
         this.status = status;
         this.options = options;
-        this.seqs = new SeqStore(options.seqDir());
+        this.seqs = seqs;
         long tick = 1000;
         watchdog.scheduleAtFixedRate(this::tick, tick, tick, TimeUnit.MILLISECONDS);
     }
@@ -119,6 +124,17 @@ public final class CameraGateway implements AutoCloseable {
     public void stop(String cameraId) {
         Worker w = workers.remove(cameraId);
         if (w != null) w.stop(null, null);
+    }
+
+    /** Stops these cameras together: all are told first, then each is waited for (a handover of many cameras). */
+    public void stop(Collection<String> cameraIds) {
+        List<Worker> stopping = new ArrayList<>();
+        for (String id : cameraIds) {
+            Worker w = workers.remove(id);
+            if (w != null) stopping.add(w);
+        }
+        for (Worker w : stopping) w.halt();
+        for (Worker w : stopping) w.stop(null, null);
     }
 
     /** Reports a spec that could not be used (it never starts). */
@@ -311,10 +327,14 @@ public final class CameraGateway implements AutoCloseable {
             status.publish(new CameraStatus(config.id(), System.currentTimeMillis(), state, why, fps, pending.dropped(), published.get(), reconnects.get()));
         }
 
-        void stop(CameraState finalState, String reason) {
+        void halt() {
             running = false;
             grabThread.interrupt();
             sendThread.interrupt(); // frames not yet sent are dropped: the camera is going away
+        }
+
+        void stop(CameraState finalState, String reason) {
+            halt();
             try {
                 grabThread.join(10_000);
                 sendThread.join(10_000);
@@ -327,11 +347,13 @@ public final class CameraGateway implements AutoCloseable {
         private void grabLoop() {
             SourceSpec spec = config.source();
             boolean isFile = spec.kind() == SourceSpec.Kind.FILE;
+            // the test pattern stands in for a camera: FFmpeg makes it as fast as it can, a camera at its own rate
+            boolean paced = config.paced() && (isFile || spec.kind() == SourceSpec.Kind.TESTSRC);
             // an unpaced file is a replay as fast as possible: wait for Kafka rather than drop; live sources keep the latest
             boolean keepEvery = isFile && !config.paced();
             PublishSize size = config.publishSize(options.publishSize());
             Backoff backoff = new Backoff(options.backoffInitial().toMillis(), options.backoffMax().toMillis());
-            long seq = nextSeq.getOrDefault(config.id(), seqs.start(config.id()));
+            long seq = seqs.start(config.id());
             long sourceFrames = 0;
             long startNanos = 0;
             long startMicros = 0;
@@ -362,7 +384,7 @@ public final class CameraGateway implements AutoCloseable {
                             if (state == CameraState.STALLED) setState(CameraState.STREAMING, "frames again");
                             long n = sourceFrames++;
                             long tsMicros;
-                            if (config.paced() && isFile) {
+                            if (paced) {
                                 double rate = config.paceFps() > 0 ? config.paceFps() : src.frameRate();
                                 long offsetNanos = (long) (n * 1e9 / rate);
                                 long wait = startNanos + offsetNanos - System.nanoTime();
@@ -384,7 +406,6 @@ public final class CameraGateway implements AutoCloseable {
                             seqs.use(config.id(), seq);
                             FrameRecord frame = new FrameRecord(config.id(), seq++, tsMicros, img.width(), img.height(),
                                     FrameHeaders.CODEC_JPEG, img.bytes());
-                            nextSeq.put(config.id(), seq);
                             if (keepEvery) pending.put(frame);
                             else pending.offer(frame);
                             if (config.maxFrames() > 0 && seq >= config.maxFrames()) {
@@ -443,9 +464,9 @@ public final class CameraGateway implements AutoCloseable {
                         } else if (err instanceof RecordTooLargeException) {
                             tooLarge(f.payload().length, -1); // the broker's limit is below the gateway's
                         } else {
-                            failed.incrementAndGet();
                             lastError = err.toString();
-                            LOG.warn("camera {}: frame {} not published: {}", config.id(), f.seq(), err.toString());
+                            // a publisher that is down refuses every frame: said for the first and then every 100th
+                            if (failed.incrementAndGet() % 100 == 1) LOG.warn("camera {}: frame {} not published ({} so far): {}", config.id(), f.seq(), failed.get(), err.toString());
                         }
                     });
                 }

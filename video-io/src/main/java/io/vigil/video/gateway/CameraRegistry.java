@@ -90,6 +90,21 @@ public final class CameraRegistry {
 
     /** As {@link #follow(String, CameraGateway)} with extra client settings (security.protocol, sasl.*, ssl.*). */
     public static Follower follow(String bootstrap, Properties client, CameraGateway gateway) {
+        return follow(bootstrap, client, (key, value) -> handle(key, value, gateway));
+    }
+
+    /** What a follower hands each record of the registry to: a spec's JSON, or null for a tombstone. */
+    public interface Listener {
+        void onRecord(String camera, byte[] spec);
+    }
+
+    /** Applies one record to a gateway as {@link #follow(String, CameraGateway)} does: for a listener that picks its cameras. */
+    public static void apply(String camera, byte[] spec, CameraGateway gateway) {
+        handle(camera, spec, gateway);
+    }
+
+    /** Follows the registry on its own thread, handing every record to {@code listener}, from the beginning and then live. */
+    public static Follower follow(String bootstrap, Properties client, Listener listener) {
         KafkaConsumer<byte[], byte[]> c = consumer(bootstrap, client);
         List<TopicPartition> parts;
         Map<TopicPartition, Long> end;
@@ -107,7 +122,7 @@ public final class CameraRegistry {
                 while (!Thread.currentThread().isInterrupted()) {
                     for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
                         if (r.key() == null) continue;
-                        handle(new String(r.key(), StandardCharsets.UTF_8), r.value(), gateway);
+                        listener.onRecord(new String(r.key(), StandardCharsets.UTF_8), r.value());
                     }
                     f.checkCaughtUp();
                 }

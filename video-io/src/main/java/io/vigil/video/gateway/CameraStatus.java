@@ -18,6 +18,11 @@ public record CameraStatus(String camera, long ts, CameraState state, String rea
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public byte[] toJson() {
+        return toJson(null);
+    }
+
+    /** With the id of the gateway that owns the camera (in a gateway group), when not null. */
+    public byte[] toJson(String gateway) {
         ObjectNode n = JSON.createObjectNode();
         n.put("schema", SCHEMA);
         n.put("camera", camera);
@@ -29,6 +34,7 @@ public record CameraStatus(String camera, long ts, CameraState state, String rea
         n.put("dropped", dropped);
         n.put("published", published);
         n.put("reconnects", reconnects);
+        if (gateway != null) n.put("gateway", gateway);
         try {
             return JSON.writeValueAsBytes(n);
         } catch (IOException e) {

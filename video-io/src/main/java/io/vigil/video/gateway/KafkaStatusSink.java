@@ -12,8 +12,15 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /** Camera status events as JSON on {@code vigil.camera-status}, key = camera id. */
 public final class KafkaStatusSink implements StatusSink {
     private final KafkaProducer<byte[], byte[]> producer;
+    private final String gateway;
 
     public KafkaStatusSink(String bootstrap, Properties overrides) {
+        this(bootstrap, overrides, null);
+    }
+
+    /** Each event names {@code gateway} as the camera's owner (a gateway group's member id); null names none. */
+    public KafkaStatusSink(String bootstrap, Properties overrides, String gateway) {
+        this.gateway = gateway;
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -25,7 +32,7 @@ public final class KafkaStatusSink implements StatusSink {
 
     @Override
     public void publish(CameraStatus s) {
-        producer.send(new ProducerRecord<>(Topics.CAMERA_STATUS, null, s.ts(), s.camera().getBytes(StandardCharsets.UTF_8), s.toJson()));
+        producer.send(new ProducerRecord<>(Topics.CAMERA_STATUS, null, s.ts(), s.camera().getBytes(StandardCharsets.UTF_8), s.toJson(gateway)));
     }
 
     @Override

@@ -13,7 +13,7 @@ import java.util.Map;
  * writes the end of its block to disk before using it; after a restart it continues at the stored end (a gap,
  * never a repeat). Without a directory it keeps nothing (tests, one-shot runs).
  */
-final class SeqStore {
+final class SeqStore implements SeqSource {
     static final long BLOCK = 1000;
     private final Path dir;
     private final Map<String, Long> reservedUntil = new HashMap<>();
@@ -22,8 +22,14 @@ final class SeqStore {
         this.dir = dir;
     }
 
+    /** What this gateway published since it started, so a camera restarted in it continues without a gap. */
+    private final Map<String, Long> next = new HashMap<>();
+
     /** The first seq this camera may use now. */
-    synchronized long start(String camera) {
+    @Override
+    public synchronized long start(String camera) {
+        Long known = next.get(camera);
+        if (known != null) return known;
         if (dir == null) return 0;
         Path f = file(camera);
         try {
@@ -34,7 +40,9 @@ final class SeqStore {
     }
 
     /** Call before publishing {@code seq}: persists a new block end when seq reaches the reserved one. */
-    synchronized void use(String camera, long seq) {
+    @Override
+    public synchronized void use(String camera, long seq) {
+        next.put(camera, seq + 1);
         if (dir == null) return;
         Long until = reservedUntil.get(camera);
         if (until != null && seq < until) return;

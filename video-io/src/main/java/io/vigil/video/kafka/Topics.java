@@ -15,6 +15,14 @@ public final class Topics {
     public static final String RULES = "vigil.rules";
     public static final String ANALYTICS = "vigil.analytics";
     public static final String COUNTS = "vigil.counts";
+    /**
+     * The gateway group's (not a user's) topic, compacted: key = camera id, value = the next seq the camera's stream
+     * continues at; its partitions are the group's slots: a gateway owns the cameras whose key falls in the partitions
+     * the consumer group assigns it ({@code docs/operations.md}).
+     */
+    public static final String GATEWAY_SEQ = "vigil.gateway-seq";
+    /** The slots of the gateway group: {@link #GATEWAY_SEQ}'s partitions, as {@code vigil kafka} creates it. */
+    public static final int GATEWAY_SLOTS = 32;
 
     /**
      * The largest frame (JPEG bytes) the gateway sends: a 3840x2160 JPEG at quality 80 is 1-4 MB, so 16 MiB leaves room
