@@ -68,7 +68,12 @@ class K8sManifestsTest {
     void everyVigilTopicIsDeclaredWithItsSettings() throws Exception {
         List<JsonNode> topics = ofKind(docs(), "KafkaTopic");
         Set<String> names = topics.stream().map(t -> t.path("metadata").path("name").asText()).collect(Collectors.toSet());
-        assertEquals(Set.copyOf(Topics.ALL), names);
+        Set<String> expected = new java.util.HashSet<>(Topics.ALL);
+        expected.addAll(Topics.INTERNAL);
+        assertEquals(expected, names);
+        JsonNode seq = topics.stream().filter(t -> t.path("metadata").path("name").asText().equals(Topics.GATEWAY_SEQ)).findFirst().orElseThrow();
+        assertEquals(Topics.GATEWAY_SLOTS, seq.path("spec").path("partitions").asInt(), "one partition per slot of the gateway group");
+        assertEquals("compact", seq.path("spec").path("config").path("cleanup.policy").asText());
         JsonNode cameras = topics.stream().filter(t -> t.path("metadata").path("name").asText().equals(Topics.CAMERAS)).findFirst().orElseThrow();
         assertEquals("compact", cameras.path("spec").path("config").path("cleanup.policy").asText());
         for (JsonNode t : topics) assertEquals("vigil-kafka", t.path("metadata").path("labels").path("strimzi.io/cluster").asText());
@@ -81,6 +86,10 @@ class K8sManifestsTest {
         assertEquals(1, ofKind(all, "Deployment").size());
         JsonNode gw = ofKind(all, "Deployment").get(0).path("spec").path("template").path("spec").path("containers").get(0);
         assertEquals("gateway", gw.path("args").get(0).asText());
+        JsonNode gwSpec = ofKind(all, "Deployment").get(0).path("spec");
+        assertTrue(gwSpec.path("replicas").asInt() >= 2, "the gateways run as a group of replicas");
+        assertTrue(gwSpec.path("template").path("spec").path("volumes").isMissingNode(), "no per-pod state: the seqs live on " + Topics.GATEWAY_SEQ);
+        assertFalse(gw.path("args").toString().contains("--standalone"), gw.path("args").toString());
         JsonNode cfg = ofKind(all, "ConfigMap").get(0).path("data").path("vigil.yaml");
         assertTrue(cfg.asText().contains("delivery: exactly-once"));
         // the shipped vigil.yaml is one the job accepts

@@ -38,6 +38,9 @@ public final class Topics {
 
     public static final List<String> ALL = List.of(FRAMES, CAMERAS, CAMERA_STATUS, DETECTIONS, ACTIONS, DEADLETTER, RULES, ANALYTICS, COUNTS);
 
+    /** Vigil's own bookkeeping, not for users to read or write: the gateway group's slots and seqs. */
+    public static final List<String> INTERNAL = List.of(GATEWAY_SEQ);
+
     private Topics() {}
 
     /** Accepts {@code detections} or {@code vigil.detections}; rejects names Vigil does not own. */
