@@ -78,7 +78,15 @@ class GatewayGroupITCase {
             Map<String, Set<String>> after = owners(cams, List.of(b, c));
             System.out.println("c joined: " + after);
             assertFalse(after.get(c.member()).isEmpty(), "the joining member took cameras: " + after);
-            Thread.sleep(3000);
+            // a camera subscribed once the slots' transactions have been idle past SlotPublisher's 10 s bound on an
+            // open transaction still streams (an idle transaction is not an old one)
+            Thread.sleep(11_000);
+            String late = tag + "-late";
+            cams = new ArrayList<>(cams);
+            cams.add(late);
+            CameraRegistry.put(bs, CameraSpec.of(late, "testsrc:160x120@10").withFps(5.0));
+            awaitOwnership(cams, List.of(b, c), Duration.ofSeconds(30));
+            Thread.sleep(5000);
             b.flushAll();
             joined.flushAll();
 

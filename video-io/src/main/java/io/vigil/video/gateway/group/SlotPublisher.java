@@ -47,7 +47,7 @@ final class SlotPublisher implements AutoCloseable {
     private boolean open = true;
     private volatile boolean sent;           // a frame went into the open transaction
     private volatile boolean commitPending;  // commitTransaction timed out: it must be retried before anything else
-    private volatile long openedAtMs;
+    private volatile long openedAtMs;       // when the open transaction took its first frame
     private volatile KafkaException failed;
 
     SlotPublisher(String bootstrap, Properties client, String group, int slot, String gateway) {
@@ -99,7 +99,11 @@ final class SlotPublisher implements AutoCloseable {
         lock.readLock().lock();
         try {
             if (!open || failed != null || commitPending) return false;
-            if (System.currentTimeMillis() - openedAtMs > MAX_OPEN_MS) return false;
+            // a transaction that has held frames too long without a commit takes no more; an idle one (a slot whose
+            // cameras came later) is fresh: its age counts from its first frame
+            long now = System.currentTimeMillis();
+            if (!sent) openedAtMs = now;
+            else if (now - openedAtMs > MAX_OPEN_MS) return false;
             producer.send(frame, (meta, err) -> {
                 if (err instanceof ProducerFencedException || err instanceof InvalidProducerEpochException) failed = (KafkaException) err;
                 done.onCompletion(meta, err);
