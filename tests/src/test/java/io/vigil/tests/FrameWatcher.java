@@ -24,8 +24,14 @@ final class FrameWatcher implements AutoCloseable {
     private volatile boolean running = true;
 
     FrameWatcher(String bootstrap) {
+        this(bootstrap, false);
+    }
+
+    /** @param committedOnly read as the job does (read_committed): a frame is seen when its transaction commits */
+    FrameWatcher(String bootstrap, boolean committedOnly) {
         consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap, "group.id", "watch-" + UUID.randomUUID(),
-                "auto.offset.reset", "latest", "enable.auto.commit", "false"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                "auto.offset.reset", "latest", "enable.auto.commit", "false",
+                "isolation.level", committedOnly ? "read_committed" : "read_uncommitted"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         consumer.subscribe(List.of(Topics.FRAMES));
         long deadline = System.currentTimeMillis() + 20_000;
         while (consumer.assignment().isEmpty() && System.currentTimeMillis() < deadline) consumer.poll(Duration.ofMillis(100));

@@ -360,6 +360,8 @@ public final class CameraGateway implements AutoCloseable {
             FrameSampler sampler = null;
             int attempt = 0;
             try {
+                // never on this thread, which stop() interrupts: an interrupted native load breaks FFmpeg for the JVM
+                io.vigil.video.source.SourceNatives.load();
                 while (running) {
                     try (VideoSource src = VideoSource.openForJpeg(spec, options.netTimeout().toNanos() / 1000, size.maxWidth(), size.maxHeight())) {
                         if (sampler == null || !isFile) {
@@ -438,7 +440,8 @@ public final class CameraGateway implements AutoCloseable {
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
+                // a LinkageError: FFmpeg or OpenCV cannot be loaded in this JVM; said, not a thread that dies silently
                 lastError = e.toString();
                 setState(CameraState.FAILED, e.toString());
                 LOG.error("camera {} stopped: {}", config.id(), e.toString(), e);

@@ -341,8 +341,12 @@ public final class VideoSource implements AutoCloseable {
     private static synchronized void registerDevices() {
         if (devicesRegistered) return;
         try {
+            SourceNatives.loadDevices();
             org.bytedeco.ffmpeg.global.avdevice.avdevice_register_all();
             devicesRegistered = true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VideoSourceException("interrupted while FFmpeg's device library loaded (the camera is stopping)", e);
         } catch (LinkageError e) {
             throw new VideoSourceException("the testsrc pattern needs FFmpeg's libavdevice, which could not be loaded ("
                     + e.getMessage() + "); on Debian/Ubuntu: apt-get install libpulse0", e);
