@@ -90,6 +90,47 @@ public final class EmbeddedKafka implements AutoCloseable {
         return start(null, 0, false, -1, security);
     }
 
+    /**
+     * One node of a cluster of {@code voters}' nodes (each broker and controller in one), in this JVM: its data in
+     * {@code dataDir} (formatted on first start with the cluster's id, reused after), its client port {@code port},
+     * internal topics replicated {@code replicas} times. The node is ready once the cluster has a controller quorum.
+     *
+     * @param voters the controller quorum, {@code id@host:port,...}, this node's controller port among them
+     */
+    public static EmbeddedKafka startNode(Path dataDir, int nodeId, int port, int controllerPort, String voters, String clusterId, int replicas) {
+        try {
+            Path dir = Files.createDirectories(dataDir);
+            Properties props = properties(dir, port, controllerPort, null);
+            props.put("node.id", Integer.toString(nodeId));
+            props.put("controller.quorum.voters", voters);
+            replicated(props, replicas);
+            KafkaConfig config = new KafkaConfig(props, false);
+            if (!Files.exists(dir.resolve("meta.properties"))) format(dir, nodeId, clusterId, null);
+            KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+            server.startup();
+            EmbeddedKafka k = new EmbeddedKafka(server, dir, false, port, controllerPort, null);
+            k.awaitReady();
+            LOG.info("Kafka node {} of cluster {} listening on {} (data {})", nodeId, clusterId, k.bootstrap(), dir);
+            return k;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start Kafka node " + nodeId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** What a replicated cluster needs: the internal topics on {@code replicas} nodes, writes acknowledged by 2 of 3. */
+    private static void replicated(Properties p, int replicas) {
+        String rf = Integer.toString(replicas);
+        String isr = Integer.toString(Math.max(1, replicas - 1));
+        p.put("offsets.topic.replication.factor", rf);
+        p.put("transaction.state.log.replication.factor", rf);
+        p.put("transaction.state.log.min.isr", isr);
+        p.put("share.coordinator.state.topic.replication.factor", rf);
+        p.put("share.coordinator.state.topic.min.isr", isr);
+        p.put("default.replication.factor", rf);
+        p.put("min.insync.replicas", isr);
+        p.put("unclean.leader.election.enable", "false");
+    }
+
     private static EmbeddedKafka start(Path dataDir, int port, boolean anyPortIfBusy, int controllerPort, Security security) {
         boolean temp = dataDir == null;
         try {
@@ -107,7 +148,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             if (cport <= 0 || !portFree(cport)) cport = freePort();
             Properties props = properties(dir, p, cport, security);
             KafkaConfig config = new KafkaConfig(props, false);
-            if (!Files.exists(dir.resolve("meta.properties"))) format(dir, cport, security);
+            if (!Files.exists(dir.resolve("meta.properties"))) format(dir, 1, Uuid.randomUuid().toString(), security);
             Files.writeString(dir.resolve("vigil-controller.port"), Integer.toString(cport));
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
@@ -162,7 +203,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         return p;
     }
 
-    private static void format(Path dir, int cport, Security security) {
+    private static void format(Path dir, int nodeId, String clusterId, Security security) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         List<String> scram = new ArrayList<>();
         if (security != null) {
@@ -174,8 +215,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setScramArguments(scram)
                     .setPrintStream(new PrintStream(out, true))
                     .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
-                    .setNodeId(1)
-                    .setClusterId(Uuid.randomUuid().toString())
+                    .setNodeId(nodeId)
+                    .setClusterId(clusterId)
                     .setDirectories(List.of(dir.toString()))
                     .setMetadataLogDirectory(dir.toString())
                     .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
@@ -239,18 +280,29 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     public static void createVigilTopics(String bootstrap, int partitions, Properties client) {
+        createVigilTopics(bootstrap, partitions, client, 1);
+    }
+
+    /**
+     * Vigil's topics on a cluster: each partition on {@code replicas} nodes and, when replicated, a write acknowledged
+     * only once {@code replicas - 1} of them have it ({@code min.insync.replicas}), so one node can fail without a
+     * committed record lost or writes refused.
+     */
+    public static void createVigilTopics(String bootstrap, int partitions, Properties client, int replicas) {
+        short rf = (short) replicas;
+        Map<String, String> isr = replicas > 1 ? Map.of("min.insync.replicas", Integer.toString(replicas - 1)) : Map.of();
         List<NewTopic> topics = new ArrayList<>();
-        topics.add(new NewTopic(Topics.FRAMES, partitions, (short) 1).configs(Map.of(
+        topics.add(new NewTopic(Topics.FRAMES, partitions, rf).configs(with(isr,
                 "max.message.bytes", Integer.toString(Topics.FRAMES_MAX_MESSAGE_BYTES), "retention.ms", Long.toString(TimeUnit.HOURS.toMillis(1)))));
-        topics.add(new NewTopic(Topics.CAMERAS, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
-        topics.add(new NewTopic(Topics.CAMERA_STATUS, 1, (short) 1));
-        topics.add(new NewTopic(Topics.DETECTIONS, partitions, (short) 1));
-        topics.add(new NewTopic(Topics.ACTIONS, partitions, (short) 1));
-        topics.add(new NewTopic(Topics.DEADLETTER, 1, (short) 1));
-        topics.add(new NewTopic(Topics.RULES, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
-        topics.add(new NewTopic(Topics.ANALYTICS, partitions, (short) 1));
-        topics.add(new NewTopic(Topics.COUNTS, partitions, (short) 1));
-        topics.add(new NewTopic(Topics.GATEWAY_SEQ, Topics.GATEWAY_SLOTS, (short) 1).configs(Map.of("cleanup.policy", "compact")));
+        topics.add(new NewTopic(Topics.CAMERAS, 1, rf).configs(with(isr, "cleanup.policy", "compact")));
+        topics.add(new NewTopic(Topics.CAMERA_STATUS, 1, rf).configs(isr));
+        topics.add(new NewTopic(Topics.DETECTIONS, partitions, rf).configs(isr));
+        topics.add(new NewTopic(Topics.ACTIONS, partitions, rf).configs(isr));
+        topics.add(new NewTopic(Topics.DEADLETTER, 1, rf).configs(isr));
+        topics.add(new NewTopic(Topics.RULES, 1, rf).configs(with(isr, "cleanup.policy", "compact")));
+        topics.add(new NewTopic(Topics.ANALYTICS, partitions, rf).configs(isr));
+        topics.add(new NewTopic(Topics.COUNTS, partitions, rf).configs(isr));
+        topics.add(new NewTopic(Topics.GATEWAY_SEQ, Topics.GATEWAY_SLOTS, rf).configs(with(isr, "cleanup.policy", "compact")));
         Properties ap = new Properties();
         ap.putAll(client);
         ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -266,6 +318,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("creating Vigil's topics on " + bootstrap + " failed: " + e.getMessage(), e);
         }
+    }
+
+    private static Map<String, String> with(Map<String, String> base, String... kv) {
+        Map<String, String> m = new java.util.HashMap<>(base);
+        for (int i = 0; i < kv.length; i += 2) m.put(kv[i], kv[i + 1]);
+        return m;
     }
 
     public String bootstrap() {
