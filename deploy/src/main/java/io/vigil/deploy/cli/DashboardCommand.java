@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -45,9 +44,8 @@ final class DashboardCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Properties client = kafka.clientProperties();
         DashboardAuth auth = users == null ? DashboardAuth.off() : DashboardAuth.watching(users);
-        CountDownLatch stop = new CountDownLatch(1);
-        try (DashboardServer server = DashboardServer.start(kafka.bootstrap(), client, bind, port, auth, sources.policy())) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+        try (StopSignal stop = new StopSignal();
+             DashboardServer server = DashboardServer.start(kafka.bootstrap(), client, bind, port, auth, sources.policy())) {
             System.out.println("dashboard on " + server.url() + " (Kafka " + kafka.bootstrap() + ")" + (auth.required() ? ", logins from " + users : "")
                     + "; Ctrl-C to stop");
             stop.await();

@@ -23,7 +23,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -72,13 +71,16 @@ final class GatewayCommand implements Callable<Integer> {
         GatewayOptions opts = GatewayOptions.defaults().withSeqDir(seqs)
                 .withStallTimeout(Durations.parse("stall-timeout", stall)).withSourcePolicy(sources.policy())
                 .withPublishSize(publish.orElse(PublishSize.DEFAULT));
-        CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
         Properties client = kafka.clientProperties();
         String bootstrap = kafka.bootstrap();
-        if (!standalone) return group(opts, bootstrap, client, stop);
+        if (!standalone) {
+            try (StopSignal stop = new StopSignal()) {
+                return group(opts, bootstrap, client, stop);
+            }
+        }
         AtomicReference<CameraRegistry.Follower> follower = new AtomicReference<>();
-        try (KafkaStatusSink status = new KafkaStatusSink(bootstrap, client);
+        try (StopSignal stop = new StopSignal();
+             KafkaStatusSink status = new KafkaStatusSink(bootstrap, client);
              CameraGateway gw = new CameraGateway(new KafkaFramePublisher(bootstrap, Topics.FRAMES, client), status, opts);
              KafkaReachability reachable = new KafkaReachability(bootstrap, client, Duration.ofSeconds(2));
              OpsServer ops = httpPort < 0 ? null : new OpsServer(httpBind, httpPort, registry(gw), new Health().check("kafka", reachable)
@@ -108,7 +110,7 @@ final class GatewayCommand implements Callable<Integer> {
     }
 
     /** A member of the group: the endpoints first, then the group joined (retried until Kafka answers), then a stats line every 10 s. */
-    private int group(GatewayOptions opts, String bootstrap, Properties client, CountDownLatch stop) throws Exception {
+    private int group(GatewayOptions opts, String bootstrap, Properties client, StopSignal stop) throws Exception {
         String name = member != null ? member : defaultMember();
         AtomicReference<GatewayGroup> joined = new AtomicReference<>();
         try (KafkaStatusSink status = new KafkaStatusSink(bootstrap, client, name);

@@ -4,7 +4,6 @@ import io.vigil.deploy.kafka.EmbeddedKafka;
 import io.vigil.deploy.kafka.LocalKafkaCluster;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,10 +31,9 @@ final class KafkaCommand implements Callable<Integer> {
         if (brokers < 1) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--brokers: at least 1, got " + brokers);
         if (brokers > 1) return cluster();
         Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".vigil", "kafka");
-        CountDownLatch stop = new CountDownLatch(1);
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, port, false)) {
+        try (StopSignal stop = new StopSignal();
+             EmbeddedKafka kafka = EmbeddedKafka.start(dir, port, false)) {
             kafka.createVigilTopics(partitions);
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             System.out.println("Kafka broker on " + kafka.bootstrap() + " (data " + kafka.dataDir() + "); Ctrl-C to stop");
             stop.await();
         }
@@ -44,9 +42,8 @@ final class KafkaCommand implements Callable<Integer> {
 
     private int cluster() throws Exception {
         Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".vigil", "kafka-cluster");
-        CountDownLatch stop = new CountDownLatch(1);
-        try (LocalKafkaCluster cluster = new LocalKafkaCluster(dir, brokers, port, nodeHeap)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+        try (StopSignal stop = new StopSignal();
+             LocalKafkaCluster cluster = new LocalKafkaCluster(dir, brokers, port, nodeHeap)) {
             cluster.start(partitions, java.time.Duration.ofSeconds(120));
             System.out.println("Kafka cluster of " + brokers + " nodes on " + cluster.bootstrap() + " (topics on " + cluster.replicas()
                     + " replicas, data and logs in " + dir + "); give clients --bootstrap " + cluster.bootstrap() + "; Ctrl-C to stop");

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import io.vigil.events.AnalyticsType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -85,9 +84,8 @@ final class NotifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Notifier.Settings s = settings();
-        CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-        try (Notifier n = new Notifier(s)) {
+        try (StopSignal stop = new StopSignal();
+             Notifier n = new Notifier(s)) {
             Thread t = new Thread(n, "vigil-notify");
             t.start();
             System.out.println("vigil notify: " + s.topics() + " -> " + s.webhooks().stream().map(io.vigil.deploy.notify.Webhook::display).toList() + (System.getenv(secretEnv) == null ? " (unsigned)" : " (signed)")

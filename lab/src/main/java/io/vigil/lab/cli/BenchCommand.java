@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = "Benchmarks (separate commands, never part of the test suite).",
-        subcommands = {BenchCommand.Analytics.class, BenchCommand.Scan.class, BenchCommand.Streaming.class, BenchCommand.Pipeline.class, BenchCommand.Detect.class,
+        subcommands = {BenchCommand.Group.class, BenchCommand.Analytics.class, BenchCommand.Scan.class, BenchCommand.Streaming.class, BenchCommand.Pipeline.class, BenchCommand.Detect.class,
                 BenchCommand.Ingest.class, BenchTrajectory.class, BenchCapacity.class, BenchMotion.class, BenchCommand.Peer.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
@@ -196,6 +196,41 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             IngestBench.run(input != null ? input : SampleMedia.require(SampleMedia.VTEST).toString(), repeat).forEach(System.out::println);
+            return 0;
+        }
+    }
+
+    @Command(name = "group", description = {"Gateways as deployed (each vigil gateway its own JVM) on an embedded broker: one",
+            "gateway's CPU for N cameras at each publish rate (cameras per core), then G gateways sharing cameras and",
+            "SIGKILLed one at a time: each camera's time from the kill to its first frame from the new owner."})
+    static final class Group implements Callable<Integer> {
+        @Option(names = "--input", description = "video each capacity camera loops (default vtest.avi)")
+        Path input;
+
+        @Option(names = "--cameras", split = ",", defaultValue = "200,100,50", description = "cameras on the one gateway of the capacity runs, per --fps entry (default ${DEFAULT-VALUE})")
+        List<Integer> cameras;
+
+        @Option(names = "--fps", split = ",", defaultValue = "1,5,10", description = "publish rates of the capacity runs (default ${DEFAULT-VALUE})")
+        List<Double> fps;
+
+        @Option(names = "--seconds", defaultValue = "30", description = "measured window of each capacity run (default ${DEFAULT-VALUE})")
+        int seconds;
+
+        @Option(names = "--gateways", defaultValue = "3", description = "gateway JVMs of the failover runs (default ${DEFAULT-VALUE})")
+        int gateways;
+
+        @Option(names = "--failover-cameras", defaultValue = "30", description = "cameras (testsrc at 5 fps) of the failover runs (default ${DEFAULT-VALUE})")
+        int failoverCameras;
+
+        @Option(names = "--kills", defaultValue = "10", description = "gateways SIGKILLed one after another; 0 = no failover runs (default ${DEFAULT-VALUE})")
+        int kills;
+
+        @Override
+        public Integer call() throws Exception {
+            Path video = input != null ? input : SampleMedia.require(SampleMedia.VTEST);
+            Path logs = Files.createDirectories(Path.of("lab", "target", "bench-group"));
+            io.vigil.lab.bench.GatewayGroupBench.run(new io.vigil.lab.bench.GatewayGroupBench.Options(video.toAbsolutePath(), cameras, fps, seconds,
+                    gateways, failoverCameras, kills, logs.toAbsolutePath())).forEach(System.out::println);
             return 0;
         }
     }
