@@ -105,6 +105,58 @@ class GatewayGroupITCase {
             System.out.println("seqs missing per camera (frames not sent across the moves): " + gaps);
         } finally {
             for (GatewayGroup g : new GatewayGroup[] {a, b, c}) if (g != null) g.close();
+            for (String cam : cams) CameraRegistry.remove(bs, cam);
+        }
+    }
+
+    /**
+     * Cameras pinned to a group ({@code labels.gateway-group}) stream only on that group's members; a group that is not
+     * pinned-only streams none of another group's pinned cameras; a camera pinned to another group moves there and
+     * its seqs go on rising on {@code vigil.frames}.
+     */
+    @Test
+    void pinnedCamerasStreamOnlyOnTheirGroupAndMoveWhenPinnedElsewhere() throws Exception {
+        String bs = SharedStack.kafka().bootstrap();
+        String tag = "pin" + System.nanoTime() % 1_000_000;
+        String site = tag + "-site";
+        String hq = tag + "-hq";
+        List<String> siteCams = List.of(tag + "-s0", tag + "-s1");
+        List<String> hqCams = List.of(tag + "-h0", tag + "-h1");
+        for (String c : siteCams) CameraRegistry.put(bs, CameraSpec.of(c, "testsrc:160x120@10").withFps(5.0).withLabels(Map.of(GatewayGroup.PIN_LABEL, site)));
+        for (String c : hqCams) CameraRegistry.put(bs, CameraSpec.of(c, "testsrc:160x120@10").withFps(5.0).withLabels(Map.of(GatewayGroup.PIN_LABEL, hq)));
+        GatewayOptions opts = GatewayOptions.defaults();
+        List<String> all = new ArrayList<>(siteCams);
+        all.addAll(hqCams);
+        try (GatewayGroup s = new GatewayGroup(bs, new Properties(), site, tag + "-gs", true, opts, StatusSink.NONE);
+             GatewayGroup h = new GatewayGroup(bs, new Properties(), hq, tag + "-gh", true, opts, StatusSink.NONE);
+             GatewayGroup open = new GatewayGroup(bs, new Properties(), tag + "-open", tag + "-go", false, opts, StatusSink.NONE)) {
+            awaitOwnership(siteCams, List.of(s), Duration.ofSeconds(60));
+            awaitOwnership(hqCams, List.of(h), Duration.ofSeconds(60));
+            Thread.sleep(2000);
+            assertEquals(Map.of(s.member(), Set.copyOf(siteCams), h.member(), Set.copyOf(hqCams), open.member(), Set.of()),
+                    owners(all, List.of(s, h, open)).entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> Set.copyOf(e.getValue()))),
+                    "each pinned camera on its own group only; none on the group of the unpinned ones");
+
+            // h0 re-pinned to the site: it stops at hq and streams at the site, above every seq hq published
+            String moved = hqCams.get(0);
+            CameraRegistry.put(bs, CameraSpec.of(moved, "testsrc:160x120@10").withFps(5.0).withLabels(Map.of(GatewayGroup.PIN_LABEL, site)));
+            List<String> nowSite = List.of(siteCams.get(0), siteCams.get(1), moved);
+            awaitOwnership(nowSite, List.of(s), Duration.ofSeconds(60));
+            awaitOwnership(List.of(hqCams.get(1)), List.of(h), Duration.ofSeconds(30));
+            Thread.sleep(3000);
+            s.flushAll();
+            h.flushAll();
+            List<Long> seqs = framesOf(bs, List.of(moved)).get(moved);
+            assertTrue(seqs != null && seqs.size() > 20, moved + ": frames before and after the move: " + seqs);
+            long jumps = 0;
+            for (int i = 1; i < seqs.size(); i++) {
+                assertTrue(seqs.get(i) > seqs.get(i - 1), moved + ": seq " + seqs.get(i) + " after " + seqs.get(i - 1) + " (twice or down)");
+                if (seqs.get(i) - seqs.get(i - 1) > 1) jumps++;
+            }
+            assertTrue(jumps >= 1, moved + ": the move between groups skips seqs (the other group's last frames may commit late): " + seqs);
+            assertTrue(h.gateway().stats().stream().noneMatch(st -> st.camera().equals(moved)), "hq no longer streams " + moved);
+        } finally {
+            for (String c : all) CameraRegistry.remove(bs, c);
         }
     }
 

@@ -40,6 +40,10 @@ final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--group", defaultValue = "vigil-gateways", description = "the gateway group to join (default ${DEFAULT-VALUE}); its members share the cameras")
     String group;
 
+    @Option(names = "--pinned-only", description = {"stream only the cameras pinned to this group (label " + GatewayGroup.PIN_LABEL + "=GROUP); without it,",
+            "those and every camera pinned to no group: one group streams the unpinned cameras, a site's own group is pinned-only"})
+    boolean pinnedOnly;
+
     @Option(names = "--member", description = "this gateway's name in the group and in vigil.camera-status (default HOST-PID)")
     String member;
 
@@ -121,7 +125,7 @@ final class GatewayCommand implements Callable<Integer> {
             if (ops != null) System.out.printf("vigil gateway: metrics on http://%s:%d/metrics, health on /healthz and /readyz%n", httpBind, ops.port());
             while (joined.get() == null) {
                 try {
-                    joined.set(new GatewayGroup(bootstrap, client, group, name, opts, status));
+                    joined.set(new GatewayGroup(bootstrap, client, group, name, pinnedOnly, opts, status));
                 } catch (RuntimeException e) {
                     System.out.println("vigil gateway: cannot join group " + group + " on " + bootstrap + " yet (" + e + "); retrying");
                     if (stop.await(5, TimeUnit.SECONDS)) return 0;

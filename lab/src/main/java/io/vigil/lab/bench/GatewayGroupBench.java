@@ -45,6 +45,16 @@ public final class GatewayGroupBench {
             kafka.createVigilTopics(4);
             String bs = kafka.bootstrap();
             try (Frames frames = new Frames(bs)) {
+                if (o.seconds() > 0) capacity(bs, frames, o, out);
+                if (o.kills() > 0) out.addAll(failover(bs, frames, o));
+            }
+        }
+        return out;
+    }
+
+    private static void capacity(String bs, Frames frames, Options o, List<String> out) throws Exception {
+        {
+            {
                 out.add(String.format(Locale.ROOT, "capacity: one gateway JVM, %s as the cameras' stream (mpeg4 %s), %d s window after 20 s warm-up; gateway logs in %s",
                         o.video().getFileName(), "768x576", o.seconds(), o.logs()));
                 out.add("| camera streams at | publish fps | cameras | frames/s published (of offered) | gateway CPU (cores) | CPU ms a frame | cameras per core |");
@@ -60,10 +70,8 @@ public final class GatewayGroupBench {
                 // the cost of a camera streaming faster than published: every picture is decoded, a few published
                 double low = o.fps().stream().mapToDouble(Double::doubleValue).min().orElse(1);
                 if (low < native_) out.add(capacity(bs, frames, o, o.video(), native_, low, o.cameras().get(o.cameras().size() - 1)));
-                if (o.kills() > 0) out.addAll(failover(bs, frames, o));
             }
         }
-        return out;
     }
 
     private static String capacity(String bs, Frames frames, Options o, Path video, double sourceFps, double fps, int cameras) throws Exception {

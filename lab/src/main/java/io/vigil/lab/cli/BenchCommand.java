@@ -213,7 +213,7 @@ final class BenchCommand implements Runnable {
         @Option(names = "--fps", split = ",", defaultValue = "1,5,10", description = "publish rates of the capacity runs (default ${DEFAULT-VALUE})")
         List<Double> fps;
 
-        @Option(names = "--seconds", defaultValue = "30", description = "measured window of each capacity run (default ${DEFAULT-VALUE})")
+        @Option(names = "--seconds", defaultValue = "30", description = "measured window of each capacity run; 0 = no capacity runs (default ${DEFAULT-VALUE})")
         int seconds;
 
         @Option(names = "--gateways", defaultValue = "3", description = "gateway JVMs of the failover runs (default ${DEFAULT-VALUE})")

@@ -2,6 +2,7 @@ package io.vigil.video.gateway.group;
 
 import io.vigil.video.gateway.CameraGateway;
 import io.vigil.video.gateway.CameraRegistry;
+import io.vigil.video.gateway.CameraSpec;
 import io.vigil.video.gateway.CameraState;
 import io.vigil.video.gateway.CameraStatus;
 import io.vigil.video.gateway.FramePublisher;
@@ -71,11 +72,17 @@ public final class GatewayGroup implements AutoCloseable {
     public static final long COMMIT_MS = 200;
     /** How long a slot whose producer failed waits before it is opened again. */
     static final long RETAKE_MS = 2000;
+    /**
+     * The camera spec label that pins a camera to a gateway group ({@code "labels": {"gateway-group": "site-a"}}): only
+     * that group's members stream it, e.g. the gateways of the site whose network reaches the camera.
+     */
+    public static final String PIN_LABEL = "gateway-group";
 
     private final String bootstrap;
     private final Properties client;
     private final String group;
     private final String member;
+    private final boolean pinnedOnly;
     private final StatusSink status;
     private final CameraGateway gateway;
     private final int slots;
@@ -83,6 +90,7 @@ public final class GatewayGroup implements AutoCloseable {
     private final Map<String, byte[]> specs = new HashMap<>();              // camera -> its spec on the registry (guarded by this)
     private final Map<String, Long> next = new ConcurrentHashMap<>();       // camera -> the seq its next frame takes
     private final Map<Integer, Long> takenAtMs = new ConcurrentHashMap<>(); // slot -> when this member took it
+    private final Map<String, String> movedWhy = new ConcurrentHashMap<>(); // camera -> why it moved here, until it is said
     /** The slots the group assigned this member (owned, or to be taken again after their producer failed). */
     private final Set<Integer> assigned = ConcurrentHashMap.newKeySet();
     private final Map<Integer, Long> retakeAtMs = new ConcurrentHashMap<>(); // slot -> when to try taking it again
@@ -96,6 +104,7 @@ public final class GatewayGroup implements AutoCloseable {
     private volatile String died;
     private volatile long rebalances;
     private CameraRegistry.Follower follower;
+    private SeqTopic.Reader seqReader; // re-reads of one slot's seqs, on the registry's thread (guarded by this)
 
     /**
      * Joins the group and starts streaming whatever it is assigned.
@@ -103,12 +112,22 @@ public final class GatewayGroup implements AutoCloseable {
      * @param member this gateway's name in the group and in {@code vigil.camera-status} ({@code gateway})
      */
     public GatewayGroup(String bootstrap, Properties client, String group, String member, GatewayOptions options, StatusSink status) {
+        this(bootstrap, client, group, member, false, options, status);
+    }
+
+    /**
+     * @param pinnedOnly stream only the cameras pinned to this group ({@link #PIN_LABEL}); otherwise those and every
+     *                   camera pinned to no group (one group of a site streams the unpinned cameras, the others are
+     *                   started pinned-only)
+     */
+    public GatewayGroup(String bootstrap, Properties client, String group, String member, boolean pinnedOnly, GatewayOptions options, StatusSink status) {
         if (group == null || group.isBlank()) throw new IllegalArgumentException("group: a name, got '" + group + "'");
         if (member == null || member.isBlank()) throw new IllegalArgumentException("member: a name, got '" + member + "'");
         this.bootstrap = bootstrap;
         this.client = client;
         this.group = group;
         this.member = member;
+        this.pinnedOnly = pinnedOnly;
         this.status = status;
         this.gateway = new CameraGateway(new Publisher(), status, options, new Seqs());
         Properties p = new Properties();
@@ -281,7 +300,11 @@ public final class GatewayGroup implements AutoCloseable {
             return;
         }
         synchronized (this) {
-            for (SeqRecord r : last.values()) next.merge(r.camera(), r.clean() ? r.next() : r.next() + UNCLEAN_GAP, Math::max);
+            for (SeqRecord r : last.values()) {
+                next.merge(r.camera(), r.clean() ? r.next() : r.next() + UNCLEAN_GAP, Math::max);
+                // said when the camera starts here: now, or once its spec arrives from the registry
+                movedWhy.put(r.camera(), why(r));
+            }
             for (Map.Entry<Integer, SlotPublisher> o : opened.entrySet()) {
                 int slot = o.getKey();
                 if (!assigned.contains(slot)) { // revoked while it was being opened
@@ -295,13 +318,16 @@ public final class GatewayGroup implements AutoCloseable {
             for (Map.Entry<String, byte[]> e : specs.entrySet()) {
                 int slot = Slots.of(e.getKey(), slots);
                 if (!opened.containsKey(slot) || !owned.containsKey(slot)) continue;
-                SeqRecord r = last.get(e.getKey());
-                String why = r == null ? "first owner" : r.clean() ? "handed over by " + r.gateway() + " at seq " + r.next()
-                        : "taken over from " + r.gateway() + ", which did not hand it over (last committed seq " + (r.next() - 1) + ", " + UNCLEAN_GAP + " skipped)";
-                announce(e.getKey(), "owned by gateway " + member + " (slot " + slot + "): " + why);
+                String why = movedWhy.remove(e.getKey());
+                announce(e.getKey(), "owned by gateway " + member + " (slot " + slot + "): " + (why != null ? why : "first owner"));
                 CameraRegistry.apply(e.getKey(), e.getValue(), gateway);
             }
         }
+    }
+
+    private static String why(SeqRecord r) {
+        return r.clean() ? "handed over by " + r.gateway() + " at seq " + r.next()
+                : "taken over from " + r.gateway() + ", which did not hand it over (last committed seq " + (r.next() - 1) + ", " + UNCLEAN_GAP + " skipped)";
     }
 
     /** Stops the slots' cameras and, when {@code clean}, commits their last frames with a clean seq record each. */
@@ -350,10 +376,56 @@ public final class GatewayGroup implements AutoCloseable {
         status.publish(new CameraStatus(camera, System.currentTimeMillis(), CameraState.CONNECTING, reason, 0, 0, 0, 0));
     }
 
+    /** Whether this group streams the camera: pinned to it, or pinned to none and this group takes those. */
+    private boolean ours(String camera, byte[] spec) {
+        String pinned;
+        try {
+            CameraSpec s = CameraSpec.parse(camera, spec);
+            pinned = s.labels() == null ? null : s.labels().get(PIN_LABEL);
+        } catch (CameraSpec.InvalidException e) {
+            pinned = null; // a spec that does not parse: the group of the unpinned cameras applies it, and says why it is bad
+        }
+        return pinned == null ? !pinnedOnly : pinned.equals(group);
+    }
+
     private synchronized void onRegistry(String camera, byte[] spec) {
+        if (spec != null && !ours(camera, spec)) spec = null; // another group's camera (or pinned away from this one: stopped)
+        boolean arriving = spec != null && !specs.containsKey(camera);
         if (spec == null) specs.remove(camera);
         else specs.put(camera, spec);
-        if (owned.containsKey(Slots.of(camera, slots))) CameraRegistry.apply(camera, spec, gateway);
+        int slot = Slots.of(camera, slots);
+        if (!owned.containsKey(slot)) return;
+        if (arriving) {
+            String why = movedWhy.remove(camera); // its slot was taken before its spec was read: why it moved here
+            String continued = continueSeq(camera, slot);
+            announce(camera, "owned by gateway " + member + " (slot " + slot + "): " + (continued != null ? continued : why != null ? why : "first owner"));
+        }
+        CameraRegistry.apply(camera, spec, gateway);
+    }
+
+    /**
+     * A camera that became this group's while its slot was already owned (subscribed, or pinned here from another
+     * group): its seq record is read again, since another group may have streamed it after this member took the slot;
+     * when it did, the camera continues {@link #UNCLEAN_GAP} above (that group's last frames may commit after this read).
+     */
+    private SeqTopic.Reader seqReader() {
+        if (seqReader == null) seqReader = new SeqTopic.Reader(bootstrap, client);
+        return seqReader;
+    }
+
+    /** @return why the camera moved, when another group streamed it since; else null */
+    private String continueSeq(String camera, int slot) {
+        try {
+            SeqRecord r = seqReader().read(List.of(slot)).get(camera);
+            if (r != null && r.next() > next.getOrDefault(camera, 0L)) {
+                next.merge(camera, r.next() + UNCLEAN_GAP, Math::max);
+                return "moved from " + r.gateway() + " (another group; last committed seq " + (r.next() - 1) + ", " + UNCLEAN_GAP + " skipped)";
+            }
+        } catch (RuntimeException e) {
+            // the seq topic did not answer: continue as known, above every seq this member has seen for the camera
+            LOG.warn("gateway group {}: camera {}: its seq record could not be read again ({}); continuing at {}", group, camera, e.toString(), next.getOrDefault(camera, 0L));
+        }
+        return null;
     }
 
     private void commitAll() {
@@ -441,5 +513,8 @@ public final class GatewayGroup implements AutoCloseable {
         slotWork.shutdownNow();
         follower.close();
         gateway.close();
+        synchronized (this) {
+            if (seqReader != null) seqReader.close();
+        }
     }
 }

@@ -29,9 +29,35 @@ public final class SeqTopic {
      * that does not parse is skipped and logged (the camera then continues from an earlier record, or 0).
      */
     public static Map<String, SeqRecord> readSlots(String bootstrap, Properties client, Collection<Integer> slots) {
+        if (slots.isEmpty()) return new HashMap<>();
+        try (Reader r = new Reader(bootstrap, client)) {
+            return r.read(slots);
+        }
+    }
+
+    /** One consumer kept for many reads (opening one costs more than reading a slot): one thread at a time. */
+    public static final class Reader implements AutoCloseable {
+        private final KafkaConsumer<byte[], byte[]> c;
+
+        public Reader(String bootstrap, Properties client) {
+            c = consumer(bootstrap, client);
+        }
+
+        /** As {@link SeqTopic#readSlots}. */
+        public Map<String, SeqRecord> read(Collection<Integer> slots) {
+            return SeqTopic.read(c, slots);
+        }
+
+        @Override
+        public void close() {
+            c.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private static Map<String, SeqRecord> read(KafkaConsumer<byte[], byte[]> c, Collection<Integer> slots) {
         Map<String, SeqRecord> out = new HashMap<>();
         if (slots.isEmpty()) return out;
-        try (KafkaConsumer<byte[], byte[]> c = consumer(bootstrap, client)) {
+        {
             List<TopicPartition> tps = slots.stream().map(s -> new TopicPartition(Topics.GATEWAY_SEQ, s)).toList();
             c.assign(tps);
             c.seekToBeginning(tps);
