@@ -162,6 +162,11 @@ final class GatewayCommand implements Callable<Integer> {
     private static PrometheusRegistry groupRegistry(AtomicReference<GatewayGroup> joined) {
         PrometheusRegistry r = new PrometheusRegistry();
         r.register(new GatewayMetrics(() -> joined.get() == null ? java.util.List.of() : joined.get().gateway().stats()));
+        r.register(new io.vigil.deploy.ops.GatewayGroupMetrics(() -> {
+            GatewayGroup g = joined.get();
+            return g == null ? null : new io.vigil.deploy.ops.GatewayGroupMetrics.Member(g.group(), g.member(), g.slots().size(),
+                    g.gateway().stats().size(), g.rebalances(), g.slotsLost());
+        }));
         return r;
     }
 

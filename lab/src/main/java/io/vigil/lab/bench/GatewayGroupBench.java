@@ -110,7 +110,13 @@ public final class GatewayGroupBench {
             for (int k = 0; k < o.kills(); k++) {
                 awaitAllStreaming(frames, cams, Duration.ofSeconds(120));
                 String victim = "gw-" + (k % o.gateways());
-                // the group settled: no camera moved for 5 s (a rebalance in flight would move the victim's cameras cleanly)
+                // the group settled: every member streams cameras (the last replacement has joined) and no camera
+                // moved for 5 s (a rebalance in flight would move some of the victim's cameras cleanly)
+                long joinBy = System.currentTimeMillis() + 120_000;
+                while (!owners(bs, cams).keySet().containsAll(gws.keySet())) {
+                    if (System.currentTimeMillis() > joinBy) throw new IllegalStateException("not every gateway owns cameras: " + owners(bs, cams).keySet());
+                    Thread.sleep(500);
+                }
                 Map<String, Set<String>> owners = owners(bs, cams);
                 for (Map<String, Set<String>> again = null; !owners.equals(again); ) {
                     again = owners;

@@ -103,6 +103,7 @@ public final class GatewayGroup implements AutoCloseable {
     private volatile boolean assignedOnce;
     private volatile String died;
     private volatile long rebalances;
+    private final java.util.concurrent.atomic.AtomicLong slotsLost = new java.util.concurrent.atomic.AtomicLong();
     private CameraRegistry.Follower follower;
     private SeqTopic.Reader seqReader; // re-reads of one slot's seqs, on the registry's thread (guarded by this)
 
@@ -199,6 +200,11 @@ public final class GatewayGroup implements AutoCloseable {
         return rebalances;
     }
 
+    /** Slots this member lost without handing them over: missed heartbeats, or fenced by a new owner. */
+    public long slotsLost() {
+        return slotsLost.get();
+    }
+
     /** Commits every slot's frames now (they are visible to read_committed readers when this returns). */
     public void flushAll() {
         commitAll();
@@ -259,6 +265,7 @@ public final class GatewayGroup implements AutoCloseable {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> parts) {
+            slotsLost.addAndGet(parts.size());
             assigned.removeAll(slotsOf(parts));
             release(slotsOf(parts), false, "lost: this member missed the group's heartbeats");
             if (!parts.isEmpty()) LOG.warn("gateway group {}: member {} lost slots {}", group, member, slotsOf(parts));
@@ -445,6 +452,7 @@ public final class GatewayGroup implements AutoCloseable {
             if (f != null) {
                 boolean fenced = f instanceof ProducerFencedException || f instanceof InvalidProducerEpochException;
                 LOG.warn("gateway group {}: slot {}: {}", group, sp.slot(), fenced ? "fenced: another gateway owns it now" : "its producer failed: " + f);
+                if (fenced) slotsLost.incrementAndGet();
                 release(List.of(sp.slot()), false, fenced ? "fenced by the slot's new owner" : "its producer failed: " + f.getMessage());
                 // fenced: the group has given the slot to another member and says so at this member's next poll;
                 // any other failure: the slot is still this member's, so it is opened again
