@@ -14,7 +14,13 @@ final class BenchJobs {
     private BenchJobs() {}
 
     static KafkaConsumer<byte[], byte[]> consumer(String bs, String group, String isolation) {
-        return new KafkaConsumer<>(Map.of("bootstrap.servers", bs, "group.id", group, "enable.auto.commit", "false", "isolation.level", isolation),
+        return consumer(bs, group, isolation, false);
+    }
+
+    /** @param batched fetch at least 256 KB or wait 200 ms (for counting, not for latency) */
+    static KafkaConsumer<byte[], byte[]> consumer(String bs, String group, String isolation, boolean batched) {
+        return new KafkaConsumer<>(Map.of("bootstrap.servers", bs, "group.id", group, "enable.auto.commit", "false", "isolation.level", isolation,
+                "fetch.min.bytes", batched ? "262144" : "1", "fetch.max.wait.ms", batched ? "200" : "500"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
