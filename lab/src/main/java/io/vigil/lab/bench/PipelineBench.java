@@ -41,7 +41,7 @@ public final class PipelineBench {
 
     /** @param rules analytics rules per camera for each row (0 = none; half lines, half zones, plus a calibration) */
     public record Options(Path video, Path model, int[] cameras, List<String> modes, List<String> deliveries, int seconds, int warmupSeconds,
-                          int runs, String checkpointInterval, int[] rules) {}
+                          int runs, String checkpointInterval, int[] rules, List<String> jobArgs) {}
 
     /** One row of one run. */
     record Row(int run, String delivery, String mode, int cameras, int rules, double fps, double share, long[] leave, long[] visible, double batch,
@@ -205,6 +205,14 @@ public final class PipelineBench {
                 // every frame detected, however late: this benchmark measures the detector's throughput and the queue, as
                 // before the gate existed (vigil bench capacity measures the gate)
                 "--max-frame-age", "0");
+        if (!o.jobArgs().isEmpty()) {
+            List<String> args = new ArrayList<>(List.of("--bootstrap", bs, "--model", o.model().toAbsolutePath().toString(), "--group", tag + "job",
+                    "--start-from", fast ? "timestamp" : "latest", "--start-timestamp", Long.toString(prefillFrom), "--delivery", delivery,
+                    "--checkpoint-interval", o.checkpointInterval(), "--batch-size", "8", "--batch-timeout", "20ms", "--job-name", tag + "pipeline",
+                    "--max-frame-age", "0"));
+            args.addAll(o.jobArgs());
+            cfg = JobConfig.fromArgs(args.toArray(String[]::new));
+        }
         Configuration flink = new Configuration();
         flink.setString("metrics.reporter.vigil.factory.class", CollectingReporter.Factory.class.getName());
         CollectingReporter.METRICS.clear();

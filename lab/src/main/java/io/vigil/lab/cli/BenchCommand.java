@@ -135,6 +135,9 @@ final class BenchCommand implements Runnable {
         @Option(names = "--warmup", defaultValue = "60", description = "seconds before measuring (default ${DEFAULT-VALUE}: the JIT compiles Kafka, Flink and the broker in one JVM for about a minute on two busy cores)")
         int warmup;
 
+        @Option(names = "--job-arg", description = "a setting for the job, repeatable, after the benchmark's own (e.g. --job-arg=--inference-concurrency --job-arg=1)")
+        List<String> jobArgs;
+
         @Option(names = "--model", description = "detector (default yolox-nano)")
         String model;
 
@@ -151,7 +154,7 @@ final class BenchCommand implements Runnable {
             }
             if (runs < 1) throw new IllegalArgumentException("--runs must be at least 1, got " + runs);
             var opts = new PipelineBench.Options(SampleMedia.require(SampleMedia.VTEST), ModelLocator.resolve(model),
-                    cameras, modes, deliveries, seconds, warmup, runs, checkpointInterval, rules);
+                    cameras, modes, deliveries, seconds, warmup, runs, checkpointInterval, rules, jobArgs == null ? List.of() : jobArgs);
             System.out.println("pipeline: embedded broker + gateway + job (parallelism 1, batch 8/20 ms, checkpoints every " + checkpointInterval
                     + ") on " + Runtime.getRuntime().availableProcessors() + " cores; CPU in % of one core; latency = receive - capture, "
                     + "leave = read_uncommitted, visible = read_committed");
