@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * gateway is SIGKILLed and its cameras stream again from the others within 15 s; a fourth joins and takes cameras,
  * none dropped; one is SIGSTOPped past its session timeout and SIGCONTed: its cameras are taken over, it finds it was
  * fenced, none of the frames it had sent after its last commit ever reaches the job, and it rejoins and is given
- * cameras again. On {@code vigil.frames}
+ * cameras again; a SIGTERMed one hands its cameras over before it exits. On {@code vigil.frames}
  * (read_committed) no (camera, seq) appears twice and no seq goes down; every committed frame has exactly one event.
  */
 class GatewayFailoverITCase {
@@ -125,6 +125,27 @@ class GatewayFailoverITCase {
                     .anyMatch(s -> s.path("reason").asText("").startsWith("owned by gateway gw-1 ")));
             await("every camera streams after gw-1 is back", Duration.ofSeconds(60), status, () -> allStreaming(frames, cams, 3000));
             System.out.println("gw-1 back: " + counts(status.camerasOf()));
+
+            // SIGTERM (a pod being stopped) is a clean leave: the gateway hands its cameras over before its JVM exits
+            Set<String> leaving = status.camerasOf().getOrDefault("gw-3", Set.of());
+            assertFalse(leaving.isEmpty(), "gw-3 owns cameras before its SIGTERM: " + counts(status.camerasOf()));
+            long termAt = System.currentTimeMillis();
+            gateways.get("gw-3").destroy();
+            assertTrue(gateways.get("gw-3").waitFor(40, TimeUnit.SECONDS), "gw-3 exits after SIGTERM");
+            try {
+                await("gw-3's cameras handed over after its SIGTERM", Duration.ofSeconds(30), status, () -> {
+                Set<String> handed = new HashSet<>();
+                for (JsonNode s : status.since(termAt)) {
+                    if (s.path("reason").asText("").contains("handed over by gw-3 at seq")) handed.add(s.path("camera").asText());
+                }
+                return handed.containsAll(leaving);
+            });
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; said since the SIGTERM: " + status.since(termAt).stream()
+                        .filter(n -> leaving.contains(n.path("camera").asText())).map(n -> n.path("camera").asText() + ": " + n.path("reason").asText())
+                        .distinct().limit(12).toList() + "\n" + tail(output.get("gw-3"), 15), e);
+            }
+            System.out.printf("gw-3 SIGTERMed: its %d cameras handed over cleanly%n", leaving.size());
 
             for (Process p : gateways.values()) p.destroy(); // SIGTERM: a clean leave
             for (Process p : gateways.values()) p.waitFor(30, TimeUnit.SECONDS);

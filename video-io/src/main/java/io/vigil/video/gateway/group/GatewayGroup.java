@@ -514,8 +514,10 @@ public final class GatewayGroup implements AutoCloseable {
     /** Leaves the group cleanly: every slot handed over (its cameras' last frames committed), then stops. */
     @Override
     public void close() throws InterruptedException {
-        committer.shutdownNow();
-        committer.awaitTermination(5, TimeUnit.SECONDS);
+        // no interrupt: a commit in flight finishes (or times out) rather than being broken off, which would leave its
+        // transaction neither committed nor abortable and the handover unclean
+        committer.shutdown();
+        if (!committer.awaitTermination(10, TimeUnit.SECONDS)) committer.shutdownNow();
         consumer.wakeup();
         poller.join(30_000);
         slotWork.shutdownNow();

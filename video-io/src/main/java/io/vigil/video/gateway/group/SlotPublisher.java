@@ -158,6 +158,11 @@ final class SlotPublisher implements AutoCloseable {
             failed = e;
         } catch (TimeoutException e) {
             LOG.warn("slot {}: the commit did not finish in time; it is retried (frames wait): {}", slot, e.toString());
+        } catch (org.apache.kafka.common.errors.InterruptException e) {
+            // this thread was interrupted (the gateway stopping): the commit is retried, never aborted, so the
+            // handover can still commit the frames and the clean seq records
+            Thread.currentThread().interrupt();
+            LOG.warn("slot {}: the commit was interrupted; it is retried: {}", slot, e.toString());
         } catch (KafkaException e) {
             commitPending = false;
             try {
@@ -185,7 +190,16 @@ final class SlotPublisher implements AutoCloseable {
         } finally {
             lock.writeLock().unlock();
         }
-        commit(true);
+        // a commit that timed out is retried: the handover has the stop's grace period (30 s) for its 5 s tries
+        for (int attempt = 0; attempt < 3; attempt++) {
+            boolean interrupted = Thread.interrupted(); // a stop's interrupt must not break the handover's own commit
+            try {
+                commit(true);
+            } finally {
+                if (interrupted) Thread.currentThread().interrupt();
+            }
+            if (!commitPending || failed != null) break;
+        }
         close();
     }
 
