@@ -12,8 +12,8 @@ import io.vigil.video.gateway.CameraSpec;
 import io.vigil.video.gateway.GatewayOptions;
 import io.vigil.video.gateway.StatusSink;
 import io.vigil.video.gateway.group.GatewayGroup;
+import io.vigil.video.gateway.group.Slots;
 import io.vigil.video.kafka.Topics;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +25,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -70,10 +69,10 @@ class KafkaClusterITCase {
                 Thread.sleep(3000);
 
                 // the node leading the partition of the first camera's frames
-                int partition = Utils.toPositive(Utils.murmur2(cams.get(0).getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
+                int partition = Slots.of(cams.get(0), PARTITIONS); // a keyed record's partition, as the producer picks it
                 victim = cluster.leaders(Topics.FRAMES).get(partition)[0];
                 Map<Integer, int[]> leaders = cluster.leaders(Topics.FRAMES);
-                List<String> led = cams.stream().filter(c -> leaders.get(Utils.toPositive(Utils.murmur2(c.getBytes(StandardCharsets.UTF_8))) % PARTITIONS)[0] == victim).toList();
+                List<String> led = cams.stream().filter(c -> leaders.get(Slots.of(c, PARTITIONS))[0] == victim).toList();
                 synchronized (frames.seen) {
                     for (FrameWatcher.Seen s : frames.seen) if (cams.contains(s.camera())) committedBeforeKill.add(s.camera() + "/" + s.seq());
                 }

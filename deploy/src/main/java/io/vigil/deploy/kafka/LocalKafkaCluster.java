@@ -116,16 +116,8 @@ public final class LocalKafkaCluster implements AutoCloseable {
         return b.toString();
     }
 
-    public int size() {
-        return nodes.length;
-    }
-
     public int replicas() {
         return replicas;
-    }
-
-    public Path dir() {
-        return dir;
     }
 
     /** SIGKILLs node {@code id} (1-based, as its {@code node.id}): no clean shutdown, no flush. */
@@ -140,10 +132,6 @@ public final class LocalKafkaCluster implements AutoCloseable {
         if (nodes[id - 1].isAlive()) throw new IllegalStateException("Kafka node " + id + " is running");
         launch(id - 1);
         awaitReady(id - 1, timeout);
-    }
-
-    public boolean alive(int id) {
-        return nodes[id - 1].isAlive();
     }
 
     /** The node id that leads each partition of {@code topic} (-1 where none does), and the in-sync replicas' count. */

@@ -46,8 +46,7 @@ public final class NativeInit {
             Throwable c = e.getCause();
             if (c instanceof ExceptionInInitializerError ei && ei.getCause() != null) c = ei.getCause();
             if (c instanceof LinkageError le) throw le;
-            LinkageError le = new LinkageError("native libraries of " + key + " could not be loaded: " + c, c);
-            throw le;
+            throw new LinkageError("native libraries of " + key + " could not be loaded: " + c, c);
         }
     }
 
